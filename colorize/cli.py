@@ -1,0 +1,73 @@
+"""`python -m colorize`: colorize image files into PNGs at their full resolution."""
+import argparse
+import logging
+import os
+import sys
+
+from tqdm import tqdm
+
+from .images import MAX_PIXELS, ImageError
+from .weights import WeightsError
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m colorize",
+        description="Colorize black-and-white photos. Each INPUT is written to OUTPUT_DIR/<input name>.png at "
+        "the input's full size: the input's lightness with the predicted colours. Weights: --weights, else "
+        "--hub, else the default shipped with colorize.",
+        epilog="Exit status: 0 if every input was written, 1 if any could not be read (each reported on one "
+        "line; the others are still written), 2 for wrong arguments or weights that cannot be loaded.",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files (JPEG, PNG, WebP, TIFF, BMP, GIF...)")
+    parser.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for the PNGs (created if needed)")
+    parser.add_argument("--weights", metavar="PATH", help="a weights folder, its config.json or model.weights.h5, "
+                        "or a training run folder (its best epoch)")
+    parser.add_argument("--hub", metavar="REPO_ID", help="a Hugging Face Hub model repo, e.g. user/colorize-unet")
+    parser.add_argument("--revision", metavar="REV", help="the Hub commit hash (or branch) to use; pin a hash")
+    parser.add_argument("--saturation", type=float, default=1.0, metavar="S",
+                        help="scale the predicted colours: 0 gives gray, 1 the model's colours (default), 2 twice as vivid")
+    parser.add_argument("--max-megapixels", type=float, default=MAX_PIXELS / 1e6, metavar="MP",
+                        help=f"refuse larger inputs (default {MAX_PIXELS / 1e6:.0f})")
+    args = parser.parse_args(argv)
+    if args.revision and not args.hub:
+        parser.error("--revision needs --hub")
+    if args.weights and args.hub:
+        parser.error("give --weights or --hub, not both")
+    if not 0.0 <= args.saturation <= 4.0:
+        parser.error("--saturation must be between 0 and 4")
+    return args
+
+
+def output_paths(inputs, output_dir):
+    """DIR/<stem>.png per input, kept inside DIR, with -2, -3... added where two inputs share a stem."""
+    seen = {}
+    for path in inputs:
+        stem = os.path.splitext(os.path.basename(os.path.normpath(str(path))))[0] or "image"
+        count = seen[stem] = seen.get(stem, 0) + 1
+        yield os.path.join(output_dir, f"{stem}.png" if count == 1 else f"{stem}-{count}.png")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    logging.basicConfig(format="colorize: %(message)s")
+    from PIL import Image
+
+    from .pipeline import Colorizer
+
+    try:
+        colorizer = Colorizer.from_weights(args.weights, args.hub, args.revision)
+        os.makedirs(args.output_dir, exist_ok=True)
+    except (WeightsError, OSError) as error:
+        print(f"colorize: {error}", file=sys.stderr)
+        return 2
+    failed = 0
+    pairs = list(zip(args.inputs, output_paths(args.inputs, args.output_dir)))
+    for source, target in tqdm(pairs, desc="colorizing", unit="image", disable=len(pairs) < 2):
+        try:
+            result = colorizer.colorize(source, args.saturation, max_pixels=args.max_megapixels * 1e6)
+            Image.fromarray(result.rgb).save(target)
+        except (ImageError, OSError) as error:
+            failed += 1
+            tqdm.write(f"colorize: {source}: {error}", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,107 @@
+"""Reading whatever image a user has into what the model needs: its lightness, upright, full size."""
+import functools
+import io
+import os
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from .lab import convert_lab
+
+MAX_PIXELS = 50_000_000  # about 8000 x 6000; larger images are refused before they are decoded
+HIGH_BIT_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
+_TRANSPARENT_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+
+
+class ImageError(ValueError):
+    """An input that is not a usable image; the message is meant for the person who gave it."""
+
+
+def _name(source):
+    return os.path.basename(str(source)) if isinstance(source, (str, os.PathLike)) else "the image"
+
+
+def _open(source):
+    if isinstance(source, Image.Image):
+        return source
+    if isinstance(source, np.ndarray):
+        return Image.fromarray(source)
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    elif os.path.isdir(source):
+        raise ImageError(f"{_name(source)} is a folder, not an image file")
+    elif not os.path.exists(source):
+        raise ImageError(f"{source} does not exist")
+    elif os.path.getsize(source) == 0:
+        raise ImageError(f"{_name(source)} is an empty file")
+    return Image.open(source)
+
+
+def _to_8bit(image):
+    """16-bit and float images (I;16, I, F) -> 8-bit L, scaled by the range their values are in."""
+    values = np.asarray(image, dtype=np.float64)
+    top = values.max() if values.size else 0.0
+    scale = 1.0 if top <= 1.0 and image.mode == "F" else 255.0 if top <= 255.0 else 65535.0
+    return Image.fromarray(np.round(np.clip(values / scale, 0.0, 1.0) * 255.0).astype(np.uint8))
+
+
+def _flatten(image):
+    """Any Pillow mode -> L or RGB; transparent pixels are shown over white, as a browser shows them."""
+    if image.mode in HIGH_BIT_DEPTH_MODES:
+        return _to_8bit(image)
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in _TRANSPARENT_MODES:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba).convert("RGB" if image.mode.startswith(("RGB", "P")) else "L")
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("L" if image.mode == "1" else "RGB")
+    return image
+
+
+def open_image(source, max_pixels=MAX_PIXELS):
+    """A path, bytes, PIL image or array -> an upright PIL image in mode L or RGB (first frame if animated).
+
+    Raises ImageError with a one-line reason for anything that is not a readable image.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = _open(source)
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ImageError(
+                    f"{_name(source)} is {width}x{height} pixels; the limit is {max_pixels / 1e6:.0f} megapixels"
+                )
+            if width == 0 or height == 0:
+                raise ImageError(f"{_name(source)} has no pixels")
+            image.seek(0)
+            image = ImageOps.exif_transpose(image)
+            image.load()
+            return _flatten(image)
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageError(f"{_name(source)} is too large to decode safely ({error})") from error
+    except (OSError, SyntaxError, ValueError, TypeError, EOFError) as error:
+        raise ImageError(f"cannot read {_name(source)}: not an image file, or a damaged one ({error})") from error
+
+
+@functools.lru_cache(maxsize=1)
+def _gray_lightness_table():
+    gray = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)[None]
+    return convert_lab(gray)[0][0]
+
+
+def lightness_of(image):
+    """CIELab L in [0, 100] (float32, H x W) of an L or RGB PIL image."""
+    if image.mode == "L":
+        return _gray_lightness_table()[np.asarray(image)]
+    return convert_lab(np.asarray(image.convert("RGB")))[0]
+
+
+def read_rgb(source, max_pixels=MAX_PIXELS):
+    """An image as RGB uint8 (H, W, 3), upright, for training and evaluation on colour photos."""
+    return np.asarray(open_image(source, max_pixels).convert("RGB"))

