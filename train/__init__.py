@@ -1,0 +1,1 @@
+"""Fit, evaluate and publish colorize models: `python -m train fit|evaluate|push --help`."""

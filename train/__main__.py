@@ -1,0 +1,28 @@
+"""`python -m train fit|evaluate|push`: each subcommand lives in its own module (add_arguments, run)."""
+import argparse
+import importlib
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+COMMANDS = {
+    "fit": "train a colorizer on folders of colour photos",
+    "evaluate": "measure weights against colour photos made gray, and the gray baseline",
+    "push": "publish a training run to the Hugging Face Hub",
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m train", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{fit,evaluate,push}")
+    modules = {}
+    for name, help_text in COMMANDS.items():
+        modules[name] = importlib.import_module(f"train.{name}")
+        sub = commands.add_parser(name, help=help_text, description=modules[name].__doc__)
+        modules[name].add_arguments(sub)
+    args = parser.parse_args(argv)
+    return modules[args.command].run(args)
+
+
+sys.exit(main())
