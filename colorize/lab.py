@@ -2,6 +2,8 @@
 
 Named after the report's `convert_lab` / `convert_rgb`; the colour science is scikit-image's.
 """
+import warnings
+
 import numpy as np
 from skimage import color
 
@@ -20,7 +22,9 @@ def convert_rgb(lightness, ab):
     lab = np.concatenate(
         [np.asarray(lightness, np.float32)[..., None], np.asarray(ab, np.float32) * AB_SCALE], axis=-1
     )
-    rgb = color.lab2rgb(lab)
+    with warnings.catch_warnings():  # colours outside sRGB are expected here, and clipped below
+        warnings.simplefilter("ignore", UserWarning)
+        rgb = color.lab2rgb(lab)
     return np.round(np.clip(rgb, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 

@@ -8,11 +8,13 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from typing import NamedTuple
 
+import httpx2
 import keras
-from huggingface_hub import hf_hub_download
+from huggingface_hub import constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import RemoteEntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
 from .model import DEFAULT_TEMPERATURE, build_model
@@ -22,6 +24,7 @@ WEIGHTS_FILE = "model.weights.h5"
 BEST_SUBFOLDER = "best"  # where a training run keeps its best epoch
 DEFAULT_WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_weights")
 FORMAT = "colorize-weights-1"
+COMMIT_HASH = re.compile(r"[0-9a-f]{40}")
 logger = logging.getLogger("colorize")
 
 
@@ -128,8 +131,18 @@ def load_default():
 
 
 def _download(repo_id, revision, offline):
+    if not offline and not COMMIT_HASH.fullmatch(revision or ""):
+        # hf_hub_download quietly serves a branch from the cache when the Hub fails; this HEAD request raises
+        # instead, so that load_hub's fallback can say so
+        get_hf_file_metadata(hf_hub_url(repo_id, CONFIG_FILE, revision=revision), timeout=constants.HF_HUB_ETAG_TIMEOUT)
     return [hf_hub_download(repo_id, name, revision=revision, local_files_only=offline)
             for name in (CONFIG_FILE, WEIGHTS_FILE)]
+
+
+def _reason(error):
+    """The telling line of an error: huggingface_hub's 404s start with a bare '404 Client Error.'"""
+    lines = [line for line in str(error).splitlines() if line.strip() and not line.endswith("Client Error.")]
+    return lines[0] if lines else type(error).__name__
 
 
 def load_hub(repo_id, revision=None):
@@ -140,9 +153,9 @@ def load_hub(repo_id, revision=None):
         model, config = build_from_files(*_download(repo_id, revision, offline=False))
         return LoadedWeights(model, config, f"Hub {label}")
     except (RepositoryNotFoundError, RevisionNotFoundError, RemoteEntryNotFoundError) as error:
-        raise WeightsError(f"{label} not found on the Hub: {str(error).splitlines()[0]}") from error
-    except (OSError, WeightsError) as error:  # unreachable, 5xx, timeouts, a damaged download
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise WeightsError(f"{label} not found on the Hub: {_reason(error)}") from error
+    except (OSError, httpx2.HTTPError, WeightsError) as error:  # unreachable, 5xx, timeouts, a damaged download
+        reason = _reason(error)
     try:
         model, config = build_from_files(*_download(repo_id, revision, offline=True))
         return LoadedWeights(model, config, f"Hub {label} (cached copy)",

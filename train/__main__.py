@@ -16,13 +16,15 @@ COMMANDS = {
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m train", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="{fit,evaluate,push}")
-    modules = {}
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = argv[0] if argv and argv[0] in COMMANDS else None
+    module = importlib.import_module(f"train.{chosen}") if chosen else None  # only what this call needs
     for name, help_text in COMMANDS.items():
-        modules[name] = importlib.import_module(f"train.{name}")
-        sub = commands.add_parser(name, help=help_text, description=modules[name].__doc__)
-        modules[name].add_arguments(sub)
+        sub = commands.add_parser(name, help=help_text, description=module.__doc__ if name == chosen else help_text)
+        if name == chosen:
+            module.add_arguments(sub)
     args = parser.parse_args(argv)
-    return modules[args.command].run(args)
+    return module.run(args)
 
 
 sys.exit(main())

@@ -1,0 +1,78 @@
+"""Per-epoch checkpoints that survive a kill at any moment, and the best epoch kept apart.
+
+Each epoch goes to its own folder (weights, optimizer state, state.json); the `latest` file, replaced
+atomically once the folder is complete, names the one to resume from. Older folders are removed after.
+"""
+import json
+import os
+import shutil
+
+import keras
+import numpy as np
+
+from colorize.weights import save_weights
+
+CHECKPOINTS = "checkpoints"
+LATEST = "latest"
+BEST = "best"
+
+
+def write_atomically(path, text):
+    tmp = f"{path}.tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def latest_checkpoint(run_dir):
+    """The folder of the last complete checkpoint, or None."""
+    pointer = os.path.join(run_dir, CHECKPOINTS, LATEST)
+    if not os.path.isfile(pointer):
+        return None
+    with open(pointer) as f:
+        return os.path.join(run_dir, CHECKPOINTS, f.read().strip())
+
+
+def restore(checkpoint, model, optimizer, trainable_variables):
+    """Load a checkpoint's weights and optimizer state; returns its state.json (epoch, best, ...)."""
+    model.load_weights(os.path.join(checkpoint, "model.weights.h5"))
+    optimizer.build(trainable_variables)
+    with np.load(os.path.join(checkpoint, "optimizer.npz"), allow_pickle=False) as saved:
+        arrays = [saved[f"arr_{i}"] for i in range(len(saved.files))]
+    if len(arrays) != len(optimizer.variables):
+        raise SystemExit(f"fit: {checkpoint} does not match this model's optimizer; cannot resume")
+    for variable, value in zip(optimizer.variables, arrays):
+        variable.assign(value)
+    with open(os.path.join(checkpoint, "state.json")) as f:
+        return json.load(f)
+
+
+class Checkpoint(keras.callbacks.Callback):
+    """Write checkpoints/epoch-NNNN/ after every epoch and best/ when the validation loss improves."""
+
+    def __init__(self, run_dir, model, weights_config, best_loss=float("inf")):
+        super().__init__()
+        self.run_dir, self.full_model, self.weights_config = run_dir, model, weights_config
+        self.best_loss = best_loss
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        val_loss = float(logs.get("val_loss", logs.get("loss", np.inf)))
+        if val_loss < self.best_loss:
+            self.best_loss = val_loss
+            save_weights(self.full_model, {**self.weights_config, "epoch": epoch + 1, "val_loss": val_loss},
+                         os.path.join(self.run_dir, BEST))
+        name = f"epoch-{epoch + 1:04d}"
+        folder = os.path.join(self.run_dir, CHECKPOINTS, name)
+        shutil.rmtree(folder, ignore_errors=True)
+        save_weights(self.full_model, self.weights_config, folder)
+        optimizer_file = os.path.join(folder, "optimizer.npz")
+        np.savez(optimizer_file, *[np.asarray(v) for v in self.model.optimizer.variables])
+        state = {"epoch": epoch + 1, "best_val_loss": self.best_loss, "logs": {k: float(v) for k, v in logs.items()}}
+        write_atomically(os.path.join(folder, "state.json"), json.dumps(state, indent=2))
+        write_atomically(os.path.join(self.run_dir, CHECKPOINTS, LATEST), name)
+        for old in os.listdir(os.path.join(self.run_dir, CHECKPOINTS)):
+            if old.startswith("epoch-") and old != name:
+                shutil.rmtree(os.path.join(self.run_dir, CHECKPOINTS, old), ignore_errors=True)

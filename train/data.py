@@ -1,0 +1,123 @@
+"""Training data: colour photos from folders, a fixed train/validation split, and Keras batches.
+
+The pipeline is numpy, Pillow and scikit-image feeding a `keras.utils.PyDataset`, so it runs on
+any Keras backend (the GPU machines have JAX and no TensorFlow).
+"""
+import hashlib
+import os
+
+import keras
+import numpy as np
+from PIL import Image
+
+from colorize.ab_bins import nearest_bins
+from colorize.images import ImageError, read_rgb
+from colorize.lab import convert_lab
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
+MIN_CHROMA = 0.01  # mean |ab| (scaled) below this: a gray photo, nothing to learn colours from
+
+
+def list_images(folders):
+    """Every image file under the folders, recursively, sorted so that runs see the same order."""
+    found = []
+    for folder in folders:
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"no such data folder: {folder}")
+        for root, _, files in os.walk(folder):
+            found += [os.path.join(root, f) for f in files if f.lower().endswith(IMAGE_EXTENSIONS)]
+    return sorted(found)
+
+
+def is_validation(path, share):
+    """Deterministic by file name: the same photo is always on the same side, whatever the folder order."""
+    digest = hashlib.sha1(os.path.basename(path).encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < share
+
+
+def usable(path):
+    """None if the photo can train the model, else why not ('unreadable' or 'colorless')."""
+    try:
+        rgb = read_rgb(path)
+    except ImageError:
+        return "unreadable"
+    small = np.asarray(Image.fromarray(rgb).resize((32, 32)))
+    return "colorless" if np.abs(convert_lab(small)[1]).mean() < MIN_CHROMA else None
+
+
+def split(folders, val_share):
+    """{'train': [...], 'val': [...], 'skipped': {'unreadable': n, 'colorless': n}}."""
+    result = {"train": [], "val": [], "skipped": {"unreadable": 0, "colorless": 0}}
+    for path in list_images(folders):
+        reason = usable(path)
+        if reason:
+            result["skipped"][reason] += 1
+        else:
+            result["val" if is_validation(path, val_share) else "train"].append(path)
+    return result
+
+
+def random_crop(rgb, size, rng, scale_range=(0.9, 1.5)):
+    """Rescale by a random factor (so scenes appear at several sizes, as photos do), flip, crop size x size."""
+    height, width = rgb.shape[:2]
+    scale = max(rng.uniform(*scale_range), size / min(height, width))
+    image = Image.fromarray(rgb).resize((max(size, round(width * scale)), max(size, round(height * scale))),
+                                        Image.BICUBIC)
+    top = rng.integers(0, image.height - size + 1)
+    left = rng.integers(0, image.width - size + 1)
+    crop = np.asarray(image.crop((left, top, left + size, top + size)))
+    return crop[:, ::-1] if rng.random() < 0.5 else crop
+
+
+def center_crop(rgb, size):
+    """The validation view: the photo scaled so its short side is size, then its centre."""
+    height, width = rgb.shape[:2]
+    scale = size / min(height, width)
+    image = Image.fromarray(rgb).resize((max(size, round(width * scale)), max(size, round(height * scale))),
+                                        Image.BICUBIC)
+    top, left = (image.height - size) // 2, (image.width - size) // 2
+    return np.asarray(image.crop((left, top, left + size, top + size)))
+
+
+class ColorBatches(keras.utils.PyDataset):
+    """Batches of (L, target[, per-pixel weight]) from colour photos.
+
+    targets='ab': ab in [-1, 1] at full size (for MSE). targets='bins': the nearest ab bin per pixel at
+    `target_stride` times smaller (where the classification head's logits are), weighted by
+    `bin_weights` to rebalance rare, saturated colours.
+    """
+
+    def __init__(self, paths, batch_size, size, train, targets="ab", target_stride=1, bin_weights=None,
+                 seed=0, epoch=0, **kwargs):
+        super().__init__(**kwargs)
+        self.paths, self.batch_size, self.size, self.train = list(paths), batch_size, size, train
+        self.targets, self.target_stride, self.bin_weights = targets, target_stride, bin_weights
+        self.seed, self.epoch = seed, epoch
+        self.order = np.arange(len(self.paths))
+        self.on_epoch_end()
+
+    def __len__(self):
+        return len(self.paths) // self.batch_size if self.train else -(-len(self.paths) // self.batch_size)
+
+    def on_epoch_end(self):
+        if self.train:
+            self.order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.paths))
+            self.epoch += 1
+
+    def crop(self, index, rng):
+        rgb = read_rgb(self.paths[index])
+        return random_crop(rgb, self.size, rng) if self.train else center_crop(rgb, self.size)
+
+    def __getitem__(self, batch):
+        indices = self.order[batch * self.batch_size : (batch + 1) * self.batch_size]
+        rng = np.random.default_rng([self.seed, self.epoch, batch])
+        lab = [convert_lab(self.crop(i, rng)) for i in indices]
+        lightness = np.stack([l for l, _ in lab])[..., None]
+        ab = np.stack([ab for _, ab in lab])
+        if self.targets == "ab":
+            return lightness, ab
+        s = self.target_stride
+        n, h, w, _ = ab.shape
+        small = ab.reshape(n, h // s, s, w // s, s, 2).mean(axis=(2, 4))
+        bins = nearest_bins(small)
+        return lightness, bins, self.bin_weights[bins]

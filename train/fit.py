@@ -1,0 +1,81 @@
+"""Fit a colorizer on folders of colour photos; every epoch checkpoints, the best epoch is kept apart.
+
+The run folder (--out) is itself a weights argument: `python -m colorize --weights RUN_DIR` uses its
+best epoch. Runs on any Keras backend: TensorFlow on the CPU, JAX on a GPU (mixed precision there).
+"""
+import argparse
+import json
+import os
+import time
+
+from colorize.encoder import ENCODER_INITS
+from colorize.model import ARCHITECTURES, DEFAULT_TEMPERATURE
+
+LOSSES = ("bins", "mse")
+RUN_FILE = "run.json"
+LOG_FILE = "log.csv"
+
+
+def add_arguments(parser):
+    data = parser.add_argument_group("data")
+    data.add_argument("--data", nargs="+", metavar="DIR", help="folders of colour photos, read recursively")
+    data.add_argument("--val-share", type=float, default=0.1, help="share held out for validation (default 0.1)")
+    data.add_argument("--limit", type=int, help="use at most this many training photos (quick trials)")
+    parser.add_argument("--out", required=True, metavar="RUN_DIR", help="the run folder: checkpoints, best weights, logs")
+    parser.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    model = parser.add_argument_group("model")
+    model.add_argument("--architecture", choices=ARCHITECTURES, default="unet")
+    model.add_argument("--encoder", default="hed", metavar="INIT",
+                       help=f"encoder initialisation: {', '.join(ENCODER_INITS)} or a VGG16 weights file (default hed)")
+    model.add_argument("--freeze-encoder", action=argparse.BooleanOptionalAction, default=None,
+                       help="keep the encoder's weights fixed (default: frozen unless --encoder none)")
+    model.add_argument("--loss", choices=LOSSES, default="bins",
+                       help="bins: rebalanced classification over ab bins, decoded by annealed mean (default); "
+                       "mse: the report's regression")
+    model.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
+                       help="annealed-mean temperature for --loss bins (lower: more vivid)")
+    fit = parser.add_argument_group("fitting")
+    fit.add_argument("--image-size", type=int, default=224, help="model input size for inference (default 224)")
+    fit.add_argument("--crop-size", type=int, help="training crop size, divisible by 32 (default: --image-size)")
+    fit.add_argument("--batch-size", type=int, default=16)
+    fit.add_argument("--epochs", type=int, help="total epochs (default 10; with --resume: extend the run to this)")
+    fit.add_argument("--learning-rate", type=float, default=1e-3)
+    fit.add_argument("--schedule", choices=("cosine", "constant"), default="cosine")
+    fit.add_argument("--precision", choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"), default="auto",
+                     help="auto: mixed_bfloat16 on a GPU or a CPU with bfloat16 units, else float32")
+    fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--samples", type=int, default=8, help="validation photos in the final samples.png")
+
+
+def settings_of(args):
+    """The run's settings: from the command line for a new run, from run.json when resuming."""
+    path = os.path.join(args.out, RUN_FILE)
+    if args.resume:
+        if not os.path.isfile(path):
+            raise SystemExit(f"fit: nothing to resume in {args.out} (no {RUN_FILE})")
+        with open(path) as f:
+            settings = json.load(f)
+        settings["epochs"] = args.epochs or settings["epochs"]
+        return settings
+    if not args.data:
+        raise SystemExit("fit: --data is required for a new run")
+    if os.path.isfile(path):
+        raise SystemExit(f"fit: {args.out} already holds a run; use --resume, or another --out")
+    crop = args.crop_size or args.image_size
+    if crop % 32 or args.image_size % 32:
+        raise SystemExit("fit: --image-size and --crop-size must be divisible by 32")
+    settings = {k: v for k, v in vars(args).items() if k not in ("out", "resume")}
+    settings.update(crop_size=crop, epochs=args.epochs or 10, data=[os.path.abspath(d) for d in args.data],
+                    freeze_encoder=args.freeze_encoder if args.freeze_encoder is not None else args.encoder != "none")
+    return settings
+
+
+def run(args):
+    started = time.time()
+    settings = settings_of(args)
+    from train.fitting import fit
+
+    fit(args.out, settings, resume=args.resume)
+    print(f"fit: done in {time.time() - started:.0f} s; try it: python -m colorize PHOTO --output-dir out "
+          f"--weights {args.out}")
+    return 0

@@ -1,0 +1,123 @@
+"""The training loop behind `python -m train fit`: data, model, loss, callbacks, resume."""
+import json
+import os
+
+import keras
+import numpy as np
+
+from colorize.model import build_model, encoder_of
+from colorize.weights import model_config
+from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
+from train.data import ColorBatches, split
+from train.fit import LOG_FILE, RUN_FILE
+from train.rebalance import ab_prior, rebalancing_weights
+from train.reports import plot_learning_curves, save_samples
+
+PRIOR_PHOTOS = 500  # training photos whose colours estimate the ab prior
+
+
+def has_gpu():
+    return any(d.device_type.lower() == "gpu" for d in _devices())
+
+
+def _devices():
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        return [type("Device", (), {"device_type": d.platform})() for d in jax.devices()]
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.config.list_physical_devices()
+    return []
+
+
+def cpu_has_bfloat16():
+    """AVX512-BF16 or AMX: the CPU multiplies bfloat16 natively (measured here: 2.8x faster training steps)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def set_precision(choice):
+    if choice == "auto":
+        choice = "mixed_bfloat16" if has_gpu() or cpu_has_bfloat16() else "float32"
+    keras.mixed_precision.set_global_policy(choice)
+    return choice
+
+
+def prepare_run(run_dir, settings):
+    """Make the split once and store it with the settings in run.json (resume reads it back)."""
+    if "split" not in settings:
+        settings["split"] = split(settings["data"], settings["val_share"])
+        if settings.get("limit"):
+            settings["split"]["train"] = settings["split"]["train"][: settings["limit"]]
+    os.makedirs(run_dir, exist_ok=True)
+    write_atomically(os.path.join(run_dir, RUN_FILE), json.dumps(settings, indent=1))
+    chosen = settings["split"]
+    print(f"fit: {len(chosen['train'])} training and {len(chosen['val'])} validation photos; skipped "
+          + ", ".join(f"{n} {why}" for why, n in chosen["skipped"].items()))
+    if not chosen["train"] or not chosen["val"]:
+        raise SystemExit("fit: need at least one training and one validation photo")
+
+
+def bin_weights_for(paths, crop_size, seed):
+    """Rebalancing weights from the colours of a sample of training photos."""
+    sample = ColorBatches(paths[:PRIOR_PHOTOS], batch_size=min(len(paths), PRIOR_PHOTOS), size=crop_size,
+                          train=False, seed=seed)
+    _, ab = sample[0]
+    return rebalancing_weights(ab_prior(ab[:, ::4, ::4]))
+
+
+def fit(run_dir, settings, resume=False):
+    keras.utils.set_random_seed(settings["seed"])
+    policy = set_precision(settings["precision"])
+    prepare_run(run_dir, settings)
+    train_paths, val_paths = settings["split"]["train"], settings["split"]["val"]
+    head = "bins" if settings["loss"] == "bins" else "regression"
+    model = build_model(settings["architecture"], settings["encoder"], head, settings["temperature"])
+    encoder_of(model).trainable = not settings["freeze_encoder"]
+    weights_config = model_config(
+        settings["architecture"], head, settings["image_size"], settings["temperature"],
+        encoder=str(settings["encoder"]), loss=settings["loss"], crop_size=settings["crop_size"],
+        epochs=settings["epochs"], batch_size=settings["batch_size"], learning_rate=settings["learning_rate"],
+        freeze_encoder=settings["freeze_encoder"], precision=policy, data=settings["data"],
+        train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
+    )
+    size, batch = settings["crop_size"], settings["batch_size"]
+    if head == "bins":
+        trained = keras.Model(model.input, model.get_layer("ab_logits").output)
+        stride = size // trained.compute_output_shape((1, size, size, 1))[1]
+        data = {"targets": "bins", "target_stride": stride,
+                "bin_weights": bin_weights_for(train_paths, size, settings["seed"])}
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    else:
+        trained, data, loss = model, {"targets": "ab"}, keras.losses.MeanSquaredError()
+    steps = max(1, len(train_paths) // batch)
+    rate = settings["learning_rate"]
+    if settings["schedule"] == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps * settings["epochs"], alpha=0.05)
+    trained.compile(optimizer=keras.optimizers.Adam(rate), loss=loss)
+
+    initial_epoch, best = 0, float("inf")
+    checkpoint = latest_checkpoint(run_dir) if resume else None
+    if checkpoint:
+        state = restore(checkpoint, model, trained.optimizer, trained.trainable_variables)
+        initial_epoch, best = state["epoch"], state["best_val_loss"]
+        print(f"fit: resuming after epoch {initial_epoch} from {checkpoint}")
+    if initial_epoch >= settings["epochs"]:
+        print(f"fit: the run already has {initial_epoch} of {settings['epochs']} epochs")
+    train_data = ColorBatches(train_paths, batch, size, True, seed=settings["seed"], epoch=initial_epoch, **data)
+    val_data = ColorBatches(val_paths, batch, size, False, **data)
+    trained.fit(
+        train_data, validation_data=val_data, epochs=settings["epochs"], initial_epoch=initial_epoch,
+        callbacks=[Checkpoint(run_dir, model, weights_config, best),
+                   keras.callbacks.CSVLogger(os.path.join(run_dir, LOG_FILE), append=initial_epoch > 0)],
+        verbose=settings.get("verbose", 1),
+    )
+    plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, "learning_curves.png"))
+    save_samples(run_dir, val_paths[: settings["samples"]], os.path.join(run_dir, "samples.png"))

@@ -1,0 +1,33 @@
+"""Class rebalancing for the ab-bin classification loss (Zhang et al. 2016, eq. 3-4).
+
+Plain cross-entropy, like MSE, is dominated by the common desaturated colours of skies, roads and
+walls; weighting each pixel by the inverse of its colour's (smoothed) frequency lets rare, saturated
+colours count.
+"""
+import numpy as np
+from scipy.ndimage import gaussian_filter
+
+from colorize.ab_bins import GRID_STEP, ab_bin_centers, nearest_bins
+from colorize.lab import AB_SCALE
+
+SMOOTHING_SIGMA = 5.0  # ab units, as in the paper
+UNIFORM_MIX = 0.5  # lambda: how much of a uniform distribution to mix into the prior
+
+
+def ab_prior(ab_samples):
+    """Empirical distribution over the ab bins of some ab values (..., 2), smoothed in ab space."""
+    centers = ab_bin_centers()
+    counts = np.bincount(nearest_bins(ab_samples).ravel(), minlength=len(centers)).astype(np.float64)
+    cells = np.round(centers * AB_SCALE / GRID_STEP).astype(int)
+    offset = cells.min(axis=0)
+    grid = np.zeros(tuple(cells.max(axis=0) - offset + 1))
+    grid[tuple((cells - offset).T)] = counts
+    grid = gaussian_filter(grid, SMOOTHING_SIGMA / GRID_STEP, mode="constant")
+    prior = grid[tuple((cells - offset).T)]
+    return prior / prior.sum()
+
+
+def rebalancing_weights(prior, uniform_mix=UNIFORM_MIX):
+    """Per-bin loss weights proportional to 1 / ((1 - lambda) prior + lambda / Q), with mean 1 under the prior."""
+    weights = 1.0 / ((1.0 - uniform_mix) * prior + uniform_mix / len(prior))
+    return (weights / np.sum(prior * weights)).astype(np.float32)

@@ -1,0 +1,48 @@
+"""What a finished run shows: its learning curves and a grid of validation photos (L, prediction, truth)."""
+import csv
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from colorize.lab import convert_lab, gray_rgb  # noqa: E402
+from colorize.images import read_rgb  # noqa: E402
+from colorize.pipeline import Colorizer  # noqa: E402
+from train.data import center_crop  # noqa: E402
+
+SAMPLE_SIZE = 224
+
+
+def plot_learning_curves(log_csv, out_png):
+    with open(log_csv) as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        return
+    epochs = [int(r["epoch"]) + 1 for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for key in ("loss", "val_loss"):
+        if key in rows[0]:
+            ax.plot(epochs, [float(r[key]) for r in rows], marker="o", label=key)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=100)
+    plt.close(fig)
+
+
+def save_samples(weights, photos, out_png):
+    """One row per photo: its L, the best epoch's colours, the true colours."""
+    if not photos:
+        return
+    colorizer = Colorizer.from_weights(weights)
+    rows = []
+    for path in photos:
+        truth = center_crop(read_rgb(path), SAMPLE_SIZE)
+        lightness = convert_lab(truth)[0]
+        rows.append(np.concatenate([gray_rgb(lightness), colorizer.colorize(truth).rgb, truth], axis=1))
+    Image.fromarray(np.concatenate(rows, axis=0)).save(out_png)
