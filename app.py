@@ -1,0 +1,218 @@
+"""The web demo: colorize black-and-white photos in a browser, one at a time or as a batch, or through its API.
+
+Weights: `COLORIZE_WEIGHTS` (a local weights or training-run folder), else `COLORIZE_HUB_REPO` (with
+`COLORIZE_HUB_REVISION`), else the default shipped with colorize. Run `python app.py`, or
+`python app.py --share` for a public link; Gradio's `GRADIO_SERVER_NAME`/`GRADIO_SERVER_PORT` apply.
+"""
+import argparse
+import io
+import os
+import tempfile
+import zipfile
+
+import gradio as gr
+import numpy as np
+from PIL import Image
+
+from colorize import Colorizer, ImageError, WeightsError
+from colorize.cli import output_paths
+from colorize.images import MAX_PIXELS as DECODE_LIMIT
+from colorize.images import open_image
+
+MAX_OUTPUT_PIXELS = 16_000_000  # results keep full resolution up to this; larger inputs are scaled down to it
+MAX_FILE_MB = 30  # per uploaded file; Gradio answers larger uploads with HTTP 413
+MAX_BATCH_FILES = 16
+QUEUE_SIZE = 16  # waiting requests; beyond this new ones are told the queue is full
+CONCURRENCY = 2  # requests computed at once (each full-size image needs up to about 2 GB)
+CACHE_CLEANUP = (600, 3600)  # every 10 minutes delete uploads and results older than an hour
+EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "examples")
+EXAMPLES = [  # historical and B&W photos, outdoor scenes, drawn line art; sources in examples/README.md
+    "coins.jpg", "camera.jpg", "rocket.jpg", "river-landscape.png", "astronaut.jpg", "chelsea.jpg",
+    "manga-girl.png", "chibi.png",
+]
+
+GUIDANCE = f"""
+Upload, paste or photograph a black-and-white picture and get it back in color, at its full size.
+
+- **Works best** on outdoor scenes like those the model learned from: landscapes, sky, trees, grass,
+  water, mountains, streets and buildings.
+- **Works less well** on people, clothes, indoor objects and drawn line art or manga: colors come out
+  muted or guessed. Old prints with scratches or faded contrast give weaker colors. The colors are
+  plausible guesses, never the true ones.
+- **Color photos** are reduced to their lightness and colored again.
+- **Saturation** scales the predicted colors: 0 gives gray, 1 the model's colors, 2 twice as vivid.
+- **Limits:** files up to {MAX_FILE_MB} MB; results keep your image's full resolution
+  up to {MAX_OUTPUT_PIXELS / 1e6:.0f} megapixels (larger images, up to {DECODE_LIMIT / 1e6:.0f}
+  megapixels, are scaled down to that); up to {MAX_BATCH_FILES} files per batch, returned as a zip of PNGs.
+- Uploads and results are deleted from the server within about an hour.
+"""
+
+
+def load_colorizer():
+    """The weights the environment names, or (None, reason): the page should open even without weights."""
+    try:
+        colorizer = Colorizer.from_weights(
+            os.environ.get("COLORIZE_WEIGHTS") or None,
+            os.environ.get("COLORIZE_HUB_REPO") or None,
+            os.environ.get("COLORIZE_HUB_REVISION") or None,
+        )
+    except WeightsError as error:
+        return None, str(error)
+    return colorizer, ""
+
+
+def weights_note(colorizer, error=""):
+    """The line that tells visitors which model they are using, or why there is none."""
+    if colorizer is None:
+        return (f"⚠️ **No model weights could be loaded:** {error}. The page works, but colorizing will "
+                "answer with an error until weights are available.")
+    note = f"**Model:** {colorizer.source}."
+    return note + (f"  \n⚠️ {colorizer.warning}" if colorizer.warning else "")
+
+
+def use_example_cache_for(colorizer):
+    """Gradio reuses cached example results even after the model changed: keep one cache per weights file."""
+    key = colorizer.config.get("weights_sha256", "unhashed")[:16] if colorizer else "no-weights"
+    os.environ.setdefault("GRADIO_EXAMPLES_CACHE", os.path.join(".gradio", "cached_examples", key))
+
+
+class PhotoInput(gr.Image):
+    """gr.Image whose unreadable uploads get a message: Gradio opens each upload before the app sees it."""
+
+    is_template = True  # rendered by the frontend as a plain gr.Image
+
+    def preprocess(self, payload):
+        try:
+            return super().preprocess(payload)
+        except (OSError, ValueError, Image.DecompressionBombError) as error:
+            name = payload.orig_name or os.path.basename(payload.path or "") or "the upload"
+            raise gr.Error(f"cannot read {name}: not an image file, or a damaged or too large one") from error
+
+
+def prepare(source):
+    """Open upright; scale down to MAX_OUTPUT_PIXELS (the model sees a small copy anyway)."""
+    image = open_image(source, DECODE_LIMIT)
+    pixels = image.width * image.height
+    if pixels > MAX_OUTPUT_PIXELS:
+        scale = (MAX_OUTPUT_PIXELS / pixels) ** 0.5
+        size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    return image
+
+
+def make_colorize(colorizer, error=""):
+    """The single-image handler bound to one model (or to the reason there is none)."""
+
+    def colorize(image, saturation=1.0):
+        """Colorize one image: returns its lightness (L), the predicted colors (ab), the result and a before/after pair."""
+        if colorizer is None:
+            raise gr.Error(f"No model weights are loaded, so nothing can be colorized: {error}")
+        if image is None:
+            raise gr.Error("Upload, paste or capture an image first.")
+        try:
+            upright = prepare(image)
+            result = colorizer.colorize(upright, saturation)
+        except ImageError as bad:
+            raise gr.Error(str(bad)) from bad
+        return result.lightness, result.ab, result.rgb, (np.asarray(upright.convert("RGB")), result.rgb)
+
+    return colorize
+
+
+def png_bytes(rgb):
+    with io.BytesIO() as buffer:
+        Image.fromarray(rgb).save(buffer, "png")
+        return buffer.getvalue()
+
+
+def batch_summary(done, failed):
+    lines = [f"Colorized {done} image{'s' if done != 1 else ''}."]
+    if failed:
+        lines += [f"Skipped {len(failed)}:"] + [f"- {reason}" for reason in failed]
+    return "\n".join(lines)
+
+
+def make_colorize_batch(colorizer, error=""):
+    """The batch handler bound to one model."""
+
+    def colorize_batch(files, saturation=1.0, progress=gr.Progress()):
+        """Colorize several image files into a zip of full-resolution PNGs; unreadable files are listed, not fatal.
+
+        A generator so that the zip's folder is deleted once Gradio has copied the zip into its own cache.
+        """
+        if colorizer is None:
+            raise gr.Error(f"No model weights are loaded, so nothing can be colorized: {error}")
+        if not files:
+            raise gr.Error("Choose one or more image files first.")
+        if len(files) > MAX_BATCH_FILES:
+            raise gr.Error(f"{len(files)} files is too many for one batch; the limit is {MAX_BATCH_FILES}.")
+        failed = []
+        with tempfile.TemporaryDirectory(prefix="colorize-batch-") as folder:
+            archive_path = os.path.join(folder, "colorized.zip")
+            with zipfile.ZipFile(archive_path, "w") as archive:
+                pairs = list(zip(files, output_paths(files, "")))
+                for source, name in progress.tqdm(pairs, desc="Colorizing"):
+                    try:
+                        archive.writestr(name, png_bytes(colorizer.colorize(prepare(source), saturation).rgb))
+                    except ImageError as bad:
+                        failed.append(str(bad))
+            if len(failed) == len(files):
+                raise gr.Error("None of the files could be colorized:\n" + "\n".join(failed))
+            yield archive_path, batch_summary(len(files) - len(failed), failed)
+
+    return colorize_batch
+
+
+def build_demo(colorizer, error=""):
+    """The page and its two API endpoints, `colorize` and `colorize_batch`, for one loaded model."""
+    use_example_cache_for(colorizer)
+    colorize = make_colorize(colorizer, error)
+    with gr.Blocks(title="Colorize black-and-white photos", delete_cache=CACHE_CLEANUP) as demo:
+        gr.Markdown("# Colorize black-and-white photos")
+        gr.Markdown(GUIDANCE)
+        gr.Markdown(weights_note(colorizer, error), elem_id="weights-note")
+        with gr.Tab("One image"):
+            with gr.Row():
+                with gr.Column():
+                    image = PhotoInput(label="Black-and-white image", type="filepath", image_mode=None,
+                                       sources=["upload", "clipboard", "webcam"], elem_id="input-image")
+                    saturation = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Saturation")
+                    run = gr.Button("Colorize", variant="primary")
+                slider = gr.ImageSlider(label="Before / after", format="jpeg", elem_id="before-after")
+            with gr.Row():
+                lightness = gr.Image(label="Lightness (L)", format="jpeg", elem_id="out-l")
+                ab = gr.Image(label="Predicted colors (ab)", format="jpeg", elem_id="out-ab")
+                rgb = gr.Image(label="Result (full-size PNG)", format="png", buttons=["download", "fullscreen"],
+                               elem_id="out-rgb")
+            outputs = [lightness, ab, rgb, slider]
+            gr.on([run.click, image.upload], colorize, [image, saturation], outputs, api_name="colorize")
+            gr.Examples([[os.path.join(EXAMPLES_DIR, name)] for name in EXAMPLES], [image], outputs,
+                        fn=colorize, cache_examples=True, cache_mode="lazy")
+        with gr.Tab("Batch"):
+            files = gr.File(label="Image files", file_count="multiple", file_types=["image"], type="filepath")
+            batch_saturation = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Saturation")
+            run_batch = gr.Button("Colorize all", variant="primary")
+            archive = gr.File(label="Colorized PNGs (zip)")
+            summary = gr.Markdown()
+            run_batch.click(make_colorize_batch(colorizer, error), [files, batch_saturation], [archive, summary],
+                            api_name="colorize_batch", concurrency_limit=1)
+    return demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+
+
+demo = build_demo(*load_colorizer())
+
+
+def launch(**kwargs):
+    """Launch with the app's limits; keyword arguments go to Blocks.launch (share, server_name...)."""
+    return demo.launch(max_file_size=f"{MAX_FILE_MB}mb", theme=gr.themes.Soft(), **kwargs)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Run the colorize web demo.")
+    parser.add_argument("--share", action="store_true", help="also open a public *.gradio.live link")
+    args = parser.parse_args(argv)
+    launch(share=True if args.share else None)
+
+
+if __name__ == "__main__":
+    main()

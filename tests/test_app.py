@@ -1,0 +1,189 @@
+"""The Gradio app: in-process calls of its Blocks, and its API through gradio_client on 127.0.0.1."""
+import glob
+import importlib
+import os
+import struct
+import sys
+import tempfile
+import types
+import zipfile
+import zlib
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio is imported
+
+import gradio as gr
+import httpx
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+from PIL import Image
+
+from colorize.model import build_model
+from colorize.weights import model_config, save_weights
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+WIDE = EXAMPLES / "chelsea.jpg"  # 451 x 300: not square, so a swapped width and height would show
+
+
+def import_app(tmp_path_factory):
+    """app imported afresh with small untrained weights made here: tests never use the shipped ones."""
+    folder = tmp_path_factory.mktemp("weights")
+    save_weights(build_model("unet", "none"), model_config("unet"), folder)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COLORIZE_WEIGHTS", str(folder))
+        env.delenv("COLORIZE_HUB_REPO", raising=False)
+        env.delenv("COLORIZE_HUB_REVISION", raising=False)
+        env.setenv("GRADIO_EXAMPLES_CACHE", str(tmp_path_factory.mktemp("examples-cache")))
+        sys.modules.pop("app", None)
+        return importlib.import_module("app")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    return import_app(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def url(app):
+    _, local_url, _ = app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    yield local_url
+    app.demo.close()
+
+
+@pytest.fixture(scope="session")
+def client(url):
+    return Client(url, verbose=False)
+
+
+def size_of(path):
+    with Image.open(path) as image:
+        return image.size
+
+
+def png_header_only(path, width, height):
+    """A tiny PNG that claims huge dimensions: a decompression bomb as far as any reader can tell."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    Path(path).write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)))
+    return path
+
+
+def bad_inputs(folder):
+    """Files a public demo gets, each of which must come back as one readable message."""
+    good = (EXAMPLES / "camera.jpg").read_bytes()
+    files = {
+        "page.jpg": b"<html><body>not an image</body></html>",
+        "empty.png": b"",
+        "truncated.jpg": good[: len(good) // 3],
+        "drawing.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>',
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    paths = [folder / name for name in files]
+    return paths + [png_header_only(folder / "bomb.png", 40_000, 40_000), png_header_only(folder / "wide.png", 60_000, 1_000)]
+
+
+def test_colorize_in_process_keeps_full_resolution(app):
+    lightness, ab, rgb, (before, after) = app.demo(str(WIDE), 1.0, api_name="colorize")
+    assert {size_of(path) for path in (lightness, ab, rgb, before, after)} == {size_of(WIDE)}
+    assert rgb.endswith(".png") and Image.open(lightness).mode == "L"
+
+
+def test_saturation_zero_gives_gray(app):
+    rgb = np.asarray(Image.open(app.demo(str(WIDE), 0.0, api_name="colorize")[2]), dtype=int)
+    assert np.abs(rgb - rgb[..., :1]).max() <= 1
+
+
+def test_images_over_the_limit_are_scaled_down(app, monkeypatch, tmp_path):
+    big = tmp_path / "big.png"
+    Image.new("L", (400, 300), 128).save(big)
+    monkeypatch.setattr(app, "MAX_OUTPUT_PIXELS", 30_000)
+    rgb = app.demo(str(big), 1.0, api_name="colorize")[2]
+    assert size_of(rgb) == (200, 150)
+
+
+def page_text(demo):
+    return "\n".join(str(block.value) for block in demo.blocks.values() if isinstance(block, gr.Markdown))
+
+
+def test_page_names_the_weights_and_the_limits(app):
+    text = page_text(app.demo)
+    assert "**Model:** local weights" in text
+    assert f"{app.MAX_OUTPUT_PIXELS / 1e6:.0f} megapixels" in text and f"{app.MAX_FILE_MB} MB" in text
+
+
+def test_a_fallback_warning_is_shown(app):
+    note = app.weights_note(types.SimpleNamespace(source="Hub me/model@main (cached copy)",
+                                                     warning="the Hub could not be reached"))
+    assert "cached copy" in note and "could not be reached" in note
+
+
+def test_without_weights_the_page_opens_and_explains(app, monkeypatch):
+    monkeypatch.setenv("COLORIZE_WEIGHTS", "/nonexistent/weights")
+    colorizer, error = app.load_colorizer()
+    assert colorizer is None and "does not exist" in error
+    demo = app.build_demo(colorizer, error)
+    assert "No model weights could be loaded" in page_text(demo) and "/nonexistent/weights" in page_text(demo)
+    with pytest.raises(gr.Error, match="No model weights are loaded"):
+        demo(str(WIDE), 1.0, api_name="colorize")
+
+
+def test_share_flag_asks_for_a_public_link(app, monkeypatch):
+    calls = []
+    monkeypatch.setattr(app, "launch", lambda **kwargs: calls.append(kwargs))
+    app.main(["--share"])
+    app.main([])
+    assert calls == [{"share": True}, {"share": None}]  # None lets GRADIO_SHARE decide
+
+
+def test_api_endpoint_colorize_needs_only_the_image(client):
+    endpoint = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/colorize"]
+    first, *others = endpoint["parameters"]
+    assert first["parameter_name"] == "image" and all(p["parameter_has_default"] for p in others)
+    lightness, ab, rgb, _ = client.predict(handle_file(str(WIDE)), api_name="/colorize")
+    assert size_of(lightness) == size_of(ab) == size_of(rgb) == size_of(WIDE)
+
+
+def test_bad_inputs_get_messages_and_the_app_keeps_serving(client, tmp_path):
+    for path in bad_inputs(tmp_path):
+        with pytest.raises(AppError, match=rf"{path.name}.*(not an image|damaged|too large|megapixels)"):
+            client.predict(handle_file(str(path)), api_name="/colorize")
+    with pytest.raises(AppError, match="greater than maximum"):
+        client.predict(handle_file(str(WIDE)), 5.0, api_name="/colorize")
+    assert size_of(client.predict(handle_file(str(WIDE)), api_name="/colorize")[2]) == size_of(WIDE)
+
+
+def test_uploads_over_the_size_limit_are_refused(app, url, tmp_path):
+    too_big = tmp_path / "huge.jpg"
+    too_big.write_bytes(b"\0" * (app.MAX_FILE_MB * 1024 * 1024 + 1))
+    with open(too_big, "rb") as f:
+        response = httpx.post(f"{url}gradio_api/upload", files={"files": f}, timeout=60)
+    assert response.status_code == 413
+
+
+def batch_folders():
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "colorize-batch-*")))
+
+
+def test_batch_returns_a_zip_of_full_size_pngs(client, tmp_path):
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("not an image")
+    before = batch_folders()
+    files = [EXAMPLES / "camera.jpg", WIDE, bad, EXAMPLES / "camera.jpg"]
+    archive, summary = client.predict([handle_file(str(p)) for p in files], api_name="/colorize_batch")
+    with zipfile.ZipFile(archive) as z:
+        assert z.namelist() == ["camera.png", "chelsea.png", "camera-2.png"]
+        assert Image.open(z.open("chelsea.png")).size == size_of(WIDE)
+    assert "Colorized 3 images" in summary and "notes.jpg" in summary
+    assert batch_folders() <= before  # the zip's own folder is gone once Gradio has its copy
+
+
+def test_batch_of_only_bad_files_is_an_error(client, tmp_path):
+    bad = tmp_path / "notes.png"
+    bad.write_text("not an image")
+    with pytest.raises(AppError, match="None of the files could be colorized"):
+        client.predict([handle_file(str(bad))], api_name="/colorize_batch")
