@@ -1,0 +1,26 @@
+"""Shared test set-up: quiet TensorFlow, no analytics, and one untrained model saved per session."""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def untrained_weights(tmp_path_factory):
+    """A weights folder (config.json + model.weights.h5) of an untrained unet: for plumbing, not colours."""
+    from colorize.model import build_model
+    from colorize.weights import model_config, save_weights
+
+    folder = tmp_path_factory.mktemp("untrained_unet")
+    save_weights(build_model("unet", "none"), model_config("unet"), str(folder))
+    return str(folder)
+
+
+@pytest.fixture(scope="session")
+def colorizer(untrained_weights):
+    from colorize import Colorizer
+
+    return Colorizer.from_weights(untrained_weights)

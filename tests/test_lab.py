@@ -1,0 +1,27 @@
+import numpy as np
+
+from colorize.lab import ab_picture, convert_lab, convert_rgb, gray_rgb
+
+
+def test_round_trip_is_exact_to_rounding():
+    rgb = np.random.default_rng(0).integers(0, 256, (64, 48, 3), dtype=np.uint8)
+    lightness, ab = convert_lab(rgb)
+    assert lightness.shape == (64, 48) and ab.shape == (64, 48, 2)
+    assert lightness.min() >= 0 and lightness.max() <= 100
+    assert np.abs(ab).max() <= 1.0
+    assert np.abs(convert_rgb(lightness, ab).astype(int) - rgb).max() <= 1
+
+
+def test_known_colours():
+    lightness, ab = convert_lab(np.array([[[255, 255, 255], [0, 0, 0], [255, 0, 0]]], np.uint8))
+    np.testing.assert_allclose(lightness[0, :2], [100, 0], atol=1e-3)
+    np.testing.assert_allclose(ab[0, :2], 0, atol=1e-3)
+    assert ab[0, 2, 0] > 0.6  # red has a large positive a (about 80 / 128)
+
+
+def test_gray_and_ab_picture():
+    gray = gray_rgb(np.full((2, 2), 50.0))
+    assert gray.dtype == np.uint8 and np.ptp(gray) == 0
+    picture = ab_picture(np.array([[[0.5, 0.0], [-0.5, 0.0]]], np.float32))
+    assert picture[0, 0, 0] > picture[0, 0, 1]  # +a is red
+    assert picture[0, 1, 1] > picture[0, 1, 0]  # -a is green

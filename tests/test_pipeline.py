@@ -1,0 +1,88 @@
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorize import Colorized, ImageError, open_image
+from colorize.images import lightness_of
+from colorize.lab import convert_lab
+from tests.images import gradient_rgb, image_in_mode
+
+MODES = ["L", "LA", "RGB", "RGBA", "P", "I;16", "CMYK", "1"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_mode_keeps_size_and_lightness(colorizer, mode, tmp_path):
+    image = image_in_mode(mode)
+    path = tmp_path / f"in.{'tiff' if mode in ('CMYK', 'I;16') else 'png'}"
+    image.save(path)
+    result = colorizer.colorize(str(path))
+    assert isinstance(result, Colorized)
+    for picture in result:
+        assert picture.dtype == np.uint8 and picture.shape[:2] == (64, 96)
+    expected = lightness_of(open_image(str(path)))
+    np.testing.assert_allclose(result.lightness, np.round(expected * 2.55), atol=1)
+    gray = colorizer.colorize(str(path), saturation=0.0).rgb
+    np.testing.assert_allclose(convert_lab(gray)[0], expected, atol=0.6)
+
+
+def test_sixteen_bit_is_scaled_not_clipped(tmp_path):
+    path = tmp_path / "deep.png"
+    image_in_mode("I;16").save(path)
+    assert open_image(str(path)).getextrema()[1] > 200
+    assert open_image(str(path)).getextrema()[0] < 50
+
+
+def test_exif_rotation_is_applied(colorizer, tmp_path):
+    path = tmp_path / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: viewers rotate it 90 degrees clockwise
+    Image.fromarray(gradient_rgb(96, 64)).save(path, exif=exif)
+    assert colorizer.colorize(str(path)).rgb.shape == (96, 64, 3)
+
+
+def test_output_keeps_full_resolution_detail(colorizer):
+    rng = np.random.default_rng(1)
+    noisy = rng.integers(0, 256, (300, 500), dtype=np.uint8)  # detail far finer than the model's 224
+    result = colorizer.colorize(Image.fromarray(noisy), saturation=0.0)
+    np.testing.assert_allclose(convert_lab(result.rgb)[0], lightness_of(Image.fromarray(noisy)), atol=0.6)
+
+
+def test_saturation_scales_the_colours(colorizer):
+    image = Image.fromarray(gradient_rgb()).convert("L")
+    plain, vivid = colorizer.colorize(image), colorizer.colorize(image, saturation=2.0)
+    assert np.abs(convert_lab(vivid.rgb)[1]).mean() > np.abs(convert_lab(plain.rgb)[1]).mean()
+
+
+def test_batches_match_single_calls(colorizer):
+    images = [Image.fromarray(gradient_rgb(96, 64)), Image.fromarray(gradient_rgb(40, 30)).convert("L")]
+    batched = colorizer.colorize_many(images)
+    for image, result in zip(images, batched):
+        np.testing.assert_allclose(result.rgb, colorizer.colorize(image).rgb, atol=1)
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b"<html>not an image</html>", "cannot read"),
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * 20, "cannot read"),
+])
+def test_bad_bytes_are_clear_errors(colorizer, tmp_path, data, message):
+    path = tmp_path / "bad.jpg"
+    path.write_bytes(data)
+    with pytest.raises(ImageError, match=message):
+        colorizer.colorize(str(path))
+
+
+def test_pixel_limit(colorizer):
+    buffer = io.BytesIO()
+    Image.new("L", (4000, 3000)).save(buffer, "PNG")
+    with pytest.raises(ImageError, match="megapixels"):
+        colorizer.colorize(buffer.getvalue(), max_pixels=1_000_000)
+
+
+def test_missing_file_and_folder(colorizer, tmp_path):
+    with pytest.raises(ImageError, match="does not exist"):
+        colorizer.colorize(str(tmp_path / "nope.jpg"))
+    with pytest.raises(ImageError, match="folder"):
+        colorizer.colorize(str(tmp_path))
