@@ -76,17 +76,24 @@ def use_example_cache_for(colorizer):
     os.environ.setdefault("GRADIO_EXAMPLES_CACHE", os.path.join(".gradio", "cached_examples", key))
 
 
-class PhotoInput(gr.Image):
-    """gr.Image whose unreadable uploads get a message: Gradio opens each upload before the app sees it."""
+def with_readable_errors(image):
+    """Gradio opens each upload before the handler sees it: turn an unreadable one into a message, not a bare "Error".
 
-    is_template = True  # rendered by the frontend as a plain gr.Image
+    (A gr.Image subclass would do the same, but Gradio writes a .pyi file beside any module defining one.)
+    """
+    preprocess = image.preprocess
 
-    def preprocess(self, payload):
+    def checked(payload):
+        name = (payload.orig_name or os.path.basename(payload.path or "")) if payload else ""
         try:
-            return super().preprocess(payload)
-        except (OSError, ValueError, Image.DecompressionBombError) as error:
-            name = payload.orig_name or os.path.basename(payload.path or "") or "the upload"
-            raise gr.Error(f"cannot read {name}: not an image file, or a damaged or too large one") from error
+            return preprocess(payload)
+        except Image.DecompressionBombError as error:
+            raise gr.Error(f"{name} is too large: over {DECODE_LIMIT / 1e6:.0f} megapixels") from error
+        except (OSError, ValueError) as error:
+            raise gr.Error(f"cannot read {name}: not an image file, or a damaged one") from error
+
+    image.preprocess = checked
+    return image
 
 
 def prepare(source):
@@ -174,8 +181,9 @@ def build_demo(colorizer, error=""):
         with gr.Tab("One image"):
             with gr.Row():
                 with gr.Column():
-                    image = PhotoInput(label="Black-and-white image", type="filepath", image_mode=None,
-                                       sources=["upload", "clipboard", "webcam"], elem_id="input-image")
+                    image = with_readable_errors(gr.Image(
+                        label="Black-and-white image", type="filepath", image_mode=None,
+                        sources=["upload", "clipboard", "webcam"], elem_id="input-image"))
                     saturation = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Saturation")
                     run = gr.Button("Colorize", variant="primary")
                 slider = gr.ImageSlider(label="Before / after", format="jpeg", elem_id="before-after")

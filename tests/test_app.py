@@ -31,11 +31,12 @@ def import_app(tmp_path_factory):
     """app imported afresh with small untrained weights made here: tests never use the shipped ones."""
     folder = tmp_path_factory.mktemp("weights")
     save_weights(build_model("unet", "none"), model_config("unet"), folder)
+    # Gradio reads the examples cache folder again when it serves files: this one stays set.
+    os.environ["GRADIO_EXAMPLES_CACHE"] = str(tmp_path_factory.mktemp("examples-cache"))
     with pytest.MonkeyPatch.context() as env:
         env.setenv("COLORIZE_WEIGHTS", str(folder))
         env.delenv("COLORIZE_HUB_REPO", raising=False)
         env.delenv("COLORIZE_HUB_REVISION", raising=False)
-        env.setenv("GRADIO_EXAMPLES_CACHE", str(tmp_path_factory.mktemp("examples-cache")))
         sys.modules.pop("app", None)
         return importlib.import_module("app")
 
