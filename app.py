@@ -22,6 +22,7 @@ from colorize.images import open_image
 MAX_OUTPUT_PIXELS = 16_000_000  # results keep full resolution up to this; larger inputs are scaled down to it
 MAX_FILE_MB = 30  # per uploaded file; Gradio answers larger uploads with HTTP 413
 MAX_BATCH_FILES = 16
+MAX_SATURATION = 2.0
 QUEUE_SIZE = 16  # waiting requests; beyond this new ones are told the queue is full
 CONCURRENCY = 2  # requests computed at once (each full-size image needs up to about 2 GB)
 CACHE_CLEANUP = (600, 3600)  # every 10 minutes delete uploads and results older than an hour
@@ -71,7 +72,8 @@ def weights_note(colorizer, error=""):
 
 
 def use_example_cache_for(colorizer):
-    """Gradio reuses cached example results even after the model changed: keep one cache per weights file."""
+    """Gradio reuses cached example results even after the model changed: keep one cache per weights file
+    (unless GRADIO_EXAMPLES_CACHE is set)."""
     key = colorizer.config.get("weights_sha256", "unhashed")[:16] if colorizer else "no-weights"
     os.environ.setdefault("GRADIO_EXAMPLES_CACHE", os.path.join(".gradio", "cached_examples", key))
 
@@ -107,13 +109,20 @@ def prepare(source):
     return image
 
 
+def check_ready(colorizer, error, saturation):
+    """The checks both handlers share; the sliders bound saturation, but API callers can send anything."""
+    if colorizer is None:
+        raise gr.Error(f"No model weights are loaded, so nothing can be colorized: {error}")
+    if not 0.0 <= saturation <= MAX_SATURATION:  # also refuses NaN
+        raise gr.Error(f"Saturation must be between 0 and {MAX_SATURATION:g}, not {saturation}.")
+
+
 def make_colorize(colorizer, error=""):
     """The single-image handler bound to one model (or to the reason there is none)."""
 
     def colorize(image, saturation=1.0):
         """Colorize one image: returns its lightness (L), the predicted colors (ab), the result and a before/after pair."""
-        if colorizer is None:
-            raise gr.Error(f"No model weights are loaded, so nothing can be colorized: {error}")
+        check_ready(colorizer, error, saturation)
         if image is None:
             raise gr.Error("Upload, paste or capture an image first.")
         try:
@@ -143,12 +152,9 @@ def make_colorize_batch(colorizer, error=""):
     """The batch handler bound to one model."""
 
     def colorize_batch(files, saturation=1.0, progress=gr.Progress()):
-        """Colorize several image files into a zip of full-resolution PNGs; unreadable files are listed, not fatal.
-
-        A generator so that the zip's folder is deleted once Gradio has copied the zip into its own cache.
-        """
-        if colorizer is None:
-            raise gr.Error(f"No model weights are loaded, so nothing can be colorized: {error}")
+        """Colorize several image files into a zip of full-resolution PNGs; unreadable files are listed, not fatal."""
+        # A generator: the zip's folder is deleted when Gradio resumes it, after copying the zip to its cache.
+        check_ready(colorizer, error, saturation)
         if not files:
             raise gr.Error("Choose one or more image files first.")
         if len(files) > MAX_BATCH_FILES:
@@ -184,7 +190,7 @@ def build_demo(colorizer, error=""):
                     image = with_readable_errors(gr.Image(
                         label="Black-and-white image", type="filepath", image_mode=None,
                         sources=["upload", "clipboard", "webcam"], elem_id="input-image"))
-                    saturation = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Saturation")
+                    saturation = gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation")
                     run = gr.Button("Colorize", variant="primary")
                 slider = gr.ImageSlider(label="Before / after", format="jpeg", elem_id="before-after")
             with gr.Row():
@@ -198,7 +204,7 @@ def build_demo(colorizer, error=""):
                         fn=colorize, cache_examples=True, cache_mode="lazy")
         with gr.Tab("Batch"):
             files = gr.File(label="Image files", file_count="multiple", file_types=["image"], type="filepath")
-            batch_saturation = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Saturation")
+            batch_saturation = gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation")
             run_batch = gr.Button("Colorize all", variant="primary")
             archive = gr.File(label="Colorized PNGs (zip)")
             summary = gr.Markdown()

@@ -99,6 +99,11 @@ def test_saturation_zero_gives_gray(app):
     assert np.abs(rgb - rgb[..., :1]).max() <= 1
 
 
+def test_saturation_outside_the_slider_is_refused(app):
+    with pytest.raises(gr.Error, match="Saturation must be between"):
+        app.demo(str(WIDE), float("nan"), api_name="colorize")
+
+
 def test_images_over_the_limit_are_scaled_down(app, monkeypatch, tmp_path):
     big = tmp_path / "big.png"
     Image.new("L", (400, 300), 128).save(big)
@@ -181,6 +186,12 @@ def test_batch_returns_a_zip_of_full_size_pngs(client, tmp_path):
         assert Image.open(z.open("chelsea.png")).size == size_of(WIDE)
     assert "Colorized 3 images" in summary and "notes.jpg" in summary
     assert batch_folders() <= before  # the zip's own folder is gone once Gradio has its copy
+
+
+def test_batch_size_is_limited(app, client, monkeypatch):
+    monkeypatch.setattr(app, "MAX_BATCH_FILES", 1)
+    with pytest.raises(AppError, match="too many for one batch"):
+        client.predict([handle_file(str(WIDE))] * 2, api_name="/colorize_batch")
 
 
 def test_batch_of_only_bad_files_is_an_error(client, tmp_path):
