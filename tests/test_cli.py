@@ -1,0 +1,56 @@
+"""The command line, run as a user runs it: a real subprocess, real files."""
+import subprocess
+import sys
+
+import numpy as np
+from PIL import Image
+
+from tests.images import gradient_rgb
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "colorize", *map(str, args)], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_good_and_broken_inputs(untrained_weights, tmp_path):
+    good = tmp_path / "photo one.jpg"
+    Image.fromarray(gradient_rgb(120, 80)).convert("L").save(good)
+    other = tmp_path / "sub" / "photo one.png"
+    other.parent.mkdir()
+    Image.fromarray(gradient_rgb(50, 70)).save(other)
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"GIF89a this is not really an image")
+    missing = tmp_path / "missing.png"
+    out = tmp_path / "out"
+    result = run_cli(good, broken, other, missing, "--output-dir", out, "--weights", untrained_weights)
+    assert result.returncode == 1
+    assert sorted(p.name for p in out.iterdir()) == ["photo one-2.png", "photo one.png"]
+    assert Image.open(out / "photo one.png").size == (120, 80)
+    assert Image.open(out / "photo one-2.png").size == (50, 70)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("colorize: ")]
+    assert len(errors) == 2 and "broken.jpg" in errors[0] and "missing.png" in errors[1]
+    assert "Traceback" not in result.stderr
+
+
+def test_all_good_exits_zero(untrained_weights, tmp_path):
+    path = tmp_path / "a.webp"
+    Image.fromarray(gradient_rgb()).save(path)
+    result = run_cli(path, "-o", tmp_path / "out", "--weights", untrained_weights, "--saturation", "0")
+    assert result.returncode == 0, result.stderr
+    output = np.asarray(Image.open(tmp_path / "out" / "a.png"))
+    assert output.shape == (64, 96, 3) and np.ptp(output.astype(int), axis=-1).max() <= 1  # saturation 0: gray
+
+
+def test_wrong_arguments_and_weights(tmp_path):
+    assert run_cli("x.jpg").returncode == 2  # no --output-dir
+    assert "--revision needs --hub" in run_cli("x.jpg", "-o", tmp_path, "--revision", "abc").stderr
+    result = run_cli("x.jpg", "-o", tmp_path, "--weights", tmp_path / "none-here")
+    assert result.returncode == 2 and "no weights at" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_explains_everything():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for option in ("--output-dir", "--weights", "--hub", "--revision", "--saturation", "Exit status"):
+        assert option in result.stdout

@@ -1,0 +1,52 @@
+import json
+import os
+
+import numpy as np
+import pytest
+
+from colorize import Colorizer, WeightsError, load_weights
+from colorize.model import build_model
+from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, model_config, save_weights
+
+
+def test_round_trip_gives_the_same_predictions(tmp_path):
+    model = build_model("seed", "none", "regression")
+    config = save_weights(model, model_config("seed", input_size=224, loss="mse"), str(tmp_path))
+    assert config["weights_sha256"] and config["loss"] == "mse"
+    loaded = load_weights(str(tmp_path))
+    x = np.random.default_rng(0).uniform(0, 100, (1, 64, 64, 1)).astype(np.float32)
+    np.testing.assert_allclose(loaded.model.predict_on_batch(x), model.predict_on_batch(x), atol=1e-6)
+    assert loaded.config["architecture"] == "seed" and "local weights" in loaded.source
+
+
+def test_a_run_folder_and_a_file_in_it_are_weights(untrained_weights, tmp_path):
+    run = tmp_path / "run"
+    os.makedirs(run / "best")
+    for name in (CONFIG_FILE, WEIGHTS_FILE):
+        os.link(os.path.join(untrained_weights, name), run / "best" / name)
+    assert Colorizer.from_weights(str(run)).input_size == 224
+    assert Colorizer.from_weights(str(run / "best" / WEIGHTS_FILE)).config["architecture"] == "unet"
+
+
+def test_altered_weights_are_refused(untrained_weights, tmp_path):
+    for name in (CONFIG_FILE, WEIGHTS_FILE):
+        with open(os.path.join(untrained_weights, name), "rb") as src, open(tmp_path / name, "wb") as dst:
+            dst.write(src.read())
+    with open(tmp_path / WEIGHTS_FILE, "r+b") as f:
+        f.seek(-100, os.SEEK_END)
+        f.write(b"\0" * 100)
+    with pytest.raises(WeightsError, match="does not match the hash"):
+        load_weights(str(tmp_path))
+
+
+def test_not_a_config(tmp_path):
+    (tmp_path / CONFIG_FILE).write_text(json.dumps({"hello": 1}))
+    with pytest.raises(WeightsError, match="not a colorize config"):
+        load_weights(str(tmp_path))
+
+
+def test_conflicting_arguments():
+    with pytest.raises(WeightsError, match="not both"):
+        load_weights("a", hub="b/c")
+    with pytest.raises(WeightsError, match="revision needs"):
+        load_weights(revision="abc")
