@@ -139,7 +139,7 @@ def _download(repo_id, revision, offline):
             for name in (CONFIG_FILE, WEIGHTS_FILE)]
 
 
-def _reason(error):
+def reason_of(error):
     """The telling line of an error: huggingface_hub's 404s start with a bare '404 Client Error.'"""
     lines = [line for line in str(error).splitlines() if line.strip() and not line.endswith("Client Error.")]
     return lines[0] if lines else type(error).__name__
@@ -153,9 +153,9 @@ def load_hub(repo_id, revision=None):
         model, config = build_from_files(*_download(repo_id, revision, offline=False))
         return LoadedWeights(model, config, f"Hub {label}")
     except (RepositoryNotFoundError, RevisionNotFoundError, RemoteEntryNotFoundError) as error:
-        raise WeightsError(f"{label} not found on the Hub: {_reason(error)}") from error
+        raise WeightsError(f"{label} not found on the Hub: {reason_of(error)}") from error
     except (OSError, httpx2.HTTPError, WeightsError) as error:  # unreachable, 5xx, timeouts, a damaged download
-        reason = _reason(error)
+        reason = reason_of(error)
     try:
         model, config = build_from_files(*_download(repo_id, revision, offline=True))
         return LoadedWeights(model, config, f"Hub {label} (cached copy)",
