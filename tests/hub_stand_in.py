@@ -35,7 +35,7 @@ class Request(NamedTuple):
     method: str
     path: str
     route: str
-    headers: dict
+    headers: dict  # names in lower case
 
 
 def _commit_oid(parent, message, files):
@@ -146,7 +146,7 @@ class HubStandIn:
         return {c.oid for branch in self.branches.get(repo_id, {}) for c in self.history(repo_id, branch)}
 
     # --- pointing clients at it --------------------------------------------------------------------
-    def environment(self, home, etag_timeout=1, download_timeout=1):
+    def environment(self, home, etag_timeout=5, download_timeout=5):
         """Environment variables for a subprocess that should use this stand-in and a cache under `home`."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_"))}
         env.update(HF_ENDPOINT=self.url, HF_HOME=str(home), HF_HUB_CACHE=os.path.join(home, "hub"),
@@ -154,7 +154,7 @@ class HubStandIn:
                    HF_HUB_DISABLE_TELEMETRY="1", HF_HUB_DISABLE_PROGRESS_BARS="1")
         return env
 
-    def point_client(self, monkeypatch, home, etag_timeout=1, download_timeout=1):
+    def point_client(self, monkeypatch, home, etag_timeout=5, download_timeout=5):
         """Make this process's huggingface_hub use the stand-in and a cache under `home`.
 
         huggingface_hub reads HF_ENDPOINT at import, so its constants are patched instead; the client reads
@@ -165,7 +165,8 @@ class HubStandIn:
         for name in [k for k in os.environ if k.startswith(("HF_", "HUGGINGFACE_"))]:
             monkeypatch.delenv(name)
         monkeypatch.setattr(constants, "ENDPOINT", self.url)
-        monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", self.url + "/{repo_id}/resolve/{revision}/{filename}")
+        template = self.url + "/{repo_id}/resolve/{revision}/{filename}"
+        monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
         monkeypatch.setattr(constants, "HF_HUB_CACHE", os.path.join(home, "hub"))
         monkeypatch.setattr(constants, "HF_TOKEN_PATH", os.path.join(home, "token"))
         monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", os.path.join(home, "stored_tokens"))
@@ -196,7 +197,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _dispatch(self, body):
         path = urlsplit(self.path).path
         route, params = _route(self.command, path)
-        self.hub.requests.append(Request(self.command, path, route, dict(self.headers)))
+        self.hub.requests.append(Request(self.command, path, route, {k.lower(): v for k, v in self.headers.items()}))
         payload = self.rfile.read(int(self.headers.get("Content-Length") or 0)) if self.command == "POST" else b""
         if route in self.hub._hanging or None in self.hub._hanging:
             self.hub._release.wait(timeout=60)

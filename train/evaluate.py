@@ -1,0 +1,131 @@
+"""Measure weights on colour photos made gray, at full resolution, next to the gray baseline (ab = 0).
+
+Each photo's lightness goes through the library's own pipeline, as a user's black-and-white photo would,
+so the numbers describe what users get. Each --data folder is reported as one data set: PSNR and SSIM on
+RGB, mean CIEDE2000, colorfulness as a ratio to the truth's, and the AuC of the per-pixel ab error.
+"""
+import json
+import os
+import sys
+from collections import Counter
+
+import numpy as np
+from tqdm import tqdm
+
+from colorize.images import read_rgb
+from colorize.lab import convert_lab, gray_rgb
+from colorize.pipeline import Colorizer
+from colorize.weights import BEST_SUBFOLDER, WeightsError
+from train.data import is_validation, list_images, usable
+from train.fit import RUN_FILE
+from train.metrics import MIN_SIDE, compare, summarize
+
+METRICS_FILE = "metrics.json"
+COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
+           ("colorfulness_ratio", "colorful", "{:8.2f}"), ("ab_auc", "AuC", "{:6.3f}"))
+
+
+def add_arguments(parser):
+    parser.add_argument("--weights", required=True, metavar="PATH",
+                        help="a weights folder, its config.json or model.weights.h5, or a training run folder "
+                        "(its best epoch)")
+    parser.add_argument("--data", required=True, nargs="+", metavar="DIR",
+                        help="folders of colour photos, read recursively; each is one data set in the report")
+    parser.add_argument("--out", metavar="FILE", help=f"where to write the metrics (default: RUN_DIR/{METRICS_FILE} "
+                        f"when --weights is a training run folder, else ./{METRICS_FILE})")
+    parser.add_argument("--limit", type=int, metavar="N", help="at most N photos per folder, spread evenly over it")
+    parser.add_argument("--split", choices=("all", "val"), default="all",
+                        help="val: only the photos the run held out for validation (needs --weights RUN_DIR)")
+
+
+def is_run_folder(path):
+    return os.path.isdir(os.path.join(path, BEST_SUBFOLDER))
+
+
+def held_out_share(run_dir):
+    """The validation share the run was fitted with, so that --split val picks the photos fit held out."""
+    with open(os.path.join(run_dir, RUN_FILE)) as f:
+        return json.load(f)["val_share"]
+
+
+def photos_of(folder, limit=None, val_share=None):
+    """The folder's photos (only the validation side if val_share), at most `limit`, evenly spread."""
+    paths = list_images([folder])
+    if val_share is not None:
+        paths = [p for p in paths if is_validation(p, val_share)]
+    if limit and len(paths) > limit:
+        paths = [paths[i] for i in np.linspace(0, len(paths) - 1, limit).round().astype(int)]
+    return paths
+
+
+def measure(colorizer, truth):
+    """(model's measures, gray baseline's measures) for one colour photo, RGB uint8."""
+    gray = gray_rgb(convert_lab(truth)[0])
+    return compare(truth, colorizer.colorize(gray).rgb), compare(truth, gray)
+
+
+def evaluate_folder(colorizer, name, paths):
+    model, gray, skipped = [], [], Counter()
+    for path in tqdm(paths, desc=name, unit="photo"):
+        reason = usable(path)  # the same rule as fit's: unreadable and colorless photos are left out
+        truth = None if reason else read_rgb(path)
+        if truth is not None and min(truth.shape[:2]) < MIN_SIDE:
+            reason = "too small"
+        if reason:
+            skipped[reason] += 1
+            continue
+        ours, baseline = measure(colorizer, truth)
+        model.append(ours)
+        gray.append(baseline)
+    return {"images": len(model), "skipped": dict(skipped),
+            "model": summarize(model) if model else None, "gray": summarize(gray) if gray else None}
+
+
+def dataset_names(folders):
+    """Each folder's name, with -2, -3... where two share one."""
+    names, seen = [], Counter()
+    for folder in folders:
+        name = os.path.basename(os.path.normpath(folder)) or "data"
+        seen[name] += 1
+        names.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
+    return names
+
+
+def table(report):
+    header = f"{'dataset':<16}{'images':>7}{'skipped':>8}  {'':<6}" + "".join(f"{t:>10}" for _, t, _ in COLUMNS)
+    lines = [header, "-" * len(header)]
+    for name, result in report["datasets"].items():
+        first = f"{name:<16}{result['images']:>7}{sum(result['skipped'].values()):>8}  "
+        for predictor in ("model", "gray"):
+            values = result[predictor]
+            cells = "".join(f"{fmt.format(values[key]):>10}" for key, _, fmt in COLUMNS) if values else "   no photos"
+            lines.append(f"{first:<33}{predictor:<6}{cells}")
+            first = ""
+    return "\n".join(lines)
+
+
+def run(args):
+    if args.split == "val" and not is_run_folder(args.weights):
+        print("evaluate: --split val needs --weights RUN_DIR (its run.json says which photos were held out)",
+              file=sys.stderr)
+        return 2
+    try:
+        val_share = held_out_share(args.weights) if args.split == "val" else None
+        chosen = {name: (folder, photos_of(folder, args.limit, val_share))
+                  for name, folder in zip(dataset_names(args.data), args.data)}
+        colorizer = Colorizer.from_weights(args.weights)
+    except (WeightsError, OSError, KeyError, ValueError) as error:
+        print(f"evaluate: {error}", file=sys.stderr)
+        return 2
+    report = {"weights": colorizer.source, "architecture": colorizer.config["architecture"],
+              "head": colorizer.config.get("head"), "input_size": colorizer.input_size, "split": args.split,
+              "limit": args.limit, "datasets": {}}
+    for name, (folder, paths) in chosen.items():
+        report["datasets"][name] = {"path": os.path.abspath(folder),
+                                    **evaluate_folder(colorizer, name, paths)}
+    out = args.out or (os.path.join(args.weights, METRICS_FILE) if is_run_folder(args.weights) else METRICS_FILE)
+    with open(out, "w") as f:
+        json.dump(report, f, indent=2)
+    print(table(report))
+    print(f"evaluate: wrote {out}")
+    return 0 if all(result["images"] for result in report["datasets"].values()) else 1

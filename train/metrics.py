@@ -1,0 +1,65 @@
+"""How close a colorization is to the photo's true colours: the measures papers report, in numpy and skimage.
+
+Every function takes the truth first. RGB images are uint8 (H, W, 3); ab is CIELab a and b in their own
+units (about -128..127), not the model's [-1, 1] scale.
+"""
+import numpy as np
+from skimage import color, metrics
+
+AUC_THRESHOLDS = np.arange(151)  # Zhang et al. 2016 sweep the ab distance from 0 to 150
+MIN_SIDE = 7  # SSIM's 7x7 window needs at least this many pixels each way
+
+
+def psnr(truth, pred):
+    """Peak signal-to-noise ratio in dB over RGB; infinite for identical images."""
+    with np.errstate(divide="ignore"):
+        return float(metrics.peak_signal_noise_ratio(truth, pred, data_range=255))
+
+
+def ssim(truth, pred):
+    """Structural similarity over RGB (1 for identical images)."""
+    return float(metrics.structural_similarity(truth, pred, channel_axis=-1, data_range=255))
+
+
+def ciede2000(truth_lab, pred_lab):
+    """Mean CIEDE2000 colour difference per pixel (about 1 is a just-noticeable difference)."""
+    return float(np.mean(color.deltaE_ciede2000(truth_lab, pred_lab)))
+
+
+def colorfulness(rgb):
+    """Hasler and Suesstrunk's (2003) colorfulness M: 0 for a gray image, above 100 for extremely vivid ones."""
+    r, g, b = np.moveaxis(np.asarray(rgb, np.float64), -1, 0)
+    rg, yb = r - g, 0.5 * (r + g) - b
+    return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+
+
+def ab_auc(truth_ab, pred_ab):
+    """Area under the curve of the share of pixels whose ab error is within each threshold 0..150, over 150.
+
+    Zhang et al. 2016's raw accuracy measure: 1 when every pixel's colour is exact; it rewards getting most
+    pixels nearly right rather than the mean, which a dull, brownish average can minimise.
+    """
+    errors = np.sort(np.linalg.norm(np.asarray(truth_ab, np.float64) - pred_ab, axis=-1).ravel())
+    within = np.searchsorted(errors, AUC_THRESHOLDS, side="right") / errors.size
+    return float(np.trapezoid(within, AUC_THRESHOLDS) / AUC_THRESHOLDS[-1])
+
+
+def compare(truth_rgb, pred_rgb):
+    """Every measure of one prediction against its truth, and both images' colorfulness."""
+    truth_lab, pred_lab = color.rgb2lab(truth_rgb), color.rgb2lab(pred_rgb)
+    return {
+        "psnr": psnr(truth_rgb, pred_rgb),
+        "ssim": ssim(truth_rgb, pred_rgb),
+        "ciede2000": ciede2000(truth_lab, pred_lab),
+        "ab_auc": ab_auc(truth_lab[..., 1:], pred_lab[..., 1:]),
+        "colorfulness": colorfulness(pred_rgb),
+        "truth_colorfulness": colorfulness(truth_rgb),
+    }
+
+
+def summarize(results):
+    """Means over images; colorfulness as the ratio of mean colorfulness to the truth's (1: as vivid as life)."""
+    means = {key: float(np.mean([r[key] for r in results])) for key in results[0]}
+    truth = means.pop("truth_colorfulness")
+    colorful = means.pop("colorfulness")
+    return {**means, "colorfulness_ratio": colorful / truth if truth else float("nan")}
