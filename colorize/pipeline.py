@@ -5,7 +5,7 @@ import numpy as np
 from PIL import Image
 
 from .images import MAX_PIXELS, lightness_of, open_image
-from .lab import ab_picture, convert_rgb
+from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 
 
 class Colorized(NamedTuple):
@@ -19,6 +19,48 @@ class Colorized(NamedTuple):
 def resize_plane(plane, size):
     """Resize one float plane to size=(width, height) with Pillow's antialiased bilinear filter."""
     return np.asarray(Image.fromarray(np.asarray(plane, np.float32), mode="F").resize(size, Image.BILINEAR))
+
+
+def bilinear_taps(source, target):
+    """Pillow's BILINEAR resampling of `source` samples to `target` as (target, K) source indices and
+    weights (a triangle filter on pixel centres, widened when shrinking), for resizing in bands."""
+    scale = source / target
+    support = max(scale, 1.0)
+    centre = (np.arange(target) + 0.5) * scale
+    first = np.maximum((centre - support + 0.5).astype(np.int64), 0)
+    last = np.minimum((centre + support + 0.5).astype(np.int64), source)
+    taps = first[:, None] + np.arange(int((last - first).max()))
+    weight = np.maximum(1.0 - np.abs((taps - centre[:, None] + 0.5) / support), 0.0) * (taps < last[:, None])
+    weight /= weight.sum(axis=1, keepdims=True)
+    return np.minimum(taps, source - 1), weight.astype(np.float32)
+
+
+def compose(lightness, ab_small, saturation=1.0):
+    """Full-resolution output from L (H, W) and the model's ab (S, S, 2), band by band so that the
+    full-size ab never exists: the shown L, the ab picture and the RGB result, all uint8.
+
+    Equal, to float32 rounding, to resizing ab with `resize_plane`, scaling it by the saturation,
+    clipping it to [-1, 1] and converting with `lab.ab_picture` and `lab.convert_rgb`."""
+    height, width = lightness.shape
+    wide = [resize_plane(ab_small[..., c], (width, ab_small.shape[0])) for c in range(2)]  # Pillow's first pass
+    rows, weights = bilinear_taps(ab_small.shape[0], height)
+    weights *= np.float32(saturation)
+    shown_l = np.empty((height, width), np.uint8)
+    picture, rgb = np.empty((height, width, 3), np.uint8), np.empty((height, width, 3), np.uint8)
+    step = max(1, BAND_PIXELS // width)
+    band, ab = LabBand(step * width), np.empty((2, step, width), np.float32)
+    for top in range(0, height, step):
+        part = slice(top, top + step)
+        n = len(rows[part])
+        for plane, source in zip(ab[:, :n], wide):
+            np.multiply(source[rows[part, 0]], weights[part, 0, None], out=plane)
+            for k in range(1, rows.shape[1]):
+                plane += source[rows[part, k]] * weights[part, k, None]
+        a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab[:, :n])
+        band.srgb(lightness[part].reshape(-1), a, b, rgb[part].reshape(-1, 3))
+        band.srgb(AB_PICTURE_LIGHTNESS, a, b, picture[part].reshape(-1, 3))
+        shown_l[part] = np.rint(lightness[part] * np.float32(2.55))
+    return Colorized(shown_l, picture, rgb)
 
 
 class Colorizer:
@@ -47,13 +89,6 @@ class Colorizer:
     def _model_input(self, lightness):
         return resize_plane(lightness, (self.input_size, self.input_size))
 
-    def _compose(self, lightness, ab_small, saturation):
-        height, width = lightness.shape
-        ab = np.stack([resize_plane(ab_small[..., c], (width, height)) for c in range(2)], axis=-1)
-        ab = np.clip(ab * float(saturation), -1.0, 1.0)
-        shown_l = np.round(lightness * 2.55).astype(np.uint8)
-        return Colorized(shown_l, ab_picture(ab), convert_rgb(lightness, ab))
-
     def colorize(self, image, saturation=1.0, max_pixels=MAX_PIXELS):
         """One image (path, bytes, PIL image or array) -> Colorized at the image's full resolution."""
         return self.colorize_many([image], saturation, max_pixels)[0]
@@ -65,5 +100,5 @@ class Colorizer:
         for start in range(0, len(lightness), batch_size):
             chunk = lightness[start : start + batch_size]
             ab_small = self.predict_ab(np.stack([self._model_input(l) for l in chunk]))
-            results += [self._compose(l, ab, saturation) for l, ab in zip(chunk, ab_small)]
+            results += [compose(l, ab, saturation) for l, ab in zip(chunk, ab_small)]
         return results
