@@ -4,6 +4,7 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
+from .fast_model import compiled_predictor
 from .images import MAX_PIXELS, lightness_of, open_image
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 
@@ -64,27 +65,30 @@ def compose(lightness, ab_small, saturation=1.0):
 
 
 class Colorizer:
-    """A loaded model and its settings; colorizes any number of images without reloading."""
+    """A loaded model and its settings; colorizes any number of images without reloading.
 
-    def __init__(self, model, config, source="weights in memory", warning=""):
+    precision: "auto" (bfloat16 where the CPU has it natively, see `fast_model`), "float32" or "bfloat16".
+    """
+
+    def __init__(self, model, config, source="weights in memory", warning="", precision="auto"):
         self.model = model
         self.config = config
         self.source = source
         self.warning = warning
         self.input_size = int(config["input_size"])
+        self._predict = compiled_predictor(model, config, precision)
 
     @classmethod
-    def from_weights(cls, weights=None, hub=None, revision=None):
+    def from_weights(cls, weights=None, hub=None, revision=None, precision="auto"):
         """Load from a local path, a Hub repo (pinned by revision), or the shipped default (neither given)."""
         from .weights import load_weights
 
         loaded = load_weights(weights=weights, hub=hub, revision=revision)
-        return cls(loaded.model, loaded.config, loaded.source, loaded.warning)
+        return cls(loaded.model, loaded.config, loaded.source, loaded.warning, precision)
 
     def predict_ab(self, lightness_batch):
         """L (N, S, S) at the model's input size -> ab (N, S, S, 2) in [-1, 1]."""
-        batch = np.asarray(lightness_batch, np.float32)[..., None]
-        return np.asarray(self.model.predict_on_batch(batch), np.float32)
+        return self._predict(np.asarray(lightness_batch, np.float32)[..., None])
 
     def _model_input(self, lightness):
         return resize_plane(lightness, (self.input_size, self.input_size))

@@ -1,0 +1,74 @@
+"""The fast paths stay within a stated tolerance of the float32 / scikit-image reference (bench/reference.py).
+
+Tolerances: colour conversion and composition within 1 level of 255 on every pixel, with under 1% of
+values off by one; bfloat16 predictions within TOLERANCE_AB of float32 (mean absolute ab, Lab units).
+"""
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bench import reference
+from colorize.fast_model import compiled_predictor
+from colorize.images import lightness_of
+from colorize.lab import AB_SCALE, convert_rgb
+from colorize.pipeline import compose
+from colorize.weights import CONFIG_FILE, DEFAULT_WEIGHTS_DIR, load_weights
+from tests.images import gradient_rgb
+
+MAX_LEVELS = 1
+MAX_SHARE_OFF = 0.01
+TOLERANCE_AB = 1.0  # Lab units, mean over pixels: below what people see side by side (about 2)
+
+
+def assert_close(fast, slow):
+    difference = np.abs(fast.astype(np.int16) - slow.astype(np.int16))
+    assert difference.max() <= MAX_LEVELS
+    assert (difference > 0).mean() < MAX_SHARE_OFF
+
+
+def test_convert_rgb_matches_scikit_image_over_all_of_lab():
+    rng = np.random.default_rng(0)
+    lightness = rng.uniform(0, 100, (200, 300)).astype(np.float32)
+    ab = rng.uniform(-1, 1, (200, 300, 2)).astype(np.float32)  # most of it outside sRGB: tests the clipping
+    assert_close(convert_rgb(lightness, ab), reference.lab_to_rgb(lightness, ab))
+
+
+@pytest.mark.parametrize("size", [(301, 203), (96, 64), (5, 3)])  # enlarged ab, shrunk ab, tiny
+@pytest.mark.parametrize("saturation", [0.0, 1.0, 2.0])
+def test_compose_matches_reference(size, saturation):
+    rng = np.random.default_rng(1)
+    photo = Image.fromarray(gradient_rgb(*size)).convert("L")
+    noisy = np.clip(np.asarray(photo, np.int16) + rng.integers(-40, 40, photo.size[::-1]), 0, 255)
+    lightness = lightness_of(Image.fromarray(noisy.astype(np.uint8)))
+    coarse = rng.uniform(-0.9, 0.9, (8, 8, 2)).astype(np.float32)
+    ab_small = np.stack([np.asarray(Image.fromarray(coarse[..., c]).resize((224, 224), Image.BICUBIC))
+                         for c in range(2)], axis=-1)
+    for fast, slow in zip(compose(lightness, ab_small, saturation), reference.compose(lightness, ab_small, saturation)):
+        assert fast.shape == slow.shape and fast.dtype == slow.dtype == np.uint8
+        assert_close(fast, slow)
+
+
+def _example_batch(size):
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+    names = sorted(n for n in os.listdir(folder) if n.endswith((".jpg", ".png")))
+    return np.stack([np.asarray(Image.open(os.path.join(folder, n)).convert("L").resize((size, size)), np.float32)
+                     for n in names]) / 2.55
+
+
+def mean_ab_difference(model, config):
+    batch = _example_batch(int(config["input_size"]))[..., None]
+    fast = compiled_predictor(model, config, "bfloat16")(batch)
+    return float(np.abs(fast - reference.predict(model, batch[..., 0])).mean() * AB_SCALE)
+
+
+def test_bfloat16_twin_carries_the_weights(colorizer):
+    """On the untrained test model: catches a twin without the weights (its ab would differ wholesale)."""
+    assert mean_ab_difference(colorizer.model, colorizer.config) < TOLERANCE_AB
+
+
+@pytest.mark.skipif(not os.path.isfile(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE)), reason="no default weights shipped yet")
+def test_bfloat16_stays_close_on_the_shipped_model():
+    loaded = load_weights()
+    assert mean_ab_difference(loaded.model, loaded.config) < TOLERANCE_AB
