@@ -72,3 +72,15 @@ def test_bfloat16_twin_carries_the_weights(colorizer):
 def test_bfloat16_stays_close_on_the_shipped_model():
     loaded = load_weights()
     assert mean_ab_difference(loaded.model, loaded.config) < TOLERANCE_AB
+
+
+@pytest.mark.parametrize("shape", [(37, 53, 3), (20, 31), (1, 1, 3)])
+def test_fast_png_is_lossless(shape):
+    import io
+
+    from colorize.png import png_bytes
+
+    pixels = np.random.default_rng(2).integers(0, 256, shape, dtype=np.uint8)
+    decoded = Image.open(io.BytesIO(png_bytes(pixels)))
+    assert decoded.mode == ("RGB" if len(shape) == 3 else "L")
+    np.testing.assert_array_equal(np.asarray(decoded), pixels)

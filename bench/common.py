@@ -1,0 +1,91 @@
+"""What every benchmark script shares: the machine's description, test photos, timing, and the report file."""
+import io
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPORT = os.path.join(ROOT, "docs", "BENCHMARKS.md")
+PHOTO_FOLDER = os.path.join(ROOT, "..", "shared", "data", "highres", "sun_hays80")
+SIZES = ((512, 512), (1024, 768), (2048, 1536), (4000, 3000))
+
+
+def machine():
+    """One line: CPU, cores, load, and the versions that decide the speed."""
+    import keras
+    import PIL
+    import skimage
+    import tensorflow as tf
+
+    with open("/proc/cpuinfo") as f:
+        cpu = re.search(r"model name\s*:\s*(.*)", f.read()).group(1)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{cpu}, {os.cpu_count()} cores (load average {load} when the run started); Python {platform.python_version()}, "
+            f"TensorFlow {tf.__version__}, Keras {keras.__version__} ({keras.backend.backend()}), NumPy {np.__version__}, "
+            f"Pillow {PIL.__version__}, scikit-image {skimage.__version__}")
+
+
+def source_photo():
+    """A real photo when the project's check data is there (a scene of about 1024x768), else scikit-image's astronaut."""
+    from PIL import Image
+
+    if os.path.isdir(PHOTO_FOLDER):
+        name = sorted(os.listdir(PHOTO_FOLDER))[0]
+        return Image.open(os.path.join(PHOTO_FOLDER, name)).convert("RGB"), f"highres/sun_hays80/{name}"
+    from skimage import data
+
+    return Image.fromarray(data.astronaut()), "skimage.data.astronaut()"
+
+
+def gray_jpeg(photo, size, quality=90):
+    """The photo made gray and resized to size=(width, height), as JPEG bytes: what users upload."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    photo.convert("L").resize(size, Image.Resampling.LANCZOS).save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def untrained_weights(architecture="unet", head="bins"):
+    """A weights folder of an untrained model: for speed it is the same as a trained one."""
+    from colorize.model import build_model
+    from colorize.weights import model_config, save_weights
+
+    folder = tempfile.mkdtemp(prefix=f"bench-{architecture}-{head}-")
+    save_weights(build_model(architecture, "none", head), model_config(architecture, head=head), folder)
+    return folder
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - start
+
+
+def spread(seconds, unit=1000.0):
+    """'median (min-max)' in milliseconds."""
+    values = np.asarray(seconds) * unit
+    return f"{np.median(values):.0f} ({values.min():.0f}-{values.max():.0f})"
+
+
+def write_section(name, markdown):
+    """Replace the text between `<!-- bench:name -->` and `<!-- /bench:name -->` in docs/BENCHMARKS.md."""
+    begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    text = open(REPORT).read() if os.path.exists(REPORT) else "# Benchmarks\n"
+    block = f"{begin}\n{markdown.strip()}\n{end}"
+    if begin in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    os.makedirs(os.path.dirname(REPORT), exist_ok=True)
+    with open(REPORT, "w") as f:
+        f.write(text)
+
+
+def command_line():
+    return "python " + " ".join([os.path.relpath(sys.argv[0], ROOT)] + sys.argv[1:])
