@@ -45,6 +45,8 @@ def add_arguments(parser):
                      help="auto: mixed_bfloat16 on a GPU or a CPU with bfloat16 units, else float32")
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--samples", type=int, default=8, help="validation photos in the final samples.png")
+    fit.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
+                     help="Keras' progress display: 1 a progress bar (default), 2 a line per epoch, 0 none")
 
 
 def settings_of(args):
@@ -64,7 +66,7 @@ def settings_of(args):
     crop = args.crop_size or args.image_size
     if crop % 32 or args.image_size % 32:
         raise SystemExit("fit: --image-size and --crop-size must be divisible by 32")
-    settings = {k: v for k, v in vars(args).items() if k not in ("out", "resume")}
+    settings = {k: v for k, v in vars(args).items() if k not in ("out", "resume", "verbose")}
     settings.update(crop_size=crop, epochs=args.epochs or 10, data=[os.path.abspath(d) for d in args.data],
                     freeze_encoder=args.freeze_encoder if args.freeze_encoder is not None else args.encoder != "none")
     return settings
@@ -75,7 +77,7 @@ def run(args):
     settings = settings_of(args)
     from train.fitting import fit
 
-    fit(args.out, settings, resume=args.resume)
+    fit(args.out, settings, resume=args.resume, verbose=args.verbose)
     print(f"fit: done in {time.time() - started:.0f} s; try it: python -m colorize PHOTO --output-dir out "
           f"--weights {args.out}")
     return 0

@@ -73,7 +73,7 @@ def bin_weights_for(paths, crop_size, seed):
     return rebalancing_weights(ab_prior(ab[:, ::4, ::4]))
 
 
-def fit(run_dir, settings, resume=False):
+def fit(run_dir, settings, resume=False, verbose=1):
     keras.utils.set_random_seed(settings["seed"])
     policy = set_precision(settings["precision"])
     prepare_run(run_dir, settings)
@@ -115,9 +115,10 @@ def fit(run_dir, settings, resume=False):
     val_data = ColorBatches(val_paths, batch, size, False, **data)
     trained.fit(
         train_data, validation_data=val_data, epochs=settings["epochs"], initial_epoch=initial_epoch,
+        shuffle=False,  # ColorBatches shuffles by (seed, epoch): a resumed run sees the same batches
         callbacks=[Checkpoint(run_dir, model, weights_config, best),
                    keras.callbacks.CSVLogger(os.path.join(run_dir, LOG_FILE), append=initial_epoch > 0)],
-        verbose=settings.get("verbose", 1),
+        verbose=verbose,
     )
     plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, "learning_curves.png"))
     save_samples(run_dir, val_paths[: settings["samples"]], os.path.join(run_dir, "samples.png"))

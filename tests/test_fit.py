@@ -1,0 +1,102 @@
+"""`python -m train fit` on tiny photos the test makes: both architectures, resume after SIGKILL."""
+import argparse
+import contextlib
+import csv
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorize import Colorizer
+from train.data import is_validation, split
+from train.fit import add_arguments, run
+
+FAST = ["--crop-size", "32", "--image-size", "64", "--batch-size", "4", "--val-share", "0.25",
+        "--precision", "float32", "--samples", "2", "--learning-rate", "1e-3"]
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory):
+    """Twelve small colour photos, one gray photo and one corrupt file."""
+    folder = tmp_path_factory.mktemp("photos")
+    rng = np.random.default_rng(0)
+    for i in range(12):
+        corners = rng.integers(0, 256, (2, 2, 3), dtype=np.uint8)
+        Image.fromarray(corners).resize((48, 40), Image.BILINEAR).save(folder / f"p{i}.png")
+    Image.new("RGB", (48, 40), (90, 90, 90)).save(folder / "gray.png")
+    (folder / "corrupt.jpg").write_bytes(b"\xff\xd8\xff not really a jpeg")
+    return str(folder)
+
+
+def fit_in_process(*args):
+    """The same command line, run in this process (no second TensorFlow start-up)."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert run(parser.parse_args([str(a) for a in args] + ["--verbose", "0"])) == 0
+    return printed.getvalue()
+
+
+def fit(*args, check=True):
+    return subprocess.run([sys.executable, "-m", "train", "fit", *map(str, args)], capture_output=True, text=True,
+                          timeout=300, check=check)
+
+
+def test_split_is_deterministic_by_file_name(photos):
+    first, again = split([photos], 0.25), split([photos], 0.25)
+    assert first == again
+    assert first["skipped"] == {"unreadable": 1, "colorless": 1}
+    assert len(first["train"]) + len(first["val"]) == 12
+    assert all(is_validation(p, 0.25) for p in first["val"])
+    assert is_validation("/a/x.png", 0.5) == is_validation("/b/x.png", 0.5)
+
+
+@pytest.mark.parametrize("architecture, loss", [("seed", "mse"), ("unet", "bins")])
+def test_one_epoch_makes_a_usable_run(photos, tmp_path, architecture, loss):
+    folder = tmp_path / "run"
+    printed = fit_in_process("--data", photos, "--out", folder, "--architecture", architecture, "--loss", loss,
+                             "--encoder", "none", "--epochs", "1", *FAST)
+    assert "skipped 1 unreadable, 1 colorless" in printed
+    for name in ("log.csv", "learning_curves.png", "samples.png", "best/config.json", "checkpoints/latest"):
+        assert (folder / name).exists(), name
+    colorizer = Colorizer.from_weights(str(folder))
+    assert colorizer.config["architecture"] == architecture and colorizer.input_size == 64
+    assert colorizer.colorize(os.path.join(photos, "p0.png")).rgb.shape == (40, 48, 3)
+
+
+def val_losses(run):
+    with open(run / "log.csv") as f:
+        return [float(row["val_loss"]) for row in csv.DictReader(f)]
+
+
+def test_killed_fit_resumes_where_an_uninterrupted_one_ends(photos, tmp_path):
+    args = ["--data", photos, "--architecture", "unet", "--loss", "mse", "--encoder", "none", "--epochs", "3", *FAST]
+    whole = tmp_path / "whole"
+    fit(*args, "--out", whole)
+
+    killed = tmp_path / "killed"
+    process = subprocess.Popen([sys.executable, "-m", "train", "fit", *map(str, args), "--out", str(killed)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    latest = killed / "checkpoints" / "latest"
+    deadline = time.time() + 240
+    while not latest.exists() and time.time() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert latest.exists(), "the first epoch never finished"
+    refused = fit(*args, "--out", killed, check=False)
+    assert refused.returncode != 0 and "already holds a run" in refused.stderr
+    fit("--out", killed, "--resume")
+    np.testing.assert_allclose(val_losses(killed)[-1], val_losses(whole)[-1], rtol=1e-3)
+    assert len(val_losses(killed)) == 3
+
+
+def test_resume_needs_a_run(tmp_path):
+    result = fit("--out", tmp_path / "empty", "--resume", check=False)
+    assert result.returncode != 0 and "nothing to resume" in result.stderr
