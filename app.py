@@ -65,8 +65,9 @@ def load_colorizer():
 def weights_note(colorizer, error=""):
     """The line that tells visitors which model they are using, or why there is none."""
     if colorizer is None:
-        return (f"⚠️ **No model weights could be loaded:** {error}. The page works, but colorizing will "
-                "answer with an error until weights are available.")
+        return (f"⚠️ **No model weights could be loaded:** {error}. The page works, but colorizing answers "
+                "with an error until the app is restarted with weights: set `COLORIZE_WEIGHTS` to a weights "
+                "folder or `COLORIZE_HUB_REPO` to a Hub model repo.")
     note = f"**Model:** {colorizer.source}."
     return note + (f"  \n⚠️ {colorizer.warning}" if colorizer.warning else "")
 

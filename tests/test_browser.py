@@ -1,10 +1,8 @@
 """End to end in a real browser: Debian's chromium, driven by Playwright, uses the page as a visitor does.
 
 Skipped where /usr/bin/chromium is missing, unless COLORIZE_REQUIRE_BROWSER=1 (as in CI): then it fails.
-COLORIZE_SCREENSHOT=path keeps the screenshot there instead of in pytest's tmp folder.
 """
 import os
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -56,7 +54,7 @@ def test_upload_shows_the_three_outputs_and_examples_work(browser, page_url, tmp
     width = page.eval_on_selector("#out-rgb img", "img => img.naturalWidth")
     assert width == Image.open(upload).width and page.locator("#before-after img").count() == 2
     assert "Model:" in page.inner_text("#weights-note")
-    screenshot = Path(os.environ.get("COLORIZE_SCREENSHOT") or tmp_path / "app.png")
+    screenshot = tmp_path / "app.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert Image.open(screenshot).size[0] >= 1280
 
