@@ -67,10 +67,10 @@ def timed(function, *args):
     return result, time.perf_counter() - start
 
 
-def spread(seconds, unit=1000.0):
-    """'median (min-max)' in milliseconds."""
+def spread(seconds, unit=1000.0, digits=0):
+    """'median (min-max)', in milliseconds unless unit says otherwise."""
     values = np.asarray(seconds) * unit
-    return f"{np.median(values):.0f} ({values.min():.0f}-{values.max():.0f})"
+    return f"{np.median(values):.{digits}f} ({values.min():.{digits}f}-{values.max():.{digits}f})"
 
 
 def write_section(name, markdown):

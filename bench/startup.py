@@ -1,0 +1,156 @@
+"""Cold start (process start to first result) and peak memory, for the CLI and for the app, and the app's API times.
+
+    python -m bench.startup [--weights DIR] [--repeats 3] [--no-app] [--no-write]
+
+References run alongside: `python -c "import keras"` (the floor for any process that loads a Keras
+model) and the library's own end-to-end time in this process for the photos sent to the app's API.
+Peak memory is the process's peak resident set (VmHWM / ru_maxrss), after serving the largest photo.
+"""
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+from bench.common import ROOT, SIZES, command_line, gray_jpeg, machine, source_photo, spread, timed, untrained_weights, write_section  # noqa: E402
+
+QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+
+
+def run_process(command, env=None):
+    """Wall time and peak resident memory (MB) of a command run to its end."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **QUIET, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"{command} failed: {process.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def cli(weights, photo, folder, repeats):
+    """The CLI on one 1024x768 photo (cold, repeated) and on one 4000x3000 photo (for its peak memory)."""
+    paths = {}
+    for size in ((1024, 768), (4000, 3000)):
+        paths[size] = os.path.join(folder, f"photo-{size[0]}x{size[1]}.jpg")
+        with open(paths[size], "wb") as f:
+            f.write(gray_jpeg(photo, size))
+    floor, small, large = [], [], []
+    for _ in range(repeats):
+        floor.append(run_process([sys.executable, "-c", "import keras"])[0])
+        small.append(run_process([sys.executable, "-m", "colorize", paths[(1024, 768)], "-o", folder, "--weights", weights]))
+    large.append(run_process([sys.executable, "-m", "colorize", paths[(4000, 3000)], "-o", folder, "--weights", weights]))
+    return [f"| CLI, one 1024x768 photo | {spread([t for t, _ in small], 1, 1)} s | {spread(floor, 1, 1)} s | "
+            f"{max(m for _, m in small):.0f} MB |",
+            f"| CLI, one 4000x3000 photo | {large[0][0]:.1f} s | | {large[0][1]:.0f} MB |"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+
+
+def app(weights, photo, folder, repeats):
+    """Launch app.py, time its first result, then its API per photo size next to the library in this process."""
+    from gradio_client import Client, handle_file
+
+    from colorize.pipeline import Colorizer
+    from colorize.png import png_bytes
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    first = os.path.join(folder, "first.jpg")
+    with open(first, "wb") as f:
+        f.write(gray_jpeg(photo, (1024, 768)))
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, **QUIET, "COLORIZE_WEIGHTS": weights, "GRADIO_SERVER_PORT": str(port),
+                                    "GRADIO_SERVER_NAME": "127.0.0.1"})
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("app.py exited before it answered")
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        up = time.perf_counter() - start
+        client = Client(url, verbose=False)
+        client.predict(handle_file(first), 1.0, api_name="/colorize")
+        cold = time.perf_counter() - start
+        rows = [f"| app: start to page served | {up:.1f} s | | |", f"| app: start to first result (1024x768) | {cold:.1f} s | | |"]
+        library = Colorizer.from_weights(weights)
+        api_rows = []
+        for width, height in SIZES:
+            path = os.path.join(folder, f"api-{width}x{height}.jpg")
+            with open(path, "wb") as f:
+                f.write(gray_jpeg(photo, (width, height)))
+            api, local = [], []
+            for repeat in range(repeats + 1):
+                elapsed = timed(lambda: client.predict(handle_file(path), 1.0, api_name="/colorize"))[1]
+                mine = timed(lambda: png_bytes(library.colorize(path).rgb))[1]
+                if repeat:
+                    api.append(elapsed)
+                    local.append(mine)
+            api_rows.append(f"| {width}x{height} | {spread(api)} | {spread(local)} | {np.median(api) / np.median(local):.1f} |")
+            print(api_rows[-1], flush=True)
+        rows.append(f"| app: peak memory after serving the photos below, 4000x3000 included | | | {peak_rss_mb(process.pid):.0f} MB |")
+        return rows, api_rows
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", help="a weights folder (default: an untrained unet with the bins head)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-app", action="store_true", help="measure the CLI only")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md alone")
+    args = parser.parse_args(argv)
+    about = machine()
+    weights = args.weights or untrained_weights()
+    photo, photo_name = source_photo()
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
+        rows = cli(weights, photo, folder, args.repeats)
+        print("\n".join(rows), flush=True)
+        app_rows, api_rows = app(weights, photo, folder, args.repeats) if not args.no_app else ([], [])
+    table = f"""
+Command: `{command_line()}`; photo {photo_name} made gray and resized (JPEG quality 90).
+Machine: {about}.
+
+| what | time, median (min-max) | reference: `python -c "import keras"` | peak resident memory |
+| --- | --- | --- | --- |
+{chr(10).join(rows + app_rows)}
+"""
+    if api_rows:
+        table += f"""
+The app's API (`gradio_client` on 127.0.0.1, `/colorize`, saturation 1; upload, all four outputs, download)
+next to the library in the bench process (`Colorizer.colorize` and `colorize.png`), ms, {args.repeats} repeats after a warm-up:
+
+| photo | app API | library | API / library |
+| --- | --- | --- | --- |
+{chr(10).join(api_rows)}
+"""
+    print(table)
+    if not args.no_write:
+        write_section("startup", table)
+
+
+if __name__ == "__main__":
+    main()
