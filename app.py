@@ -5,7 +5,6 @@ Weights: `COLORIZE_WEIGHTS` (a local weights or training-run folder), else `COLO
 `python app.py --share` for a public link; Gradio's `GRADIO_SERVER_NAME`/`GRADIO_SERVER_PORT` apply.
 """
 import argparse
-import io
 import os
 import tempfile
 import zipfile
@@ -18,6 +17,7 @@ from colorize import Colorizer, ImageError, WeightsError
 from colorize.cli import output_paths
 from colorize.images import MAX_PIXELS as DECODE_LIMIT
 from colorize.images import open_image
+from colorize.png import png_bytes
 
 MAX_OUTPUT_PIXELS = 16_000_000  # results keep full resolution up to this; larger inputs are scaled down to it
 MAX_FILE_MB = 30  # per uploaded file; Gradio answers larger uploads with HTTP 413
@@ -134,12 +134,6 @@ def make_colorize(colorizer, error=""):
         return result.lightness, result.ab, result.rgb, (np.asarray(upright.convert("RGB")), result.rgb)
 
     return colorize
-
-
-def png_bytes(rgb):
-    with io.BytesIO() as buffer:
-        Image.fromarray(rgb).save(buffer, "png")
-        return buffer.getvalue()
 
 
 def batch_summary(done, failed):
