@@ -86,7 +86,8 @@ def open_image(source, max_pixels=MAX_PIXELS):
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ImageError(f"{_name(source)} is too large to decode safely ({error})") from error
     except (OSError, SyntaxError, ValueError, TypeError, EOFError) as error:
-        raise ImageError(f"cannot read {_name(source)}: not an image file, or a damaged one ({error})") from error
+        # Pillow's own message names server-side temporary paths: keep it out of what users see
+        raise ImageError(f"cannot read {_name(source)}: not an image file, or a damaged one") from error
 
 
 @functools.lru_cache(maxsize=1)

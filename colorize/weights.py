@@ -123,7 +123,7 @@ def load_local(path):
 def load_default():
     if not os.path.isfile(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE)):
         raise WeightsError(
-            "no default weights are shipped in this copy of colorize yet; pass --weights PATH or --hub REPO_ID"
+            "no default weights are shipped in this copy of colorize yet; use local weights or a Hub repo"
         )
     model, config = build_from_files(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE),
                                      os.path.join(DEFAULT_WEIGHTS_DIR, WEIGHTS_FILE))
