@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from colorize.images import read_rgb
 from colorize.lab import convert_lab, gray_rgb
+from colorize.model import build_model
 from colorize.pipeline import Colorizer
 from colorize.weights import BEST_SUBFOLDER, WeightsError
 from train.data import is_validation, list_images, usable
@@ -34,6 +35,9 @@ def add_arguments(parser):
     parser.add_argument("--out", metavar="FILE", help=f"where to write the metrics (default: RUN_DIR/{METRICS_FILE} "
                         f"when --weights is a training run folder, else ./{METRICS_FILE})")
     parser.add_argument("--limit", type=int, metavar="N", help="at most N photos per folder, spread evenly over it")
+    parser.add_argument("--temperature", type=float, metavar="T",
+                        help="try another annealed-mean temperature for a bins-head model (lower: more vivid); "
+                        "to adopt one, set it in the weights' config.json")
     parser.add_argument("--split", choices=("all", "val"), default="all",
                         help="val: only the photos the run held out for validation (needs --weights RUN_DIR)")
 
@@ -46,6 +50,16 @@ def held_out_share(run_dir):
     """The validation share the run was fitted with, so that --split val picks the photos fit held out."""
     with open(os.path.join(run_dir, RUN_FILE)) as f:
         return json.load(f)["val_share"]
+
+
+def at_temperature(colorizer, temperature):
+    """The same weights decoded at another annealed-mean temperature (the vivid/dull balance of a bins head)."""
+    if colorizer.config.get("head") != "bins":
+        raise ValueError("--temperature applies only to models with the bins head")
+    config = {**colorizer.config, "temperature": temperature}
+    model = build_model(config["architecture"], "none", "bins", temperature)
+    model.set_weights(colorizer.model.get_weights())
+    return Colorizer(model, config, f"{colorizer.source} at temperature {temperature}")
 
 
 def photos_of(folder, limit=None, val_share=None):
@@ -114,14 +128,17 @@ def run(args):
         chosen = {name: (folder, photos_of(folder, args.limit, val_share))
                   for name, folder in zip(dataset_names(args.data), args.data)}
         colorizer = Colorizer.from_weights(args.weights)
+        if args.temperature:
+            colorizer = at_temperature(colorizer, args.temperature)
     except (WeightsError, OSError, KeyError, ValueError) as error:
         print(f"evaluate: {error}", file=sys.stderr)
         return 2
     report = {"weights": colorizer.source, "architecture": colorizer.config["architecture"],
-              "head": colorizer.config.get("head"), "input_size": colorizer.input_size, "split": args.split,
+              "head": colorizer.config.get("head"), "temperature": colorizer.config.get("temperature"),
+              "input_size": colorizer.input_size, "split": args.split,
               "limit": args.limit, "datasets": {}}
     for name, (folder, paths) in chosen.items():
-        report["datasets"][name] = {"path": os.path.abspath(folder),
+        report["datasets"][name] = {"path": folder,
                                     **evaluate_folder(colorizer, name, paths)}
     out = args.out or (os.path.join(args.weights, METRICS_FILE) if is_run_folder(args.weights) else METRICS_FILE)
     with open(out, "w") as f:
