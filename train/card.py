@@ -39,6 +39,9 @@ def model_card(run_dir, repo_id=None):
         metrics = json.load(f)
     name = f"colorize-{config['architecture']}"
     card_data = ModelCardData(model_name=name, library_name="keras", pipeline_tag="image-to-image",
+                              # the code is MIT, but the weights come from photos published for research
+                              # and education only: say so rather than claim an open licence
+                              license="other", license_name="research-and-education-only",
                               tags=["image-colorization", "keras", "colorize", config["architecture"]],
                               eval_results=eval_results(metrics))
     folders = [os.path.basename(os.path.normpath(d)) for d in config.get("data", [])]
