@@ -32,7 +32,7 @@ def _open(source):
     elif os.path.isdir(source):
         raise ImageError(f"{_name(source)} is a folder, not an image file")
     elif not os.path.exists(source):
-        raise ImageError(f"{source} does not exist")
+        raise ImageError(f"{_name(source)} does not exist")
     elif os.path.getsize(source) == 0:
         raise ImageError(f"{_name(source)} is an empty file")
     return Image.open(source)

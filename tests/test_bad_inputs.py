@@ -1,0 +1,222 @@
+"""The corpus of bad and odd inputs (tests/bad_inputs.py) through the library, the command line and the app.
+
+Every input gets either a correct output (the size, orientation and lightness the image really has) or
+one clear line saying what is wrong with it; nothing crashes, and the app keeps serving.
+"""
+import importlib
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import gradio as gr
+import numpy as np
+import pytest
+from gradio.route_utils import delete_files_created_by_app
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+from PIL import Image
+
+from bad_inputs import lightness_error, make_corpus
+from colorize import ImageError
+from colorize.cli import output_paths
+from colorize.lab import convert_lab
+from test_app import WIDE
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JPEG_OUTPUT_SLACK = 1.5  # the app shows L as a JPEG: a little more error than the PNG
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return make_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def small_weights(tmp_path_factory):
+    """An untrained unet that sees 64 x 64 (three times faster than 224 here): the plumbing is the same."""
+    from colorize.model import build_model
+    from colorize.weights import model_config, save_weights
+
+    folder = tmp_path_factory.mktemp("small_unet")
+    save_weights(build_model("unet", "none"), model_config("unet", input_size=64), str(folder))
+    return str(folder)
+
+
+@pytest.fixture(scope="module")
+def colorizer(small_weights):
+    from colorize import Colorizer
+
+    return Colorizer.from_weights(small_weights)
+
+
+@pytest.fixture(scope="module")
+def app(small_weights, tmp_path_factory):
+    """app.py imported afresh on the small weights (as tests/test_app.py does with its own)."""
+    os.environ["GRADIO_EXAMPLES_CACHE"] = str(tmp_path_factory.mktemp("examples-cache"))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COLORIZE_WEIGHTS", small_weights)
+        env.delenv("COLORIZE_HUB_REPO", raising=False)
+        env.delenv("COLORIZE_HUB_REVISION", raising=False)
+        sys.modules.pop("app", None)
+        return importlib.import_module("app")
+
+
+def test_the_corpus_has_enough_kinds(corpus):
+    kinds = {case.kind for case in corpus}
+    assert len(kinds) == len(corpus) >= 25
+    assert sum(case.error is None for case in corpus) >= 15 and sum(case.error is not None for case in corpus) >= 10
+
+
+def one_line_matching(message, case, pattern=None):
+    """Why a refusal message is not good enough, or None."""
+    pattern = pattern or case.error
+    if "\n" in message.strip():
+        return f"{case.name}: message on several lines: {message!r}"
+    if case.name not in message or not re.search(pattern, message):
+        return f"{case.name}: message {message!r} does not name it and say /{pattern}/"
+    return None
+
+
+def test_library_gives_each_a_correct_picture_or_one_clear_message(colorizer, corpus):
+    problems = []
+    for case in corpus:
+        try:
+            result = colorizer.colorize(str(case.path))
+        except ImageError as error:
+            if case.error is None:
+                problems.append(f"{case.name}: refused ({error}) but it is a readable image")
+            else:
+                problems.append(one_line_matching(str(error), case))
+            continue
+        if case.error is not None:
+            problems.append(f"{case.name}: read, but it should have been refused")
+            continue
+        shapes = {picture.shape[:2] for picture in result}
+        if shapes != {case.view.shape[:2]}:
+            problems.append(f"{case.name}: outputs of shapes {shapes}, expected {case.view.shape[:2]}")
+        elif (error := lightness_error(result.lightness, case.view)) > case.tolerance:
+            problems.append(f"{case.name}: lightness off by {error:.2f} L* on average (turned, flipped or rescaled?)")
+    problems = [p for p in problems if p]
+    assert not problems, "\n".join(problems)
+
+
+def test_command_line_writes_the_good_and_names_each_bad_in_one_line(small_weights, corpus, tmp_path):
+    # One run over the whole corpus, plus a path that climbs out of its folder: the output stays in --output-dir.
+    outside = tmp_path / "escape.png"
+    Image.fromarray(corpus[-1].view).save(outside)
+    climbing = corpus[0].path.parent / ".." / outside.parent.name / "escape.png"
+    inputs = [str(case.path) for case in corpus] + [str(climbing)]
+    views = [case.view for case in corpus] + [corpus[-1].view]
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "colorize", *inputs, "--output-dir", str(out), "--saturation", "0",
+                           "--weights", small_weights], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("colorize: ")]
+    bad = [case for case in corpus if case.error]
+    assert len(errors) == len(bad), "\n".join(errors)
+    for case, line in zip(bad, errors):
+        assert case.name in line and re.search(case.error, line), line
+    targets = list(output_paths(inputs, str(out)))
+    expected = {os.path.basename(t) for t, view in zip(targets, views) if view is not None}
+    assert set(os.listdir(out)) == expected  # nothing for the bad ones, not even an empty file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["escape.png", "out"]  # nothing written beside
+    for target, view in zip(targets, views):
+        if view is not None:
+            written = np.asarray(Image.open(target).convert("RGB"))
+            assert written.shape == view.shape, target
+            # saturation 0: the written file is the input's lightness, exactly, the right way up
+            assert np.abs(convert_lab(written)[0] - convert_lab(view)[0]).mean() < 2.0, target
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("../x.png", "x.png"), ("a/../../x.png", "x.png"), ("/etc/passwd", "passwd.png"), ("..", "...png"),
+    (".", "..png"), ("/", "image.png"), ("dir/", "dir.png"), ("../../..", "...png"),
+    ("..png", "..png.png"), ("C:\\Users\\x.png", "C:\\Users\\x.png"), ("~/x.png", "x.png"),
+])
+def test_output_names_cannot_leave_the_output_folder(tmp_path, given, expected):
+    out = tmp_path / "out"
+    (target,) = output_paths([given], str(out))
+    assert os.path.dirname(os.path.realpath(target)) == os.path.realpath(out) and os.path.basename(target) == expected
+
+
+def app_message(call):
+    try:
+        call()
+    except (gr.Error, AppError) as error:
+        return str(error.message if isinstance(error, gr.Error) else error)
+    return None
+
+
+def test_app_gives_each_upload_a_correct_picture_or_one_clear_message(app, corpus):
+    problems = []
+    for case in (c for c in corpus if c.app):
+        outputs = []
+        message = app_message(lambda: outputs.append(app.demo(str(case.path), 1.0, api_name="colorize")))
+        if case.error is not None:
+            problems.append(one_line_matching(message, case, case.app_error) if message else f"{case.name}: accepted")
+            continue
+        if message is not None:
+            problems.append(f"{case.name}: refused with {message!r}")
+            continue
+        lightness, ab, rgb, (before, after) = outputs[0]
+        sizes = {Image.open(path).size for path in (lightness, ab, rgb, before, after)}
+        if sizes != {case.size}:
+            problems.append(f"{case.name}: outputs of sizes {sizes}, expected {case.size}")
+            continue
+        error = lightness_error(np.asarray(Image.open(lightness).convert("L"), np.float32), case.view)
+        if error > case.tolerance + JPEG_OUTPUT_SLACK:
+            problems.append(f"{case.name}: lightness off by {error:.2f} L* on average")
+    problems = [p for p in problems if p]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    _, url, _ = app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    yield Client(url, verbose=False)
+    app.demo.close()
+
+
+def test_launched_app_batch_of_the_whole_corpus(app, client, corpus, monkeypatch):
+    # Every upload through HTTP in one call: the good ones come back in the zip, upright at full size,
+    # the bad ones are listed by name. Saturation 0, so that each PNG's lightness is the input's, exactly.
+    uploads = [case for case in corpus if case.app]
+    monkeypatch.setattr(app, "MAX_BATCH_FILES", len(uploads))
+    archive, summary = client.predict([handle_file(str(case.path)) for case in uploads], 0.0,
+                                      api_name="/colorize_batch")
+    names = list(output_paths([case.name for case in uploads], ""))
+    with zipfile.ZipFile(archive) as z:
+        assert z.namelist() == [name for name, case in zip(names, uploads) if case.error is None]
+        for name, case in zip(names, uploads):
+            if case.error is None:
+                written = np.asarray(Image.open(z.open(name)).convert("RGB"))
+                assert written.shape == case.view.shape, name
+                assert np.abs(convert_lab(written)[0] - convert_lab(case.view)[0]).mean() < 2.0, name
+    bad = [case for case in uploads if case.error]
+    assert f"Colorized {len(uploads) - len(bad)} images." in summary and f"Skipped {len(bad)}:" in summary
+    assert all(case.name in summary for case in bad)
+
+
+def test_launched_app_refuses_each_bad_upload_in_one_line_keeps_serving_and_cleans_up(app, client, corpus):
+    problems = []
+    for case in (c for c in corpus if c.app and c.error):
+        try:
+            client.predict(handle_file(str(case.path)), api_name="/colorize")
+            problems.append(f"{case.name}: accepted")
+        except AppError as error:
+            problems.append(one_line_matching(str(error), case, case.app_error))
+    problems = [p for p in problems if p]
+    assert not problems, "\n".join(problems)
+    assert Image.open(client.predict(handle_file(str(WIDE)), api_name="/colorize")[2]).size == Image.open(WIDE).size
+
+    # Uploads, results and batch zips stay in Gradio's cache until its cleaner (every CACHE_CLEANUP[0] seconds)
+    # removes those older than CACHE_CLEANUP[1]; the shipped examples are kept.
+    assert app.demo.delete_cache == app.CACHE_CLEANUP
+    examples = {path for block in app.demo.blocks.values() for path in getattr(block, "keep_in_cache", ())}
+    kept = [path for files in app.demo.temp_file_sets for path in files if path not in examples]
+    assert any(path.endswith("colorized.zip") for path in kept) and any("rgba-transparent" in path for path in kept)
+    delete_files_created_by_app(app.demo, age=0)  # what the cleaner does, here for files of any age
+    assert not [path for path in kept if os.path.exists(path)]
