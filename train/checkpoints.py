@@ -58,7 +58,19 @@ class Checkpoint(keras.callbacks.Callback):
         self.best_loss = best_loss
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
+        """Write the checkpoints; a failed write (a full disk) stops the run, keeping the last complete one."""
+        try:
+            self.write(epoch, logs or {})
+        except OSError as error:
+            partial = os.path.join(self.run_dir, CHECKPOINTS, f"epoch-{epoch + 1:04d}")
+            last = latest_checkpoint(self.run_dir)
+            if last != partial:
+                shutil.rmtree(partial, ignore_errors=True)  # give the space back
+            kept = (f"the last complete checkpoint, {os.path.basename(last)}, is intact: free some space and "
+                    f"continue with --resume" if last else "there is no earlier checkpoint")
+            raise SystemExit(f"fit: cannot write the checkpoint of epoch {epoch + 1} ({error}); {kept}") from error
+
+    def write(self, epoch, logs):
         val_loss = float(logs.get("val_loss", logs.get("loss", np.inf)))
         if val_loss < self.best_loss:
             self.best_loss = val_loss

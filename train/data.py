@@ -5,6 +5,7 @@ any Keras backend (the GPU machines have JAX and no TensorFlow).
 """
 import hashlib
 import os
+import sys
 
 import keras
 import numpy as np
@@ -94,6 +95,7 @@ class ColorBatches(keras.utils.PyDataset):
         self.targets, self.target_stride, self.bin_weights = targets, target_stride, bin_weights
         self.seed, self.epoch = seed, epoch
         self.order = np.arange(len(self.paths))
+        self.unreadable = set()
         self.on_epoch_end()
 
     def __len__(self):
@@ -105,8 +107,20 @@ class ColorBatches(keras.utils.PyDataset):
             self.epoch += 1
 
     def crop(self, index, rng):
-        rgb = read_rgb(self.paths[index])
-        return random_crop(rgb, self.size, rng) if self.train else center_crop(rgb, self.size)
+        """A photo that became unreadable after the split (changed, truncated or removed during a long run) is
+        replaced by the next readable one, and counted in `unreadable`, rather than ending the run."""
+        for step in range(len(self.paths)):
+            path = self.paths[(index + step) % len(self.paths)]
+            try:
+                rgb = read_rgb(path)
+            except ImageError as error:
+                if path not in self.unreadable:
+                    self.unreadable.add(path)
+                    print(f"fit: skipping {path}, unreadable since the split ({error}); "
+                          f"{len(self.unreadable)} so far", file=sys.stderr)
+                continue
+            return random_crop(rgb, self.size, rng) if self.train else center_crop(rgb, self.size)
+        raise ImageError("none of the photos can be read any more")
 
     def __getitem__(self, batch):
         indices = self.order[batch * self.batch_size : (batch + 1) * self.batch_size]

@@ -1,0 +1,144 @@
+"""Faults during training and what nothing may ever do: a full disk while checkpointing, photos that go bad
+during a run, pickles.
+
+(A fit killed with SIGKILL and resumed is tests/test_fit.py::test_killed_fit_resumes_where_an_uninterrupted_one_ends;
+Hub faults are tests/test_hub.py and tests/test_push.py.)
+"""
+import errno
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorize.weights import WEIGHTS_FILE
+from train.checkpoints import BEST, CHECKPOINTS, Checkpoint, latest_checkpoint, restore
+from train.data import ColorBatches
+
+ROOT = Path(__file__).resolve().parents[1]
+DISK_FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def files_under(folder):
+    """{relative path: bytes} of every file, leaving out the temporary files of interrupted writes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in Path(folder).rglob("*")
+            if p.is_file() and not p.name.endswith(".tmp")}
+
+
+def full_disk(monkeypatch, owner, name, nth=1):
+    """Make the n-th call (1-based) of owner.name write half of its file, then fail with ENOSPC. Returns the calls."""
+    original, calls = getattr(owner, name), []
+
+    def failing(*args, **kwargs):
+        calls.append(args)
+        if len(calls) != nth:
+            return original(*args, **kwargs)
+        target = next((a for a in args if isinstance(a, (str, os.PathLike))), None)
+        if target is not None:
+            original(*args, **kwargs)
+            with open(target, "r+b") as f:
+                f.truncate(os.path.getsize(target) // 2)
+        raise DISK_FULL
+
+    monkeypatch.setattr(owner, name, failing)
+    return calls
+
+
+@pytest.fixture
+def checkpointed(tmp_path):
+    """A tiny compiled model with one epoch checkpointed (checkpoints/epoch-0001 and best/) in tmp_path."""
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    x, y = np.random.default_rng(0).normal(size=(2, 8, 3)), np.random.default_rng(1).normal(size=(8, 2))
+    model.fit(x[0], y, epochs=1, verbose=0)
+    callback = Checkpoint(str(tmp_path), model, {"architecture": "tiny", "input_size": 3})
+    callback.set_model(model)
+    callback.on_epoch_end(0, {"loss": 1.0, "val_loss": 1.0})
+    model.fit(x[1], y, epochs=1, verbose=0)  # the weights and optimizer state move on
+    return model, callback, tmp_path
+
+
+@pytest.mark.parametrize("where, owner, name, nth", [
+    ("best weights", keras.Model, "save_weights", 1),
+    ("epoch weights", keras.Model, "save_weights", 2),
+    ("optimizer state", np, "savez", 1),
+    ("state.json", os, "fsync", 1),
+    ("latest pointer", os, "fsync", 2),
+])
+def test_a_full_disk_while_checkpointing_keeps_the_last_checkpoint(checkpointed, monkeypatch, where, owner, name, nth):
+    model, callback, run = checkpointed
+    before = files_under(run)
+    assert sorted(before) == [f"{BEST}/config.json", f"{BEST}/{WEIGHTS_FILE}", f"{CHECKPOINTS}/epoch-0001/config.json",
+                              f"{CHECKPOINTS}/epoch-0001/{WEIGHTS_FILE}", f"{CHECKPOINTS}/epoch-0001/optimizer.npz",
+                              f"{CHECKPOINTS}/epoch-0001/state.json", f"{CHECKPOINTS}/latest"]
+    calls = full_disk(monkeypatch, owner, name, nth)
+    with pytest.raises(SystemExit, match=r"cannot write the checkpoint of epoch 2 \(.*No space left on device\); "
+                                         r"the last complete checkpoint, epoch-0001, is intact.*--resume"):
+        callback.on_epoch_end(1, {"loss": 0.5, "val_loss": 0.5})  # better: best/ is rewritten too
+    assert len(calls) == nth
+    monkeypatch.undo()
+    after = files_under(run)
+    checkpoint_files = [path for path in before if path.startswith(CHECKPOINTS)]
+    assert [after.get(path) for path in checkpoint_files] == [before[path] for path in checkpoint_files]
+    assert sorted(after) == sorted(before)  # and the half-written epoch-0002 is gone
+    best = json.loads(after[f"{BEST}/config.json"])  # best/ is as it was, or wholly epoch 2's (written before)
+    assert best["weights_sha256"] == hashlib.sha256(after[f"{BEST}/{WEIGHTS_FILE}"]).hexdigest()
+    assert best["epoch"] == 1 if where == "best weights" else best["epoch"] in (1, 2)
+
+    again = keras.models.clone_model(model)
+    again.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    state = restore(latest_checkpoint(str(run)), again, again.optimizer, again.trainable_variables)
+    assert state["epoch"] == 1 and int(again.optimizer.iterations.numpy()) == 1
+
+
+def test_a_full_disk_stops_fit_with_one_message_and_it_resumes(tmp_path, monkeypatch):
+    """The message gets out of Keras' fit loop as it is; `fit --resume` reads what is left (a whole `--resume`
+    after a kill is test_fit.py::test_killed_fit_resumes_where_an_uninterrupted_one_ends)."""
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    x, y = np.random.default_rng(0).normal(size=(8, 3)), np.random.default_rng(1).normal(size=(8, 2))
+    callback = Checkpoint(str(tmp_path), model, {"architecture": "tiny", "input_size": 3})
+    full_disk(monkeypatch, np, "savez", nth=2)  # the optimizer state of epoch 2
+    with pytest.raises(SystemExit, match="epoch 2 .* epoch-0001, is intact"):
+        model.fit(x, y, validation_data=(x, y), epochs=3, callbacks=[callback], verbose=0)
+    monkeypatch.undo()
+    assert sorted(os.listdir(tmp_path / CHECKPOINTS)) == ["epoch-0001", "latest"]
+    state = restore(latest_checkpoint(str(tmp_path)), model, model.optimizer, model.trainable_variables)
+    model.fit(x, y, validation_data=(x, y), epochs=3, initial_epoch=state["epoch"], callbacks=[callback], verbose=0)
+    assert open(tmp_path / CHECKPOINTS / "latest").read() == "epoch-0003"
+
+
+def test_a_photo_that_goes_bad_during_training_is_skipped_and_counted(tmp_path, capsys):
+    paths = []
+    for i in range(4):
+        paths.append(tmp_path / f"p{i}.png")
+        Image.fromarray(np.random.default_rng(i).integers(0, 256, (40, 48, 3), np.uint8)).save(paths[-1])
+    batches = ColorBatches([str(p) for p in paths], batch_size=4, size=32, train=True)
+    first = batches[0]
+    paths[1].write_bytes(b"\xff\xd8\xff truncated by a sync tool")
+    paths[2].unlink()
+    lightness, ab = batches[0]
+    assert lightness.shape == first[0].shape and ab.shape == first[1].shape
+    assert batches.unreadable == {str(paths[1]), str(paths[2])}
+    batches[0]
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and all(line.startswith("fit: skipping ") for line in lines)  # once per photo
+
+
+def test_nothing_unpickles_and_keras_loads_safely():
+    """Downloaded weights are an h5 file and JSON; checkpoints are npz read without pickles."""
+    sources = [*ROOT.joinpath("colorize").rglob("*.py"), *ROOT.joinpath("train").rglob("*.py"), ROOT / "app.py"]
+    risky = re.compile(r"\bpickle\b|allow_pickle\s*=\s*True|safe_mode\s*=\s*False|\bjoblib\b|torch\.load|"
+                       r"\bmarshal\b|\bshelve\b|\beval\(|\bexec\(")
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in sources
+             for n, line in enumerate(p.read_text().splitlines(), 1) if risky.search(line)]
+    assert not found, "\n".join(found)
+    loads = [line for p in sources for line in p.read_text().splitlines() if "np.load(" in line]
+    assert all("allow_pickle=False" in line for line in loads), loads
