@@ -23,9 +23,12 @@ def machine():
     import tensorflow as tf
 
     with open("/proc/cpuinfo") as f:
-        cpu = re.search(r"model name\s*:\s*(.*)", f.read()).group(1)
+        info = f.read()
+    cpu = re.search(r"model name\s*:\s*(.*)", info).group(1)
+    flags = ", ".join(flag for flag in ("avx512_bf16", "avx512_vnni", "amx_bf16") if f" {flag}" in info)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{cpu}, {os.cpu_count()} cores (load average {load} when the run started); Python {platform.python_version()}, "
+    return (f"{cpu} ({flags or 'no bfloat16 units'}), {os.cpu_count()} cores (load average {load} when the run "
+            f"started); Python {platform.python_version()}, "
             f"TensorFlow {tf.__version__}, Keras {keras.__version__} ({keras.backend.backend()}), NumPy {np.__version__}, "
             f"Pillow {PIL.__version__}, scikit-image {skimage.__version__}")
 
@@ -88,4 +91,6 @@ def write_section(name, markdown):
 
 
 def command_line():
-    return "python " + " ".join([os.path.relpath(sys.argv[0], ROOT)] + sys.argv[1:])
+    """How this script was run, as `python -m bench.NAME ...`."""
+    module = os.path.splitext(os.path.relpath(sys.argv[0], ROOT))[0].replace(os.sep, ".")
+    return " ".join(["python -m", module] + sys.argv[1:])

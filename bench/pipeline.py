@@ -81,6 +81,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     about = machine()
     weights = args.weights or untrained_weights()
+    label = args.weights or "an untrained unet with the bins head (as fast as a trained one)"
     colorizer = Colorizer.from_weights(weights)
     size = colorizer.input_size
     photo, photo_name = source_photo()
@@ -113,7 +114,7 @@ def main(argv=None):
     call_rows = [f"| {name} | {spread(values)} |" for name, values in calls.items()]
     print("\n".join(call_rows))
     table = f"""
-Command: `{command_line()}`; model: {colorizer.source} ({colorizer.config['architecture']}, {colorizer.config.get('head')} head),
+Command: `{command_line()}`; model: {label},
 {args.repeats} repeats after a warm-up, photo {photo_name} made gray and resized (JPEG quality 90).
 Machine: {about}.
 

@@ -125,13 +125,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     about = machine()
     weights = args.weights or untrained_weights()
+    label = args.weights or "an untrained unet with the bins head (as fast as a trained one)"
     photo, photo_name = source_photo()
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
         rows = cli(weights, photo, folder, args.repeats)
         print("\n".join(rows), flush=True)
         app_rows, api_rows = app(weights, photo, folder, args.repeats) if not args.no_app else ([], [])
     table = f"""
-Command: `{command_line()}`; photo {photo_name} made gray and resized (JPEG quality 90).
+Command: `{command_line()}`; model: {label}; photo {photo_name} made gray and resized (JPEG quality 90).
 Machine: {about}.
 
 | what | time, median (min-max) | reference: `python -c "import keras"` | peak resident memory |
