@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps
 
-from .lab import convert_lab
+from .lab import convert_lab, rgb_lightness
 
 MAX_PIXELS = 50_000_000  # about 8000 x 6000; larger images are refused before they are decoded
 HIGH_BIT_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
@@ -100,7 +100,7 @@ def lightness_of(image):
     """CIELab L in [0, 100] (float32, H x W) of an L or RGB PIL image."""
     if image.mode == "L":
         return _gray_lightness_table()[np.asarray(image)]
-    return convert_lab(np.asarray(image.convert("RGB")))[0]
+    return rgb_lightness(np.asarray(image.convert("RGB")))
 
 
 def read_rgb(source, max_pixels=MAX_PIXELS):

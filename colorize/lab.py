@@ -27,6 +27,37 @@ def convert_lab(rgb):
 
 
 @functools.lru_cache(maxsize=1)
+def _luminance_tables():
+    """sRGB byte -> its channel's share of the luminance Y, per channel (3, 256): scikit-image's rgb2xyz."""
+    level = np.arange(256) / 255.0
+    linear = np.where(level > 0.04045, ((level + 0.055) / 1.055) ** 2.4, level / 12.92)
+    return (colorconv.xyz_from_rgb[1][:, None] * linear[None, :]).astype(np.float32)
+
+
+def rgb_lightness(rgb):
+    """CIELab L (float32 (H, W) in [0, 100]) of RGB uint8 (H, W, 3): convert_lab's L without a and b, in
+    float32 bands (L depends on the luminance Y alone; D65's white has Y = 1)."""
+    rgb = np.asarray(rgb, np.uint8)
+    flat = rgb.reshape(-1, 3)
+    out = np.empty(len(flat), np.float32)
+    tables = _luminance_tables()
+    luminance, linear = np.empty(BAND_PIXELS, np.float32), np.empty(BAND_PIXELS, np.float32)
+    for start in range(0, len(flat), BAND_PIXELS):
+        part = flat[start : start + BAND_PIXELS]
+        y, line, f = luminance[: len(part)], linear[: len(part)], out[start : start + len(part)]
+        np.take(tables[0], part[:, 0], out=y)
+        y += tables[1][part[:, 1]]
+        y += tables[2][part[:, 2]]
+        np.cbrt(y, out=f)
+        np.multiply(y, np.float32(7.787), out=line)
+        line += np.float32(16 / 116)
+        np.copyto(f, line, where=y <= 0.008856)  # scikit-image's xyz2lab: linear below its knee
+        f *= np.float32(116)
+        f -= np.float32(16)
+    return out.reshape(rgb.shape[:2])
+
+
+@functools.lru_cache(maxsize=1)
 def _xyz_to_table_index():
     """scikit-image's XYZ -> linear sRGB matrix, D65 white folded in, scaled to gamma-table steps; the
     fourth column (times a row of ones) adds the 0.5 that makes truncation round."""

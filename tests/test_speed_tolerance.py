@@ -1,6 +1,6 @@
 """The fast paths stay within a stated tolerance of the float32 / scikit-image reference (bench/reference.py).
 
-Tolerances: colour conversion and composition within 1 level of 255 on every pixel, with under 1% of
+Tolerances: L of RGB within 0.001; colour conversion and composition within 1 level of 255 on every pixel, with under 1% of
 values off by one; bfloat16 predictions within TOLERANCE_AB of float32 (mean absolute ab, Lab units).
 """
 import os
@@ -12,7 +12,7 @@ from PIL import Image
 from bench import reference
 from colorize.fast_model import compiled_predictor
 from colorize.images import lightness_of
-from colorize.lab import AB_SCALE, convert_rgb
+from colorize.lab import AB_SCALE, convert_lab, convert_rgb, rgb_lightness
 from colorize.pipeline import compose
 from colorize.weights import CONFIG_FILE, DEFAULT_WEIGHTS_DIR, load_weights
 from tests.images import gradient_rgb
@@ -33,6 +33,12 @@ def test_convert_rgb_matches_scikit_image_over_all_of_lab():
     lightness = rng.uniform(0, 100, (200, 300)).astype(np.float32)
     ab = rng.uniform(-1, 1, (200, 300, 2)).astype(np.float32)  # most of it outside sRGB: tests the clipping
     assert_close(convert_rgb(lightness, ab), reference.lab_to_rgb(lightness, ab))
+
+
+def test_rgb_lightness_matches_scikit_image():
+    levels = np.arange(0, 256, 5, dtype=np.uint8)
+    every_colour = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 52, 3)
+    np.testing.assert_allclose(rgb_lightness(every_colour), convert_lab(every_colour)[0], atol=1e-3)
 
 
 @pytest.mark.parametrize("size", [(301, 203), (96, 64), (5, 3)])  # enlarged ab, shrunk ab, tiny
