@@ -10,12 +10,13 @@ COMMANDS = {
     "fit": "train a colorizer on folders of colour photos",
     "evaluate": "measure weights against colour photos made gray, and the gray baseline",
     "push": "publish a training run to the Hugging Face Hub",
+    "export": "write a run's best weights as a compact weights folder (float16 storage)",
 }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m train", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{fit,evaluate,push}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar=f"{{{','.join(COMMANDS)}}}")
     argv = sys.argv[1:] if argv is None else argv
     chosen = argv[0] if argv and argv[0] in COMMANDS else None
     module = importlib.import_module(f"train.{chosen}") if chosen else None  # only what this call needs
