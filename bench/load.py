@@ -1,0 +1,346 @@
+"""Load test of the web demo: concurrent gradio_client callers against the app launched on 127.0.0.1.
+
+    python bench/load.py [--callers 16] [--requests 8] [--burst 48] [--max-seconds 480] [--weights PATH]
+    python bench/load.py --url http://127.0.0.1:7860/ [--pid PID]   # drive an app that is already running
+
+Unless --url is given it starts `python app.py` on a free port (weights: --weights, else the shipped default,
+else an untrained unet of the same size, which costs the same to run) and stops it at the end. Then:
+
+1. warm-up: one request;
+2. steady load: CALLERS callers, each sending REQUESTS requests one after the other (so at most CALLERS
+   requests wait at once: the queue's size in app.py is 16);
+3. burst: BURST callers send one request each at the same moment, more than the queue holds: what do the
+   callers beyond it see?
+4. steady load again (--rounds times): memory should stay where it was after step 2.
+
+It samples the app's resident memory (RSS) every half second, and prints a Markdown report: errors,
+latency percentiles, throughput, the burst's answers and memory. Everything is bounded by --max-seconds.
+"""
+import argparse
+import collections
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--callers", type=int, default=16, help="concurrent callers in the steady phases (16)")
+    parser.add_argument("--requests", type=int, default=8, help="requests per caller in each steady phase (8)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="steady phases after the burst (1); more show whether memory keeps growing")
+    parser.add_argument("--burst", type=int, default=48, help="callers sending at the same moment in the burst (48)")
+    parser.add_argument("--max-seconds", type=float, default=480, help="the whole run's time limit (480)")
+    parser.add_argument("--request-timeout", type=float, default=180, help="give up on one request after this (180)")
+    parser.add_argument("--image", help="the photo the callers send (default: a 1024x768 JPEG made from examples/)")
+    parser.add_argument("--identical", action="store_true",
+                        help="every request sends the very same file (by default each request's copy differs in "
+                        "a few pixels, as different visitors' photos do, so that their results differ too)")
+    parser.add_argument("--weights", help="weights for the app it starts (default: shipped, else untrained unet)")
+    parser.add_argument("--url", help="drive this running app instead of starting one")
+    parser.add_argument("--pid", type=int, help="with --url: the app's process id, for its memory")
+    parser.add_argument("--json", help="also write the results here")
+    return parser.parse_args(argv)
+
+
+def one_line(error):
+    text = " ".join(str(error).split()) or type(error).__name__
+    return f"{type(error).__name__}: {text[:160]}"
+
+
+def default_image(folder):
+    """A 1024x768 JPEG (a typical upload) made from one of the shipped examples."""
+    from PIL import Image
+
+    path = os.path.join(folder, "photo-1024x768.jpg")
+    Image.open(os.path.join(ROOT, "examples", "river-landscape.png")).convert("L").resize(
+        (1024, 768), Image.Resampling.BICUBIC).save(path, quality=90)
+    return path
+
+
+class Photos:
+    """The file each request sends: the photo itself, or a copy of it that differs in a few pixels."""
+
+    def __init__(self, image, folder, identical):
+        from PIL import Image
+
+        self.image, self.folder, self.identical = image, folder, identical
+        self.pixels = None if identical else np.asarray(Image.open(image).convert("RGB"))
+        self.count, self.lock = 0, threading.Lock()
+
+    def next(self):
+        if self.identical:
+            return self.image
+        from PIL import Image
+
+        with self.lock:
+            self.count += 1
+            number = self.count
+        pixels = self.pixels.copy()
+        pixels[:8, :8], pixels[8:16, :8] = number % 256, number // 256 % 256  # a mark of its own
+        path = os.path.join(self.folder, f"request-{number:05d}.jpg")
+        Image.fromarray(pixels).save(path, quality=90)
+        return path
+
+
+def weights_for_app(args, folder):
+    """What COLORIZE_WEIGHTS should be for the app started here, and how to describe it."""
+    if args.weights:
+        return args.weights, f"weights {args.weights}"
+    from colorize.weights import CONFIG_FILE, DEFAULT_WEIGHTS_DIR
+
+    if os.path.isfile(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE)):
+        return "", "the shipped default weights"
+    from colorize.model import build_model
+    from colorize.weights import model_config, save_weights
+
+    path = os.path.join(folder, "untrained-unet")
+    save_weights(build_model("unet", "none"), model_config("unet"), path)
+    return path, "an untrained unet at 224 (no default weights are shipped yet; the same network, so the same cost)"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(weights, log_path, timeout=240):
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
+           "COLORIZE_WEIGHTS": weights}
+    env.pop("COLORIZE_HUB_REPO", None)
+    log = open(log_path, "w")
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"load: the app exited with {process.returncode}; see {log_path}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    process.kill()
+    raise SystemExit(f"load: the app did not answer within {timeout} s; see {log_path}")
+
+
+class Memory(threading.Thread):
+    """Samples a process's RSS (MiB) every `every` seconds."""
+
+    def __init__(self, pid, every=0.5):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.samples, self.stopping = pid, every, [], threading.Event()
+
+    def rss(self):
+        try:
+            with open(f"/proc/{self.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            return None
+
+    def run(self):
+        start = time.time()
+        while not self.stopping.is_set():
+            value = self.rss()
+            if value is not None:
+                self.samples.append((time.time() - start, value))
+            self.stopping.wait(self.every)
+
+    def now(self):
+        return self.rss() if self.pid else None
+
+
+def request(client, photos, timeout):
+    """(outcome, seconds, message): outcome is 'ok' or 'error'."""
+    from gradio_client import handle_file
+
+    image = photos.next()
+    started = time.perf_counter()
+    try:
+        client.submit(handle_file(image), api_name="/colorize").result(timeout=timeout)
+        return "ok", time.perf_counter() - started, ""
+    except Exception as error:  # noqa: BLE001 - every failure is a result here
+        return "error", time.perf_counter() - started, one_line(error)
+    finally:
+        if image != photos.image:
+            os.remove(image)
+
+
+def clients(url, count):
+    from gradio_client import Client
+
+    made = [None] * count
+
+    def make(i):
+        made[i] = Client(url, verbose=False)
+
+    threads = [threading.Thread(target=make, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return made
+
+
+def steady(url, photos, callers, requests, deadline, timeout):
+    """callers threads x requests each, one after the other; returns (results, wall seconds)."""
+    results, lock = [], threading.Lock()
+    pool = clients(url, callers)
+
+    def caller(client):
+        for _ in range(requests):
+            left = deadline - time.time()
+            if left <= 1:
+                with lock:
+                    results.append(("not sent", 0.0, "the run's time limit"))
+                continue
+            outcome = request(client, photos, min(timeout, left))
+            with lock:
+                results.append(outcome)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=caller, args=(c,)) for c in pool]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.perf_counter() - started
+
+
+def burst(url, photos, count, deadline, timeout):
+    """count callers send at the same moment; returns (results, wall seconds)."""
+    pool = clients(url, count)
+    results, lock, gate = [], threading.Lock(), threading.Barrier(count)
+
+    def caller(client):
+        gate.wait()
+        outcome = request(client, photos, max(1.0, min(timeout, deadline - time.time())))
+        with lock:
+            results.append(outcome)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=caller, args=(c,)) for c in pool]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.perf_counter() - started
+
+
+def summary(name, results, wall):
+    latencies = np.array([seconds for outcome, seconds, _ in results if outcome == "ok"])
+    errors = collections.Counter(message for outcome, _, message in results if outcome != "ok")
+    row = {"phase": name, "requests": len(results), "ok": int(latencies.size), "errors": dict(errors),
+           "wall_s": round(wall, 1), "throughput_per_s": round(latencies.size / wall, 2) if wall else 0.0}
+    if latencies.size:
+        for p in (50, 90, 99):
+            row[f"p{p}_s"] = round(float(np.percentile(latencies, p)), 2)
+        row["max_s"] = round(float(latencies.max()), 2)
+    return row
+
+
+def machine():
+    with open("/proc/cpuinfo") as f:
+        cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "unknown CPU")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{cpu}, {os.cpu_count()} cores, load average {load} at the start"
+
+
+def report(rows, memory, setup):
+    lines = [f"Machine: {setup['machine']}.", f"App: {setup['app']}; model: {setup['weights']}; "
+             f"each request: {setup['image']}.", "",
+             "| phase | requests | ok | errors | p50 s | p90 s | p99 s | max s | throughput /s | wall s |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        errors = sum(r["errors"].values())
+        lines.append(f"| {r['phase']} | {r['requests']} | {r['ok']} | {errors} | {r.get('p50_s', '-')} | "
+                     f"{r.get('p90_s', '-')} | {r.get('p99_s', '-')} | {r.get('max_s', '-')} | "
+                     f"{r['throughput_per_s']} | {r['wall_s']} |")
+    lines.append("")
+    for r in rows:
+        for message, count in r["errors"].items():
+            lines.append(f"- {r['phase']}: {count} x `{message}`")
+    if memory:
+        lines += ["", "Memory (RSS of the app, MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in memory.items())]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    deadline = time.time() + args.max_seconds
+    folder = tempfile.mkdtemp(prefix="colorize-load-")
+    image = args.image or default_image(folder)
+    from PIL import Image
+
+    with Image.open(image) as opened:
+        setup = {"machine": machine(), "image": f"{os.path.basename(image)} ({opened.width}x{opened.height})"
+                 + (", the same file every time" if args.identical else ", each request's copy marked apart")}
+    photos = Photos(image, folder, args.identical)
+    process = None
+    if args.url:
+        url, pid = args.url, args.pid
+        setup.update(app=f"running app at {url}", weights="whatever it loaded")
+    else:
+        weights, setup["weights"] = weights_for_app(args, folder)
+        process, url = start_app(weights, os.path.join(folder, "app.log"))
+        pid = process.pid
+        setup["app"] = f"`python app.py` on {url} (pid {pid}, log {folder}/app.log)"
+    memory = Memory(pid) if pid else None
+    if memory:
+        memory.start()
+    marks, rows = {}, []
+    try:
+        marks["at start"] = memory.now() if memory else None
+        rows.append(summary("warm-up", [request(clients(url, 1)[0], photos, args.request_timeout)], 0.0))
+        marks["after warm-up"] = memory.now() if memory else None
+        for phase in ("steady 1", "burst", *(f"steady {n}" for n in range(2, args.rounds + 2))):
+            if phase == "burst":
+                results, wall = burst(url, photos, args.burst, deadline, args.request_timeout)
+            else:
+                results, wall = steady(url, photos, args.callers, args.requests, deadline, args.request_timeout)
+            rows.append(summary(f"{phase} ({args.burst if phase == 'burst' else args.callers} callers)", results,
+                                wall))
+            marks[f"after {phase}"] = memory.now() if memory else None
+            print(f"load: {phase} done", file=sys.stderr)
+    finally:
+        if memory:
+            memory.stopping.set()
+            memory.join()
+        if process:
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    memory_report = {k: v for k, v in marks.items() if v is not None}
+    if memory and memory.samples:
+        memory_report["peak"] = max(v for _, v in memory.samples)
+    print(report(rows, memory_report, setup))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"setup": setup, "phases": rows, "memory_mib": memory_report,
+                       "samples": memory.samples if memory else []}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
