@@ -2,6 +2,7 @@
 import functools
 import io
 import os
+import re
 import warnings
 
 import numpy as np
@@ -84,7 +85,10 @@ def open_image(source, max_pixels=MAX_PIXELS):
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageError(f"{_name(source)} is too large to decode safely ({error})") from error
+        claimed = re.search(r"\((\d+) pixels\)", str(error))  # Pillow: "Image size (N pixels) exceeds limit..."
+        size = f"it claims {int(claimed.group(1)) / 1e6:,.0f} megapixels" if claimed else "too many pixels"
+        raise ImageError(f"{_name(source)} is too large to decode safely: {size}; the limit is "
+                         f"{max_pixels / 1e6:.0f} megapixels") from error
     except (OSError, SyntaxError, ValueError, TypeError, EOFError) as error:
         # Pillow's own message names server-side temporary paths: keep it out of what users see
         raise ImageError(f"cannot read {_name(source)}: not an image file, or a damaged one") from error
