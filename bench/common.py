@@ -45,12 +45,12 @@ def source_photo():
     return Image.fromarray(data.astronaut()), "skimage.data.astronaut()"
 
 
-def gray_jpeg(photo, size, quality=90):
-    """The photo made gray and resized to size=(width, height), as JPEG bytes: what users upload."""
+def photo_jpeg(photo, size, mode="L", quality=90):
+    """The photo resized to size=(width, height) as JPEG bytes, gray (mode L: what users mostly upload) or RGB."""
     from PIL import Image
 
     buffer = io.BytesIO()
-    photo.convert("L").resize(size, Image.Resampling.LANCZOS).save(buffer, "JPEG", quality=quality)
+    photo.convert(mode).resize(size, Image.Resampling.LANCZOS).save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()
 
 

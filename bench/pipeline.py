@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from bench import reference  # noqa: E402
-from bench.common import SIZES, command_line, gray_jpeg, machine, source_photo, spread, timed, untrained_weights, write_section  # noqa: E402
+from bench.common import SIZES, command_line, photo_jpeg, machine, source_photo, spread, timed, untrained_weights, write_section  # noqa: E402
 from colorize.fast_model import compiled_predictor, resolve_precision  # noqa: E402
 from colorize.images import lightness_of, open_image  # noqa: E402
 from colorize.pipeline import Colorizer, compose, resize_plane  # noqa: E402
@@ -86,8 +86,8 @@ def main(argv=None):
     size = colorizer.input_size
     photo, photo_name = source_photo()
     rows = []
-    for width, height in SIZES:
-        jpeg = gray_jpeg(photo, (width, height))
+    for width, height, mode in [size + ("L",) for size in SIZES] + [(1024, 768, "RGB"), (4000, 3000, "RGB")]:
+        jpeg = photo_jpeg(photo, (width, height), mode)
         runs = {"naive": [], "fast": [], "before": [], "png6": []}
         stage_times = {stage: [] for stage in STAGES}
         for repeat in range(args.repeats + 1):
@@ -106,7 +106,7 @@ def main(argv=None):
                 stage_times[stage].append(stages[stage])
         median = np.median(runs["fast"])
         shares = " / ".join(f"{np.median(stage_times[s]) / median:.0%}" for s in STAGES)
-        rows.append(f"| {width}x{height} | {spread(runs['fast'])} | {spread(runs['naive'])} | "
+        rows.append(f"| {width}x{height}{' RGB' if mode == 'RGB' else ''} | {spread(runs['fast'])} | {spread(runs['naive'])} | "
                     f"{median / np.median(runs['naive']):.1f} | {spread(runs['before'])} | "
                     f"{np.median(runs['before']) / median:.1f}x | {shares} | {spread(runs['png6'])} |")
         print(rows[-1], flush=True)
@@ -115,7 +115,8 @@ def main(argv=None):
     print("\n".join(call_rows))
     table = f"""
 Command: `{command_line()}`; model: {label},
-{args.repeats} repeats after a warm-up, photo {photo_name} made gray and resized (JPEG quality 90).
+{args.repeats} repeats after a warm-up, photo {photo_name} made gray (rows marked RGB: left in colour) and
+resized (JPEG quality 90).
 Machine: {about}.
 
 Times in ms, median (min-max). *Fast* is the library's path now, stage by stage, with the PNG from

@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from bench.common import ROOT, SIZES, command_line, gray_jpeg, machine, source_photo, spread, timed, untrained_weights, write_section  # noqa: E402
+from bench.common import ROOT, SIZES, command_line, photo_jpeg, machine, source_photo, spread, timed, untrained_weights, write_section  # noqa: E402
 
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
 
@@ -42,7 +42,7 @@ def cli(weights, photo, folder, repeats):
     for size in ((1024, 768), (4000, 3000)):
         paths[size] = os.path.join(folder, f"photo-{size[0]}x{size[1]}.jpg")
         with open(paths[size], "wb") as f:
-            f.write(gray_jpeg(photo, size))
+            f.write(photo_jpeg(photo, size))
     floor, small, large = [], [], []
     for _ in range(repeats):
         floor.append(run_process([sys.executable, "-c", "import keras"])[0])
@@ -75,7 +75,7 @@ def app(weights, photo, folder, repeats):
     url = f"http://127.0.0.1:{port}/"
     first = os.path.join(folder, "first.jpg")
     with open(first, "wb") as f:
-        f.write(gray_jpeg(photo, (1024, 768)))
+        f.write(photo_jpeg(photo, (1024, 768)))
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, **QUIET, "COLORIZE_WEIGHTS": weights, "GRADIO_SERVER_PORT": str(port),
@@ -99,7 +99,7 @@ def app(weights, photo, folder, repeats):
         for width, height in SIZES:
             path = os.path.join(folder, f"api-{width}x{height}.jpg")
             with open(path, "wb") as f:
-                f.write(gray_jpeg(photo, (width, height)))
+                f.write(photo_jpeg(photo, (width, height)))
             api, local = [], []
             for repeat in range(repeats + 1):
                 elapsed = timed(lambda: client.predict(handle_file(path), 1.0, api_name="/colorize"))[1]
