@@ -69,7 +69,8 @@ def open_image(source, max_pixels=MAX_PIXELS):
     """
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow warns from about 89 MP; the limit that counts is max_pixels, checked below before decoding
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = _open(source)
             width, height = image.size
             if width * height > max_pixels:
@@ -84,11 +85,12 @@ def open_image(source, max_pixels=MAX_PIXELS):
             return _flatten(image)
     except ImageError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except Image.DecompressionBombError as error:  # over twice Pillow's MAX_IMAGE_PIXELS, refused while opening
         claimed = re.search(r"\((\d+) pixels\)", str(error))  # Pillow: "Image size (N pixels) exceeds limit..."
         size = f"it claims {int(claimed.group(1)) / 1e6:,.0f} megapixels" if claimed else "too many pixels"
+        limit = min(max_pixels, 2 * (Image.MAX_IMAGE_PIXELS or max_pixels))
         raise ImageError(f"{_name(source)} is too large to decode safely: {size}; the limit is "
-                         f"{max_pixels / 1e6:.0f} megapixels") from error
+                         f"{limit / 1e6:.0f} megapixels") from error
     except (OSError, SyntaxError, ValueError, TypeError, EOFError) as error:
         # Pillow's own message names server-side temporary paths: keep it out of what users see
         raise ImageError(f"cannot read {_name(source)}: not an image file, or a damaged one") from error

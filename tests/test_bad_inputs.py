@@ -18,7 +18,7 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
-from bad_inputs import lightness_error, make_corpus
+from bad_inputs import lightness_error, make_corpus, png_header_only
 from colorize import ImageError
 from colorize.cli import output_paths
 from colorize.lab import convert_lab
@@ -129,6 +129,16 @@ def test_command_line_writes_the_good_and_names_each_bad_in_one_line(small_weigh
             assert written.shape == view.shape, target
             # saturation 0: the written file is the input's lightness, exactly, the right way up
             assert np.abs(convert_lab(written)[0] - convert_lab(view)[0]).mean() < 2.0, target
+
+
+def test_a_raised_pixel_limit_is_honoured_above_pillows_warning():
+    """Pillow warns about 89 MP and refuses 179 MP: a limit raised to 120 MP lets a 95 MP image through its check."""
+    from colorize import open_image
+
+    with pytest.raises(ImageError, match="not an image file, or a damaged one"):  # a header only: then it is damaged
+        open_image(png_header_only(10_000, 9_500), max_pixels=120_000_000)
+    with pytest.raises(ImageError, match="claims 1,600 megapixels; the limit is 179 megapixels"):
+        open_image(png_header_only(40_000, 40_000), max_pixels=2_000_000_000)
 
 
 @pytest.mark.parametrize("given, expected", [
