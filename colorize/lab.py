@@ -94,7 +94,6 @@ class LabBand:
     is allocated (fresh memory costs more than the arithmetic)."""
 
     def __init__(self, size):
-        self.size = size
         self.xyz1 = np.ones((4, size), np.float32)  # X, Y, Z and a row of ones
         self.fy, self.t, self.tmp = (np.empty(size, np.float32) for _ in range(3))
         self.linear = np.empty((3, size), np.float32)
@@ -102,11 +101,19 @@ class LabBand:
         self.bytes = np.empty((3, size), np.uint8)
 
     def srgb(self, lightness, a, b, out):
-        """L (n,) in [0, 100] (or one number), a and b (n,) in [-1, 1] -> sRGB bytes written into out (n, 3)."""
+        """L (n,) in [0, 100], or one number for all pixels (the ab picture: then fy and Y are computed once),
+        a and b (n,) in [-1, 1] -> sRGB bytes written into out (n, 3)."""
         n = len(a)
-        xyz1, fy, t, tmp = self.xyz1[:, :n], self.fy[:n], self.t[:n], self.tmp[:n]
-        np.add(lightness, 16.0, out=fy)
-        fy *= np.float32(1 / 116)
+        xyz1, t, tmp = self.xyz1[:, :n], self.t[:n], self.tmp[:n]
+        if np.ndim(lightness) == 0:
+            fy = (np.float32(lightness) + np.float32(16)) * np.float32(1 / 116)
+            xyz1[1] = _f_inverse(np.full(1, fy), np.empty(1, np.float32), np.empty(1, np.float32))[0]
+        else:
+            fy = self.fy[:n]
+            np.add(lightness, 16.0, out=fy)
+            fy *= np.float32(1 / 116)
+            np.copyto(t, fy)
+            _f_inverse(t, xyz1[1], tmp)
         np.multiply(a, np.float32(AB_SCALE / 500), out=t)
         t += fy
         _f_inverse(t, xyz1[0], tmp)
@@ -114,7 +121,6 @@ class LabBand:
         t += fy
         np.maximum(t, 0.0, out=t)  # scikit-image clips negative z (colours beyond blue) to 0
         _f_inverse(t, xyz1[2], tmp)
-        _f_inverse(fy, xyz1[1], tmp)
         linear, index, values = self.linear[:, :n], self.index[:, :n], self.bytes[:, :n]
         np.matmul(_xyz_to_table_index(), xyz1, out=linear)
         np.clip(linear, 0.0, GAMMA_STEPS - 1, out=linear)
@@ -134,7 +140,7 @@ def convert_rgb(lightness, ab):
     band = LabBand(min(BAND_PIXELS, max(len(flat_ab), 1)))
     for start in range(0, len(flat_ab), BAND_PIXELS):
         part = slice(start, start + BAND_PIXELS)
-        band.srgb(flat_l if flat_l.size == 1 else flat_l[part], flat_ab[part, 0], flat_ab[part, 1], out[part])
+        band.srgb(flat_l[0] if flat_l.size == 1 else flat_l[part], flat_ab[part, 0], flat_ab[part, 1], out[part])
     return out.reshape(ab.shape[:-1] + (3,))
 
 
