@@ -29,12 +29,13 @@ def machine():
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"{cpu} ({flags or 'no bfloat16 units'}), {os.cpu_count()} cores (load average {load} when the run "
             f"started); Python {platform.python_version()}, "
-            f"TensorFlow {tf.__version__}, Keras {keras.__version__} ({keras.backend.backend()}), NumPy {np.__version__}, "
-            f"Pillow {PIL.__version__}, scikit-image {skimage.__version__}")
+            f"TensorFlow {tf.__version__}, Keras {keras.__version__} ({keras.backend.backend()}), "
+            f"NumPy {np.__version__}, Pillow {PIL.__version__}, scikit-image {skimage.__version__}")
 
 
 def source_photo():
-    """A real photo when the project's check data is there (a scene of about 1024x768), else scikit-image's astronaut."""
+    """A real photo when the project's check data is there (a scene of about 1024x768), else scikit-image's
+    astronaut."""
     from PIL import Image
 
     if os.path.isdir(PHOTO_FOLDER):

@@ -17,7 +17,8 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from bench import reference  # noqa: E402
-from bench.common import SIZES, command_line, photo_jpeg, machine, source_photo, spread, timed, untrained_weights, write_section  # noqa: E402
+from bench.common import (SIZES, command_line, machine, photo_jpeg, source_photo, spread, timed,  # noqa: E402
+                          untrained_weights, write_section)
 from colorize.fast_model import compiled_predictor, resolve_precision  # noqa: E402
 from colorize.images import lightness_of, open_image  # noqa: E402
 from colorize.pipeline import Colorizer, compose, resize_plane  # noqa: E402
@@ -106,7 +107,8 @@ def main(argv=None):
                 stage_times[stage].append(stages[stage])
         median = np.median(runs["fast"])
         shares = " / ".join(f"{np.median(stage_times[s]) / median:.0%}" for s in STAGES)
-        rows.append(f"| {width}x{height}{' RGB' if mode == 'RGB' else ''} | {spread(runs['fast'])} | {spread(runs['naive'])} | "
+        name = f"{width}x{height}{' RGB' if mode == 'RGB' else ''}"
+        rows.append(f"| {name} | {spread(runs['fast'])} | {spread(runs['naive'])} | "
                     f"{median / np.median(runs['naive']):.1f} | {spread(runs['before'])} | "
                     f"{np.median(runs['before']) / median:.1f}x | {shares} | {spread(runs['png6'])} |")
         print(rows[-1], flush=True)

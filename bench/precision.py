@@ -34,12 +34,14 @@ def delta_e(first, second):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", required=True, help="a trained weights folder")
-    parser.add_argument("--photos", type=int, default=24, help="how many high-resolution check photos besides the examples")
+    parser.add_argument("--photos", type=int, default=24,
+                        help="how many high-resolution check photos besides the examples")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     loaded = load_weights(args.weights)
     size = int(loaded.config["input_size"])
-    paths = sorted(glob.glob(os.path.join(ROOT, "examples", "*.jpg")) + glob.glob(os.path.join(ROOT, "examples", "*.png")))
+    examples = os.path.join(ROOT, "examples")
+    paths = sorted(glob.glob(os.path.join(examples, "*.jpg")) + glob.glob(os.path.join(examples, "*.png")))
     paths += sorted(glob.glob(os.path.join(PHOTO_FOLDER, "*")))[: args.photos]
     lightness = [lightness_of(open_image(path)) for path in paths]
     batch = np.stack([resize_plane(plane, (size, size)) for plane in lightness])

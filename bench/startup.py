@@ -19,7 +19,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from bench.common import ROOT, SIZES, command_line, photo_jpeg, machine, source_photo, spread, timed, untrained_weights, write_section  # noqa: E402
+from bench.common import (ROOT, SIZES, command_line, machine, photo_jpeg, source_photo, spread, timed,  # noqa: E402
+                          untrained_weights, write_section)
 
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
 
@@ -43,11 +44,12 @@ def cli(weights, photo, folder, repeats):
         paths[size] = os.path.join(folder, f"photo-{size[0]}x{size[1]}.jpg")
         with open(paths[size], "wb") as f:
             f.write(photo_jpeg(photo, size))
+    cli_command = [sys.executable, "-m", "colorize", "-o", folder, "--weights", weights]
     floor, small, large = [], [], []
     for _ in range(repeats):
         floor.append(run_process([sys.executable, "-c", "import keras"])[0])
-        small.append(run_process([sys.executable, "-m", "colorize", paths[(1024, 768)], "-o", folder, "--weights", weights]))
-    large.append(run_process([sys.executable, "-m", "colorize", paths[(4000, 3000)], "-o", folder, "--weights", weights]))
+        small.append(run_process(cli_command + [paths[(1024, 768)]]))
+    large.append(run_process(cli_command + [paths[(4000, 3000)]]))
     return [f"| CLI, one 1024x768 photo | {spread([t for t, _ in small], 1, 1)} s | {spread(floor, 1, 1)} s | "
             f"{max(m for _, m in small):.0f} MB |",
             f"| CLI, one 4000x3000 photo | {large[0][0]:.1f} s | | {large[0][1]:.0f} MB |"]
@@ -77,9 +79,10 @@ def app(weights, photo, folder, repeats):
     with open(first, "wb") as f:
         f.write(photo_jpeg(photo, (1024, 768)))
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, **QUIET, "COLORIZE_WEIGHTS": weights, "GRADIO_SERVER_PORT": str(port),
-                                    "GRADIO_SERVER_NAME": "127.0.0.1"})
+    env = {**os.environ, **QUIET, "COLORIZE_WEIGHTS": weights, "GRADIO_SERVER_PORT": str(port),
+           "GRADIO_SERVER_NAME": "127.0.0.1"}
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:
             if process.poll() is not None:
@@ -93,7 +96,8 @@ def app(weights, photo, folder, repeats):
         client = Client(url, verbose=False)
         client.predict(handle_file(first), 1.0, api_name="/colorize")
         cold = time.perf_counter() - start
-        rows = [f"| app: start to page served | {up:.1f} s | | |", f"| app: start to first result (1024x768) | {cold:.1f} s | | |"]
+        rows = [f"| app: start to page served | {up:.1f} s | | |",
+                f"| app: start to first result (1024x768) | {cold:.1f} s | | |"]
         library = Colorizer.from_weights(weights)
         api_rows = []
         for width, height in SIZES:
@@ -107,9 +111,11 @@ def app(weights, photo, folder, repeats):
                 if repeat:
                     api.append(elapsed)
                     local.append(mine)
-            api_rows.append(f"| {width}x{height} | {spread(api)} | {spread(local)} | {np.median(api) / np.median(local):.1f} |")
+            ratio = np.median(api) / np.median(local)
+            api_rows.append(f"| {width}x{height} | {spread(api)} | {spread(local)} | {ratio:.1f} |")
             print(api_rows[-1], flush=True)
-        rows.append(f"| app: peak memory after serving the photos below, 4000x3000 included | | | {peak_rss_mb(process.pid):.0f} MB |")
+        peak = peak_rss_mb(process.pid)
+        rows.append(f"| app: peak memory after serving the photos below, 4000x3000 included | | | {peak:.0f} MB |")
         return rows, api_rows
     finally:
         process.terminate()
@@ -142,7 +148,8 @@ Machine: {about}.
     if api_rows:
         table += f"""
 The app's API (`gradio_client` on 127.0.0.1, `/colorize`, saturation 1; upload, all four outputs, download)
-next to the library in the bench process (`Colorizer.colorize` and `colorize.png`), ms, {args.repeats} repeats after a warm-up:
+next to the library in the bench process (`Colorizer.colorize` and `colorize.png`), ms, {args.repeats} repeats after
+a warm-up:
 
 | photo | app API | library | API / library |
 | --- | --- | --- | --- |

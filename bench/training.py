@@ -75,8 +75,8 @@ def main(argv=None):
                 print(rows[-1], flush=True)
     after = matmul_gflops()
     table = f"""
-Command: `{command_line()}`; {args.head} head, batch {args.batch}, {args.steps} timed steps after {WARM_UP_STEPS} warm-up
-steps, TensorFlow backend on the CPU (no GPU was lent to this task).
+Command: `{command_line()}`; {args.head} head, batch {args.batch}, {args.steps} timed steps after
+{WARM_UP_STEPS} warm-up steps, TensorFlow backend on the CPU (no GPU was lent to this task).
 Machine: {about}. Reference: float32 2048x2048 matmul {before:.0f} GFLOP/s before the run, {after:.0f} after.
 
 | architecture | crop | precision | images/s (median) | range | vs {args.precisions[0]} |

@@ -1,7 +1,7 @@
 """The fast paths stay within a stated tolerance of the float32 / scikit-image reference (bench/reference.py).
 
-Tolerances: L of RGB within 0.001; colour conversion and composition within 1 level of 255 on every pixel, with under 1% of
-values off by one; bfloat16 predictions within TOLERANCE_AB of float32 (mean absolute ab, Lab units).
+Tolerances: L of RGB within 0.001; colour conversion and composition within 1 level of 255 on every pixel,
+with under 1% of values off by one; bfloat16 predictions within TOLERANCE_AB of float32 (mean absolute ab, Lab units).
 """
 import os
 
@@ -74,7 +74,10 @@ def test_bfloat16_twin_carries_the_weights(colorizer):
     assert mean_ab_difference(colorizer.model, colorizer.config) < TOLERANCE_AB
 
 
-@pytest.mark.skipif(not os.path.isfile(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE)), reason="no default weights shipped yet")
+NO_DEFAULT_WEIGHTS = not os.path.isfile(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE))
+
+
+@pytest.mark.skipif(NO_DEFAULT_WEIGHTS, reason="no default weights shipped yet")
 def test_bfloat16_stays_close_on_the_shipped_model():
     loaded = load_weights()
     assert mean_ab_difference(loaded.model, loaded.config) < TOLERANCE_AB
