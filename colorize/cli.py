@@ -51,9 +51,8 @@ def output_paths(inputs, output_dir):
 def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(format="colorize: %(message)s")
-    from PIL import Image
-
     from .pipeline import Colorizer
+    from .png import write_png
 
     try:
         colorizer = Colorizer.from_weights(args.weights, args.hub, args.revision)
@@ -66,7 +65,7 @@ def main(argv=None):
     for source, target in tqdm(pairs, desc="colorizing", unit="image", disable=len(pairs) < 2):
         try:
             result = colorizer.colorize(source, args.saturation, max_pixels=args.max_megapixels * 1e6)
-            Image.fromarray(result.rgb).save(target)
+            write_png(result.rgb, target)
         except (ImageError, OSError) as error:
             failed += 1
             tqdm.write(f"colorize: {source}: {error}", file=sys.stderr)

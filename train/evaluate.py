@@ -20,6 +20,8 @@ from colorize.weights import BEST_SUBFOLDER, WeightsError
 from train.data import is_validation, list_images, usable
 from train.fit import RUN_FILE
 from train.metrics import MIN_SIDE, compare, summarize
+from train.rebalance import read_bin_weights
+from train.rebalance import undo_rebalancing as undo
 
 METRICS_FILE = "metrics.json"
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
@@ -37,7 +39,10 @@ def add_arguments(parser):
     parser.add_argument("--limit", type=int, metavar="N", help="at most N photos per folder, spread evenly over it")
     parser.add_argument("--temperature", type=float, metavar="T",
                         help="try another annealed-mean temperature for a bins-head model (lower: more vivid); "
-                        "to adopt one, set it in the weights' config.json")
+                        "to adopt one, train export --temperature")
+    parser.add_argument("--undo-rebalancing", type=float, metavar="S",
+                        help="take this share (0-1) of the class rebalancing back out of a bins-head run's "
+                        "predictions (more: right more often, less vivid); needs --weights RUN_DIR")
     parser.add_argument("--split", choices=("all", "val"), default="all",
                         help="val: only the photos the run held out for validation (needs --weights RUN_DIR)")
 
@@ -52,14 +57,19 @@ def held_out_share(run_dir):
         return json.load(f)["val_share"]
 
 
-def at_temperature(colorizer, temperature):
-    """The same weights decoded at another annealed-mean temperature (the vivid/dull balance of a bins head)."""
+def decoded_otherwise(colorizer, run_dir, temperature=None, undo_rebalancing=None):
+    """The same weights with another vivid/dull balance of a bins head: its annealed-mean temperature,
+    and how much of the training's class rebalancing to take back out (see train.rebalance)."""
     if colorizer.config.get("head") != "bins":
-        raise ValueError("--temperature applies only to models with the bins head")
-    config = {**colorizer.config, "temperature": temperature}
-    model = build_model(config["architecture"], "none", "bins", temperature)
+        raise ValueError("--temperature and --undo-rebalancing apply only to models with the bins head")
+    config = {**colorizer.config, "temperature": temperature or colorizer.config["temperature"]}
+    model = build_model(config["architecture"], "none", "bins", config["temperature"])
     model.set_weights(colorizer.model.get_weights())
-    return Colorizer(model, config, f"{colorizer.source} at temperature {temperature}")
+    if undo_rebalancing:
+        undo(model, read_bin_weights(run_dir), undo_rebalancing)
+        config["undo_rebalancing"] = undo_rebalancing
+    label = f"temperature {config['temperature']}, rebalancing undone {undo_rebalancing or 0}"
+    return Colorizer(model, config, f"{colorizer.source} at {label}")
 
 
 def photos_of(folder, limit=None, val_share=None):
@@ -128,13 +138,14 @@ def run(args):
         chosen = {name: (folder, photos_of(folder, args.limit, val_share))
                   for name, folder in zip(dataset_names(args.data), args.data)}
         colorizer = Colorizer.from_weights(args.weights)
-        if args.temperature:
-            colorizer = at_temperature(colorizer, args.temperature)
+        if args.temperature or args.undo_rebalancing:
+            colorizer = decoded_otherwise(colorizer, args.weights, args.temperature, args.undo_rebalancing)
     except (WeightsError, OSError, KeyError, ValueError) as error:
         print(f"evaluate: {error}", file=sys.stderr)
         return 2
     report = {"weights": colorizer.source, "architecture": colorizer.config["architecture"],
               "head": colorizer.config.get("head"), "temperature": colorizer.config.get("temperature"),
+              "undo_rebalancing": colorizer.config.get("undo_rebalancing", 0),
               "input_size": colorizer.input_size, "split": args.split,
               "limit": args.limit, "datasets": {}}
     for name, (folder, paths) in chosen.items():

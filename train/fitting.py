@@ -11,7 +11,7 @@ from colorize.weights import model_config
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
 from train.data import ColorBatches, split
 from train.fit import LOG_FILE, RUN_FILE
-from train.rebalance import ab_prior, rebalancing_weights
+from train.rebalance import BIN_WEIGHTS_FILE, ab_prior, rebalancing_weights
 from train.reports import plot_learning_curves, save_samples
 
 PRIOR_PHOTOS = 500  # training photos whose colours estimate the ab prior
@@ -83,8 +83,10 @@ def fit(run_dir, settings, resume=False, verbose=1):
     if head == "bins":
         trained = keras.Model(model.input, model.get_layer("ab_logits").output)
         stride = size // trained.compute_output_shape((1, size, size, 1))[1]
-        data = {"targets": "bins", "target_stride": stride,
-                "bin_weights": bin_weights_for(train_paths, size, settings["seed"])}
+        weights_path = os.path.join(run_dir, BIN_WEIGHTS_FILE)
+        if not os.path.isfile(weights_path):
+            np.save(weights_path, bin_weights_for(train_paths, size, settings["seed"]))
+        data = {"targets": "bins", "target_stride": stride, "bin_weights": np.load(weights_path)}
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     else:
         trained, data, loss = model, {"targets": "ab"}, keras.losses.MeanSquaredError()

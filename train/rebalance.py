@@ -4,6 +4,8 @@ Plain cross-entropy, like MSE, is dominated by the common desaturated colours of
 walls; weighting each pixel by the inverse of its colour's (smoothed) frequency lets rare, saturated
 colours count.
 """
+import os
+
 import numpy as np
 from scipy.ndimage import gaussian_filter
 
@@ -31,3 +33,26 @@ def rebalancing_weights(prior, uniform_mix=UNIFORM_MIX):
     """Per-bin loss weights proportional to 1 / ((1 - lambda) prior + lambda / Q), with mean 1 under the prior."""
     weights = 1.0 / ((1.0 - uniform_mix) * prior + uniform_mix / len(prior))
     return (weights / np.sum(prior * weights)).astype(np.float32)
+
+
+BIN_WEIGHTS_FILE = "bin_weights.npy"
+
+
+def read_bin_weights(run_dir):
+    """The rebalancing weights a run was fitted with (fit saves them in the run folder)."""
+    path = os.path.join(run_dir, BIN_WEIGHTS_FILE)
+    if not os.path.isfile(path):
+        raise ValueError(f"{run_dir} has no {BIN_WEIGHTS_FILE}: only runs fitted with --loss bins can be corrected")
+    return np.load(path, allow_pickle=False)
+
+
+def undo_rebalancing(model, bin_weights, strength):
+    """Take the rebalancing back out of a bins head, in place: strength 1 gives the plain posterior, 0 leaves it.
+
+    Weighted cross-entropy learns p(bin | L) times the bin's weight; subtracting strength * log(weight)
+    from the logits' bias divides that back out. It is the knob between vivid (0) and right-on-average (1).
+    """
+    layer = model.get_layer("ab_logits")
+    kernel, bias = layer.get_weights()
+    layer.set_weights([kernel, bias - strength * np.log(bin_weights).astype(bias.dtype)])
+    return model
