@@ -45,7 +45,7 @@ def fit_in_process(*args):
 
 def fit(*args, check=True):
     return subprocess.run([sys.executable, "-m", "train", "fit", *map(str, args)], capture_output=True, text=True,
-                          timeout=300, check=check)
+                          timeout=900, check=check)
 
 
 def test_split_is_deterministic_by_file_name(photos):

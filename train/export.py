@@ -13,6 +13,7 @@ import h5py
 import numpy as np
 
 from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, load_local, resolve_folder, sha256_of
+from train.rebalance import read_bin_weights, undo_rebalancing
 
 EXTRA_FILES = ("metrics.json", "samples.png", "learning_curves.png")
 
@@ -22,6 +23,8 @@ def add_arguments(parser):
     parser.add_argument("--out", required=True, metavar="DIR", help="the folder to write (replaced as a whole)")
     parser.add_argument("--temperature", type=float, metavar="T",
                         help="the annealed-mean temperature to record (bins head), e.g. one tuned on validation")
+    parser.add_argument("--undo-rebalancing", type=float, metavar="S",
+                        help="fold this share of the class rebalancing out of a bins head (see evaluate)")
 
 
 def copy_as_float16(source, target):
@@ -43,14 +46,23 @@ def copy_as_float16(source, target):
 def run(args):
     try:
         folder = resolve_folder(args.run)
-        load_local(folder)  # refuse to export weights that do not load
-    except WeightsError as error:
+        loaded = load_local(folder)  # refuse to export weights that do not load
+        bin_weights = read_bin_weights(args.run) if args.undo_rebalancing else None
+    except (WeightsError, ValueError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2
     with open(os.path.join(folder, CONFIG_FILE)) as f:
         config = json.load(f)
     staging = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
-    copy_as_float16(os.path.join(folder, WEIGHTS_FILE), os.path.join(staging, WEIGHTS_FILE))
+    weights = os.path.join(folder, WEIGHTS_FILE)
+    if args.undo_rebalancing:
+        model = undo_rebalancing(loaded.model, bin_weights, args.undo_rebalancing)
+        weights = os.path.join(staging, "float32.weights.h5")
+        model.save_weights(weights)
+        config["undo_rebalancing"] = args.undo_rebalancing
+    copy_as_float16(weights, os.path.join(staging, WEIGHTS_FILE))
+    if weights.startswith(staging):
+        os.remove(weights)
     config.update(weights_sha256=sha256_of(os.path.join(staging, WEIGHTS_FILE)), storage="float16",
                   data=[os.path.basename(os.path.normpath(d)) for d in config.get("data", [])])
     if args.temperature:
