@@ -15,7 +15,7 @@ import numpy as np
 from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, load_local, resolve_folder, sha256_of
 from train.rebalance import read_bin_weights, undo_rebalancing
 
-EXTRA_FILES = ("metrics.json", "samples.png", "learning_curves.png")
+EXTRA_FILES = ("metrics.json", "learning_curves.png")
 
 
 def add_arguments(parser):
