@@ -86,7 +86,7 @@ def fit(run_dir, settings, resume=False, verbose=1):
         weights_path = os.path.join(run_dir, BIN_WEIGHTS_FILE)
         if not os.path.isfile(weights_path):
             np.save(weights_path, bin_weights_for(train_paths, size, settings["seed"]))
-        data = {"targets": "bins", "target_stride": stride, "bin_weights": np.load(weights_path)}
+        data = {"targets": "bins", "target_stride": stride, "bin_weights": np.load(weights_path, allow_pickle=False)}
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     else:
         trained, data, loss = model, {"targets": "ab"}, keras.losses.MeanSquaredError()
