@@ -193,12 +193,19 @@ def clients(url, count):
     def make(i):
         made[i] = Client(url, verbose=False)
 
-    threads = [threading.Thread(target=make, args=(i,)) for i in range(count)]
+    run_threads(make, range(count))
+    return made
+
+
+def run_threads(work, items):
+    """One thread per item running work(item); returns the wall seconds until all are done."""
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(item,)) for item in items]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return made
+    return time.perf_counter() - started
 
 
 def steady(url, photos, callers, requests, deadline, timeout):
@@ -217,13 +224,7 @@ def steady(url, photos, callers, requests, deadline, timeout):
             with lock:
                 results.append(outcome)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=caller, args=(c,)) for c in pool]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, time.perf_counter() - started
+    return results, run_threads(caller, pool)
 
 
 def burst(url, photos, count, deadline, timeout):
@@ -237,13 +238,7 @@ def burst(url, photos, count, deadline, timeout):
         with lock:
             results.append(outcome)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=caller, args=(c,)) for c in pool]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, time.perf_counter() - started
+    return results, run_threads(caller, pool)
 
 
 def summary(name, results, wall):

@@ -1,5 +1,4 @@
 """Evaluation: the metrics on cases with known answers, and `python -m train evaluate` on tiny photos."""
-import argparse
 import json
 import os
 
@@ -9,6 +8,7 @@ from PIL import Image
 
 from colorize.lab import convert_lab, gray_rgb
 from colorize.weights import BEST_SUBFOLDER, CONFIG_FILE, WEIGHTS_FILE
+from tests.subcommand import run_subcommand
 from train import evaluate
 from train.data import is_validation
 from train.metrics import ab_auc, colorfulness, compare, summarize
@@ -76,9 +76,7 @@ def run_dir(untrained_weights, tmp_path):
 
 
 def evaluate_cli(*argv):
-    parser = argparse.ArgumentParser()
-    evaluate.add_arguments(parser)
-    return evaluate.run(parser.parse_args([str(a) for a in argv]))
+    return run_subcommand(evaluate, *argv)
 
 
 def test_evaluate_writes_metrics_for_model_and_gray(run_dir, photos, capsys):

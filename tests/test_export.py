@@ -1,18 +1,16 @@
-import argparse
 import os
 
 import numpy as np
 
 from colorize import load_weights
 from colorize.weights import WEIGHTS_FILE
-from train.export import add_arguments, run
+from tests.subcommand import run_subcommand
+from train import export
 
 
 def test_float16_export_is_half_the_size_and_predicts_the_same(untrained_weights, tmp_path):
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
     out = tmp_path / "shipped"
-    assert run(parser.parse_args(["--run", untrained_weights, "--out", str(out), "--temperature", "0.5"])) == 0
+    assert run_subcommand(export, "--run", untrained_weights, "--out", out, "--temperature", "0.5") == 0
     original, compact = load_weights(untrained_weights), load_weights(str(out))
     assert compact.config["storage"] == "float16" and compact.config["temperature"] == 0.5
     size = os.path.getsize(out / WEIGHTS_FILE) / os.path.getsize(os.path.join(untrained_weights, WEIGHTS_FILE))

@@ -1,5 +1,4 @@
 """`python -m train fit` on tiny photos the test makes: both architectures, resume after SIGKILL."""
-import argparse
 import contextlib
 import csv
 import io
@@ -15,7 +14,8 @@ from PIL import Image
 
 from colorize import Colorizer
 from train.data import is_validation, split
-from train.fit import add_arguments, run
+from tests.subcommand import run_subcommand
+from train import fit as train_fit
 
 FAST = ["--crop-size", "32", "--image-size", "64", "--batch-size", "4", "--val-share", "0.25",
         "--precision", "float32", "--samples", "2", "--learning-rate", "1e-3"]
@@ -36,10 +36,8 @@ def photos(tmp_path_factory):
 
 def fit_in_process(*args):
     """The same command line, run in this process (no second TensorFlow start-up)."""
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
     with contextlib.redirect_stdout(io.StringIO()) as printed:
-        assert run(parser.parse_args([str(a) for a in args] + ["--verbose", "0"])) == 0
+        assert run_subcommand(train_fit, *args, "--verbose", "0") == 0
     return printed.getvalue()
 
 

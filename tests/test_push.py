@@ -1,5 +1,4 @@
 """`python -m train push` against the local Hub stand-in: what arrives, in one commit, and what a failure leaves."""
-import argparse
 import json
 import os
 
@@ -7,6 +6,7 @@ import pytest
 
 from colorize.weights import BEST_SUBFOLDER, CONFIG_FILE, WEIGHTS_FILE, model_config, sha256_of
 from hub_stand_in import HubStandIn
+from tests.subcommand import run_subcommand
 from train import push
 from train.card import model_card
 
@@ -43,9 +43,7 @@ def hub(monkeypatch, tmp_path):
 
 
 def push_cli(*argv):
-    parser = argparse.ArgumentParser()
-    push.add_arguments(parser)
-    return push.run(parser.parse_args([str(a) for a in argv]))
+    return run_subcommand(push, *argv)
 
 
 def test_push_uploads_the_run_in_one_commit(run_dir, hub, capfd):
