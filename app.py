@@ -10,6 +10,7 @@ import tempfile
 import zipfile
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 import numpy as np
 from PIL import Image
 
@@ -17,7 +18,7 @@ from colorize import Colorizer, ImageError, WeightsError
 from colorize.cli import output_paths
 from colorize.images import MAX_PIXELS as DECODE_LIMIT
 from colorize.images import open_image
-from colorize.png import png_bytes
+from colorize.png import png_bytes, write_png
 
 MAX_OUTPUT_PIXELS = 16_000_000  # results keep full resolution up to this; larger inputs are scaled down to it
 MAX_FILE_MB = 30  # per uploaded file; Gradio answers larger uploads with HTTP 413
@@ -123,6 +124,10 @@ def make_colorize(colorizer, error=""):
 
     def colorize(image, saturation=1.0):
         """Colorize one image: returns its lightness (L), the predicted colors (ab), the result and a before/after pair."""
+        # Files, not arrays: the full-size PNG comes from colorize.png (many times faster than Gradio's
+        # encoder), and each request gets its own folder in Gradio's cache, which Gradio serves as they are
+        # and deletes with the rest of its cache; Gradio saves arrays under a hash of their content and
+        # rewrites them in place, so two identical results at once could truncate one being downloaded.
         check_ready(colorizer, error, saturation)
         if image is None:
             raise gr.Error("Upload, paste or capture an image first.")
@@ -131,7 +136,13 @@ def make_colorize(colorizer, error=""):
             result = colorizer.colorize(upright, saturation)
         except ImageError as bad:
             raise gr.Error(str(bad)) from bad
-        return result.lightness, result.ab, result.rgb, (np.asarray(upright.convert("RGB")), result.rgb)
+        os.makedirs(get_upload_folder(), exist_ok=True)
+        folder = tempfile.mkdtemp(prefix="colorize-", dir=get_upload_folder())
+        paths = [os.path.join(folder, name) for name in ("lightness.jpg", "ab.jpg", "input.jpg", "result.png")]
+        for path, pixels in zip(paths, (result.lightness, result.ab, np.asarray(upright.convert("RGB")))):
+            Image.fromarray(pixels).save(path, quality=90)
+        write_png(result.rgb, paths[3])
+        return paths[0], paths[1], paths[3], (paths[2], paths[3])
 
     return colorize
 
