@@ -77,6 +77,13 @@ def spread(seconds, unit=1000.0, digits=0):
     return f"{np.median(values):.{digits}f} ({values.min():.{digits}f}-{values.max():.{digits}f})"
 
 
+def report(name, markdown, write=True):
+    """Print a benchmark's table and, unless told not to, put it in its section of docs/BENCHMARKS.md."""
+    print(markdown)
+    if write:
+        write_section(name, markdown)
+
+
 def write_section(name, markdown):
     """Replace the text between `<!-- bench:name -->` and `<!-- /bench:name -->` in docs/BENCHMARKS.md."""
     begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"

@@ -18,7 +18,7 @@ from PIL import Image  # noqa: E402
 
 from bench import reference  # noqa: E402
 from bench.common import (SIZES, command_line, machine, photo_jpeg, source_photo, spread, timed,  # noqa: E402
-                          untrained_weights, write_section)
+                          untrained_weights, report)
 from colorize.fast_model import compiled_predictor, resolve_precision  # noqa: E402
 from colorize.images import lightness_of, open_image  # noqa: E402
 from colorize.pipeline import Colorizer, compose, resize_plane  # noqa: E402
@@ -135,9 +135,7 @@ Model call alone, {size}x{size}, batch 1 (ms):
 | --- | --- |
 {chr(10).join(call_rows)}
 """
-    print(table)
-    if not args.no_write:
-        write_section("pipeline", table)
+    report("pipeline", table, write=not args.no_write)
 
 
 if __name__ == "__main__":

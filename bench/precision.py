@@ -16,7 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from bench import reference  # noqa: E402
-from bench.common import PHOTO_FOLDER, ROOT, command_line, machine, write_section  # noqa: E402
+from bench.common import PHOTO_FOLDER, ROOT, command_line, machine, report  # noqa: E402
 from colorize.fast_model import compiled_predictor  # noqa: E402
 from colorize.images import lightness_of, open_image  # noqa: E402
 from colorize.lab import AB_SCALE, convert_lab  # noqa: E402
@@ -66,9 +66,7 @@ Machine: {machine()}.
 | full-resolution output, Delta E 1976: mean over photos / worst photo's mean | {np.mean(photo_means):.2f} / {np.max(photo_means):.2f} |
 | full-resolution output, Delta E 1976: worst photo's 99th percentile | {np.max(photo_p99):.2f} |
 """
-    print(table)
-    if not args.no_write:
-        write_section("precision", table)
+    report("precision", table, write=not args.no_write)
 
 
 if __name__ == "__main__":

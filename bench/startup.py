@@ -20,7 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from bench.common import (ROOT, SIZES, command_line, machine, photo_jpeg, source_photo, spread, timed,  # noqa: E402
-                          untrained_weights, write_section)
+                          untrained_weights, report)
 
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
 
@@ -155,9 +155,7 @@ a warm-up:
 | --- | --- | --- | --- |
 {chr(10).join(api_rows)}
 """
-    print(table)
-    if not args.no_write:
-        write_section("startup", table)
+    report("startup", table, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from bench.common import command_line, machine, timed, write_section  # noqa: E402
+from bench.common import command_line, machine, timed, report  # noqa: E402
 from colorize.ab_bins import ab_bin_centers  # noqa: E402
 from colorize.model import ARCHITECTURES, build_model  # noqa: E402
 
@@ -83,9 +83,7 @@ Machine: {about}. Reference: float32 2048x2048 matmul {before:.0f} GFLOP/s befor
 | --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 """
-    print(table)
-    if not args.no_write:
-        write_section("training", table)
+    report("training", table, write=not args.no_write)
 
 
 if __name__ == "__main__":
