@@ -114,9 +114,13 @@ def build_from_files(config_path, weights_path):
     return model, config
 
 
+def build_from_folder(folder):
+    return build_from_files(os.path.join(folder, CONFIG_FILE), os.path.join(folder, WEIGHTS_FILE))
+
+
 def load_local(path):
     folder = resolve_folder(path)
-    model, config = build_from_files(os.path.join(folder, CONFIG_FILE), os.path.join(folder, WEIGHTS_FILE))
+    model, config = build_from_folder(folder)
     return LoadedWeights(model, config, f"local weights {folder}")
 
 
@@ -125,8 +129,7 @@ def load_default():
         raise WeightsError(
             "no default weights are shipped in this copy of colorize yet; use local weights or a Hub repo"
         )
-    model, config = build_from_files(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE),
-                                     os.path.join(DEFAULT_WEIGHTS_DIR, WEIGHTS_FILE))
+    model, config = build_from_folder(DEFAULT_WEIGHTS_DIR)
     return LoadedWeights(model, config, f"shipped default weights ({config['architecture']})")
 
 

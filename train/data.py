@@ -36,14 +36,19 @@ def is_validation(path, share):
     return int.from_bytes(digest[:4], "big") / 2**32 < share
 
 
+def is_colorless(rgb):
+    """A gray (or nearly gray) photo: nothing to learn colours from, nor to measure them on."""
+    small = np.asarray(Image.fromarray(rgb).resize((32, 32)))
+    return np.abs(convert_lab(small)[1]).mean() < MIN_CHROMA
+
+
 def usable(path):
     """None if the photo can train the model, else why not ('unreadable' or 'colorless')."""
     try:
         rgb = read_rgb(path)
     except ImageError:
         return "unreadable"
-    small = np.asarray(Image.fromarray(rgb).resize((32, 32)))
-    return "colorless" if np.abs(convert_lab(small)[1]).mean() < MIN_CHROMA else None
+    return "colorless" if is_colorless(rgb) else None
 
 
 def split(folders, val_share):

@@ -12,12 +12,12 @@ from collections import Counter
 import numpy as np
 from tqdm import tqdm
 
-from colorize.images import read_rgb
+from colorize.images import ImageError, read_rgb
 from colorize.lab import convert_lab, gray_rgb
 from colorize.model import build_model
 from colorize.pipeline import Colorizer
 from colorize.weights import BEST_SUBFOLDER, WeightsError
-from train.data import is_validation, list_images, usable
+from train.data import is_colorless, is_validation, list_images
 from train.fit import RUN_FILE
 from train.metrics import MIN_SIDE, compare, summarize
 from train.rebalance import read_bin_weights
@@ -91,10 +91,11 @@ def measure(colorizer, truth):
 def evaluate_folder(colorizer, name, paths):
     model, gray, skipped = [], [], Counter()
     for path in tqdm(paths, desc=name, unit="photo"):
-        reason = usable(path)  # the same rule as fit's: unreadable and colorless photos are left out
-        truth = None if reason else read_rgb(path)
-        if truth is not None and min(truth.shape[:2]) < MIN_SIDE:
-            reason = "too small"
+        try:  # the same rule as fit's: unreadable and colorless photos are left out
+            truth = read_rgb(path)
+            reason = "colorless" if is_colorless(truth) else "too small" if min(truth.shape[:2]) < MIN_SIDE else None
+        except ImageError:
+            reason = "unreadable"
         if reason:
             skipped[reason] += 1
             continue

@@ -51,8 +51,7 @@ def run(args):
     except (WeightsError, ValueError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2
-    with open(os.path.join(folder, CONFIG_FILE)) as f:
-        config = json.load(f)
+    config = dict(loaded.config)
     staging = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
     weights = os.path.join(folder, WEIGHTS_FILE)
     if args.undo_rebalancing:

@@ -18,20 +18,16 @@ PRIOR_PHOTOS = 500  # training photos whose colours estimate the ab prior
 
 
 def has_gpu():
-    return any(d.device_type.lower() == "gpu" for d in _devices())
-
-
-def _devices():
     backend = keras.backend.backend()
     if backend == "jax":
         import jax
 
-        return [type("Device", (), {"device_type": d.platform})() for d in jax.devices()]
+        return any(device.platform == "gpu" for device in jax.devices())
     if backend == "tensorflow":
         import tensorflow as tf
 
-        return tf.config.list_physical_devices()
-    return []
+        return bool(tf.config.list_physical_devices("GPU"))
+    return False
 
 
 def set_precision(choice):
