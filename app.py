@@ -39,7 +39,7 @@ Upload, paste or photograph a black-and-white picture and get it back in color, 
 - **Works best** on outdoor scenes like those the model learned from: landscapes, sky, trees, grass,
   water, mountains, streets and buildings.
 - **Works less well** on people, clothes, indoor objects and drawn line art or manga: colors come out
-  muted or guessed. Old prints with scratches or faded contrast give weaker colors. The colors are
+  guessed, often with a blue-gray cast. Old prints with scratches or faded contrast give weaker colors. The colors are
   plausible guesses, never the true ones.
 - **Color photos** are reduced to their lightness and colored again.
 - **Saturation** scales the predicted colors: 0 gives gray, 1 the model's colors, 2 twice as vivid.
