@@ -11,9 +11,12 @@ import pytest  # noqa: E402
 @pytest.fixture(scope="session")
 def untrained_weights(tmp_path_factory):
     """A weights folder (config.json + model.weights.h5) of an untrained unet: for plumbing, not colours."""
+    import keras
+
     from colorize.model import build_model
     from colorize.weights import model_config, save_weights
 
+    keras.utils.set_random_seed(0)  # the same weights every run: tests on them (bfloat16 tolerance) are repeatable
     folder = tmp_path_factory.mktemp("untrained_unet")
     save_weights(build_model("unet", "none"), model_config("unet"), str(folder))
     return str(folder)
