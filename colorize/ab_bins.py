@@ -19,9 +19,30 @@ def ab_bin_centers():
     return (cells * GRID_STEP / AB_SCALE).astype(np.float32)
 
 
+@functools.lru_cache(maxsize=1)
+def _bin_of_cell():
+    """Grid cell (a, b) offset by the largest cell -> its bin index, or -1 where no sRGB colour falls."""
+    cells = np.rint(ab_bin_centers() * AB_SCALE / GRID_STEP).astype(np.int64)
+    reach = int(np.ceil(AB_SCALE / GRID_STEP))
+    table = np.full((2 * reach + 1, 2 * reach + 1), -1, np.int64)
+    table[cells[:, 0] + reach, cells[:, 1] + reach] = np.arange(len(cells))
+    return table, reach
+
+
 def nearest_bins(ab):
-    """Index of the nearest bin centre for each ab value (..., 2) in [-1, 1] (used to make targets)."""
-    centers = ab_bin_centers()
+    """Index of the nearest bin centre for each ab value (..., 2) in [-1, 1] (used to make targets).
+
+    The centres lie on a square grid, so the nearest grid point is the rounded value; only values whose
+    grid cell holds no bin (outside the gamut) are compared with every centre.
+    """
+    table, reach = _bin_of_cell()
     flat = np.asarray(ab, np.float32).reshape(-1, 2)
-    d = (flat[:, None, 0] - centers[None, :, 0]) ** 2 + (flat[:, None, 1] - centers[None, :, 1]) ** 2
-    return d.argmin(axis=1).reshape(np.shape(ab)[:-1])
+    cell = np.clip(np.rint(flat * (AB_SCALE / GRID_STEP)).astype(np.int64), -reach, reach) + reach
+    index = table[cell[:, 0], cell[:, 1]]
+    outside = index < 0
+    if outside.any():
+        centers = ab_bin_centers()
+        rest = flat[outside]
+        d = (rest[:, None, 0] - centers[None, :, 0]) ** 2 + (rest[:, None, 1] - centers[None, :, 1]) ** 2
+        index[outside] = d.argmin(axis=1)
+    return index.reshape(np.shape(ab)[:-1])

@@ -1,4 +1,4 @@
-"""`python -m train fit|evaluate|push`: each subcommand lives in its own module (add_arguments, run)."""
+"""`python -m train fit|evaluate|push|export|pack`: each subcommand lives in its own module (add_arguments, run)."""
 import argparse
 import importlib
 import os
@@ -11,6 +11,7 @@ COMMANDS = {
     "evaluate": "measure weights against colour photos made gray, and the gray baseline",
     "push": "publish a training run to the Hugging Face Hub",
     "export": "write a run's best weights as a compact weights folder (float16 storage)",
+    "pack": "re-encode photos small, in parts, to carry them to a GPU machine",
 }
 
 

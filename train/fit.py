@@ -27,6 +27,9 @@ def add_arguments(parser):
     model.add_argument("--architecture", choices=ARCHITECTURES, default="unet")
     model.add_argument("--encoder", default="hed", metavar="INIT",
                        help=f"encoder initialisation: {', '.join(ENCODER_INITS)} or a VGG16 weights file (default hed)")
+    model.add_argument("--init", metavar="WEIGHTS",
+                       help="start from these weights (a weights or run folder of the same architecture and loss) "
+                       "instead of --encoder: fine-tuning")
     model.add_argument("--freeze-encoder", action=argparse.BooleanOptionalAction, default=None,
                        help="keep the encoder's weights fixed (default: frozen unless --encoder none)")
     model.add_argument("--loss", choices=LOSSES, default="bins",
@@ -44,6 +47,8 @@ def add_arguments(parser):
     fit.add_argument("--precision", choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"), default="auto",
                      help="auto: mixed_bfloat16 on a GPU or a CPU with bfloat16 units, else float32")
     fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--workers", type=int, default=min(16, os.cpu_count() or 1),
+                     help="threads preparing batches (default: one per CPU core, at most 16)")
     fit.add_argument("--samples", type=int, default=8, help="validation photos in the final samples.png")
     fit.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                      help="Keras' progress display: 1 a progress bar (default), 2 a line per epoch, 0 none")
@@ -66,7 +71,7 @@ def settings_of(args):
     crop = args.crop_size or args.image_size
     if crop % 32 or args.image_size % 32:
         raise SystemExit("fit: --image-size and --crop-size must be divisible by 32")
-    settings = {k: v for k, v in vars(args).items() if k not in ("out", "resume", "verbose")}
+    settings = {k: v for k, v in vars(args).items() if k not in ("out", "resume", "verbose", "workers")}
     settings.update(crop_size=crop, epochs=args.epochs or 10, data=[os.path.abspath(d) for d in args.data],
                     freeze_encoder=args.freeze_encoder if args.freeze_encoder is not None else args.encoder != "none")
     return settings
@@ -77,7 +82,7 @@ def run(args):
     settings = settings_of(args)
     from train.fitting import fit
 
-    fit(args.out, settings, resume=args.resume, verbose=args.verbose)
+    fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers)
     print(f"fit: done in {time.time() - started:.0f} s; try it: python -m colorize PHOTO --output-dir out "
           f"--weights {args.out}")
     return 0

@@ -7,7 +7,7 @@ import numpy as np
 
 from colorize.fast_model import cpu_has_bfloat16
 from colorize.model import build_model, encoder_of
-from colorize.weights import model_config
+from colorize.weights import build_from_folder, model_config, resolve_folder
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
 from train.data import ColorBatches, split
 from train.fit import LOG_FILE, RUN_FILE
@@ -60,17 +60,31 @@ def bin_weights_for(paths, crop_size, seed):
     return rebalancing_weights(ab_prior(ab[:, ::4, ::4]))
 
 
-def fit(run_dir, settings, resume=False, verbose=1):
+def initial_model(settings, head):
+    """The model a run starts from: built on its --encoder, or a copy of the --init weights."""
+    if not settings.get("init"):
+        return build_model(settings["architecture"], settings["encoder"], head, settings["temperature"])
+    folder = resolve_folder(settings["init"])
+    model, config = build_from_folder(folder)
+    if (config["architecture"], config.get("head", "regression")) != (settings["architecture"], head):
+        raise SystemExit(f"fit: --init {folder} holds a {config['architecture']} model with a "
+                         f"{config.get('head', 'regression')} head; this run trains {settings['architecture']} "
+                         f"with a {head} head")
+    print(f"fit: starting from the weights in {folder}")
+    return model
+
+
+def fit(run_dir, settings, resume=False, verbose=1, workers=1):
     keras.utils.set_random_seed(settings["seed"])
     policy = set_precision(settings["precision"])
     prepare_run(run_dir, settings)
     train_paths, val_paths = settings["split"]["train"], settings["split"]["val"]
     head = "bins" if settings["loss"] == "bins" else "regression"
-    model = build_model(settings["architecture"], settings["encoder"], head, settings["temperature"])
+    model = initial_model(settings, head)
     encoder_of(model).trainable = not settings["freeze_encoder"]
     weights_config = model_config(
         settings["architecture"], head, settings["image_size"], settings["temperature"],
-        encoder=str(settings["encoder"]), loss=settings["loss"], crop_size=settings["crop_size"],
+        encoder=str(settings["encoder"]), init=settings.get("init"), loss=settings["loss"], crop_size=settings["crop_size"],
         epochs=settings["epochs"], batch_size=settings["batch_size"], learning_rate=settings["learning_rate"],
         freeze_encoder=settings["freeze_encoder"], precision=policy, data=settings["data"],
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
@@ -100,8 +114,10 @@ def fit(run_dir, settings, resume=False, verbose=1):
         print(f"fit: resuming after epoch {initial_epoch} from {checkpoint}")
     if initial_epoch >= settings["epochs"]:
         print(f"fit: the run already has {initial_epoch} of {settings['epochs']} epochs")
-    train_data = ColorBatches(train_paths, batch, size, True, seed=settings["seed"], epoch=initial_epoch, **data)
-    val_data = ColorBatches(val_paths, batch, size, False, **data)
+    threads = {"workers": workers, "max_queue_size": 4 * workers}
+    train_data = ColorBatches(train_paths, batch, size, True, seed=settings["seed"], epoch=initial_epoch,
+                              **data, **threads)
+    val_data = ColorBatches(val_paths, batch, size, False, **data, **threads)
     trained.fit(
         train_data, validation_data=val_data, epochs=settings["epochs"], initial_epoch=initial_epoch,
         shuffle=False,  # ColorBatches shuffles by (seed, epoch): a resumed run sees the same batches

@@ -1,0 +1,51 @@
+"""Re-encode training photos small (WebP), in parts, to carry them to a GPU machine that limits uploads.
+
+Each photo keeps its folder and file name (a `.webp` name is kept as it is, others get `.webp` added),
+so a fit on the packed copy makes the same train/validation split as on the original wherever the
+names are kept. `--parts N` deals the photos round-robin into part1 ... partN, each a folder of its own.
+"""
+import os
+
+from tqdm import tqdm
+
+from colorize.images import ImageError, read_rgb
+from train.data import list_images
+
+
+def add_arguments(parser):
+    parser.add_argument("--data", nargs="+", required=True, metavar="DIR", help="folders of colour photos")
+    parser.add_argument("--out", required=True, metavar="DIR", help="where the packed copy goes")
+    parser.add_argument("--quality", type=int, default=70, help="WebP quality, 1-100 (default 70)")
+    parser.add_argument("--parts", type=int, default=1, help="deal the photos into this many folders (default 1)")
+
+
+def packed_name(path):
+    name = os.path.basename(path)
+    return name if name.lower().endswith(".webp") else name + ".webp"
+
+
+def run(args):
+    from PIL import Image
+
+    if not 1 <= args.quality <= 100 or args.parts < 1:
+        raise SystemExit("pack: --quality must be 1-100 and --parts at least 1")
+    written, skipped, sizes = 0, 0, [0] * args.parts
+    for folder in args.data:
+        root = os.path.abspath(folder)
+        for index, path in enumerate(tqdm(list_images([root]), desc=f"pack {folder}", unit="photo")):
+            part = index % args.parts
+            relative = os.path.relpath(os.path.dirname(path), os.path.dirname(root))
+            target_dir = os.path.join(args.out, f"part{part + 1}" if args.parts > 1 else "", relative)
+            try:
+                rgb = read_rgb(path)
+            except ImageError:
+                skipped += 1
+                continue
+            os.makedirs(target_dir, exist_ok=True)
+            target = os.path.join(target_dir, packed_name(path))
+            Image.fromarray(rgb).save(target, "WEBP", quality=args.quality, method=6)
+            sizes[part] += os.path.getsize(target)
+            written += 1
+    print(f"pack: {written} photos into {args.out} ({', '.join(f'{s / 2**20:.1f} MiB' for s in sizes)}), "
+          f"{skipped} unreadable skipped")
+    return 0
