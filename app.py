@@ -5,6 +5,7 @@ Weights: `COLORIZE_WEIGHTS` (a local weights or training-run folder), else `COLO
 `python app.py --share` for a public link; Gradio's `GRADIO_SERVER_NAME`/`GRADIO_SERVER_PORT` apply.
 """
 import argparse
+import ctypes
 import os
 import tempfile
 import zipfile
@@ -26,6 +27,7 @@ MAX_BATCH_FILES = 16
 MAX_SATURATION = 2.0
 QUEUE_SIZE = 16  # waiting requests; beyond this new ones are told the queue is full
 CONCURRENCY = 2  # requests computed at once (each full-size image needs up to about 2 GB)
+M_ARENA_MAX = -8  # glibc's mallopt parameter
 CACHE_CLEANUP = (600, 3600)  # every 10 minutes delete uploads and results older than an hour
 EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "examples")
 EXAMPLES = [  # historical and B&W photos, outdoor scenes, drawn line art; sources in examples/README.md
@@ -39,7 +41,7 @@ Upload, paste or photograph a black-and-white picture and get it back in color, 
 - **Works best** on outdoor scenes like those the model learned from: landscapes, sky, trees, grass,
   water, mountains, streets and buildings.
 - **Works less well** on people, clothes, indoor objects and drawn line art or manga: colors come out
-  guessed, often with a blue-gray cast. Old prints with scratches or faded contrast give weaker colors. The colors are
+  guessed, often dull, grayish or bluish. Old prints with scratches or faded contrast give weaker colors. The colors are
   plausible guesses, never the true ones.
 - **Color photos** are reduced to their lightness and colored again.
 - **Saturation** scales the predicted colors: 0 gives gray, 1 the model's colors, 2 twice as vivid.
@@ -48,6 +50,15 @@ Upload, paste or photograph a black-and-white picture and get it back in color, 
   megapixels, are scaled down to that); up to {MAX_BATCH_FILES} files per batch, returned as a zip of PNGs.
 - Uploads and results are deleted from the server within about an hour.
 """
+
+
+def limit_allocator_arenas(arenas=2):
+    """Cap glibc's per-thread memory pools, as MALLOC_ARENA_MAX=2 would if it were set before Python started:
+    under Gradio's worker threads each pool keeps its own high-water mark, and the app's memory creeps up."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to cap
 
 
 def load_colorizer():
@@ -219,6 +230,7 @@ def build_demo(colorizer, error=""):
     return demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
 
 
+limit_allocator_arenas()
 demo = build_demo(*load_colorizer())
 
 

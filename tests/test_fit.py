@@ -98,3 +98,35 @@ def test_killed_fit_resumes_where_an_uninterrupted_one_ends(photos, tmp_path):
 def test_resume_needs_a_run(tmp_path):
     result = fit("--out", tmp_path / "empty", "--resume", check=False)
     assert result.returncode != 0 and "nothing to resume" in result.stderr
+
+
+def test_init_starts_from_the_given_weights(photos, tmp_path):
+    args = ["--data", photos, "--architecture", "unet", "--loss", "bins", "--epochs", "1", *FAST]
+    first = tmp_path / "first"
+    fit_in_process(*args, "--out", first, "--encoder", "none")
+    still = tmp_path / "still"  # learning rate 0: the fine-tuned run must keep the weights it started from
+    printed = fit_in_process(*args, "--out", still, "--init", first, "--learning-rate", "0", "--no-freeze-encoder")
+    assert f"starting from the weights in {first / 'best'}" in printed
+    before, after = Colorizer.from_weights(str(first)), Colorizer.from_weights(str(still))
+    for a, b in zip(before.model.trainable_weights, after.model.trainable_weights):  # batch norm's statistics move
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert after.config["init"] == str(first)
+    with pytest.raises(SystemExit, match="holds a unet model with a bins head"):
+        fit_in_process("--data", photos, "--out", tmp_path / "other", "--architecture", "seed", "--loss", "mse",
+                       "--init", first, "--epochs", "1", *FAST)
+
+
+def test_pack_keeps_names_so_the_split_stays(photos, tmp_path):
+    from train import pack
+
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert run_subcommand(pack, "--data", photos, "--out", tmp_path, "--parts", "2", "--quality", "60") == 0
+    assert "13 photos" in printed.getvalue() and "1 unreadable skipped" in printed.getvalue()
+    name = os.path.basename(photos)
+    parts = [sorted(os.listdir(tmp_path / f"part{i}" / name)) for i in (1, 2)]
+    assert sorted(len(p) for p in parts) == [6, 7]  # dealt in turn
+    assert sorted(parts[0] + parts[1]) == sorted(f for f in os.listdir(photos) if f != "corrupt.jpg")
+    assert Image.open(tmp_path / "part1" / name / parts[0][0]).format == "WEBP"
+    packed = split([str(tmp_path / "part1"), str(tmp_path / "part2")], 0.25)
+    original = split([photos], 0.25)
+    assert sorted(map(os.path.basename, packed["val"])) == sorted(map(os.path.basename, original["val"]))

@@ -25,3 +25,15 @@ def test_gray_and_ab_picture():
     picture = ab_picture(np.array([[[0.5, 0.0], [-0.5, 0.0]]], np.float32))
     assert picture[0, 0, 0] > picture[0, 0, 1]  # +a is red
     assert picture[0, 1, 1] > picture[0, 1, 0]  # -a is green
+
+
+def test_nearest_bins_matches_comparing_every_centre():
+    from colorize.ab_bins import ab_bin_centers, nearest_bins
+
+    ab = np.random.default_rng(0).uniform(-1, 1, (4, 50, 50, 2)).astype(np.float32)  # in and out of gamut
+    centers = ab_bin_centers()
+    distances = ((ab[..., None, :] - centers) ** 2).sum(axis=-1)
+    bins = nearest_bins(ab)
+    assert bins.shape == (4, 50, 50)
+    chosen = np.take_along_axis(distances, bins[..., None], axis=-1)[..., 0]
+    np.testing.assert_allclose(chosen, distances.min(axis=-1), atol=1e-6)  # ties may pick either bin

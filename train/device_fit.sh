@@ -22,7 +22,7 @@ parts=$(ls -d .pack/part* 2>/dev/null | tr '\n' ' ')
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 python3 -c "import keras, jax; print('keras', keras.__version__, 'jax', jax.__version__, jax.devices())"
 # CROP and LIMIT shrink the run for a rehearsal on a CPU
-common=(--init colorize/default_weights --no-freeze-encoder --crop-size "${CROP:-224}" --batch-size 32 --learning-rate 2e-4
+common=(--init "${INIT:-colorize/default_weights}" --no-freeze-encoder --crop-size "${CROP:-224}" --batch-size 32 --learning-rate 2e-4
         --workers 16 --verbose 2)
 
 if [ "$budget" = smoke ]; then

@@ -1,11 +1,12 @@
 """Re-encode training photos small (WebP), in parts, to carry them to a GPU machine that limits uploads.
 
-Each photo keeps its folder and file name (a `.webp` name is kept as it is, others get `.webp` added),
-so a fit on the packed copy makes the same train/validation split as on the original wherever the
-names are kept. `--parts N` deals the photos round-robin into part1 ... partN, each a folder of its own.
+Each photo keeps its folder and its exact file name (the content is WebP whatever the name ends with:
+Pillow reads by content), so a fit on the packed copy makes the same train/validation split as on the
+original, which goes by name. `--parts N` deals the photos in turn into part1 ... partN.
 """
 import os
 
+from PIL import Image
 from tqdm import tqdm
 
 from colorize.images import ImageError, read_rgb
@@ -19,14 +20,7 @@ def add_arguments(parser):
     parser.add_argument("--parts", type=int, default=1, help="deal the photos into this many folders (default 1)")
 
 
-def packed_name(path):
-    name = os.path.basename(path)
-    return name if name.lower().endswith(".webp") else name + ".webp"
-
-
 def run(args):
-    from PIL import Image
-
     if not 1 <= args.quality <= 100 or args.parts < 1:
         raise SystemExit("pack: --quality must be 1-100 and --parts at least 1")
     written, skipped, sizes = 0, 0, [0] * args.parts
@@ -42,7 +36,7 @@ def run(args):
                 skipped += 1
                 continue
             os.makedirs(target_dir, exist_ok=True)
-            target = os.path.join(target_dir, packed_name(path))
+            target = os.path.join(target_dir, os.path.basename(path))
             Image.fromarray(rgb).save(target, "WEBP", quality=args.quality, method=6)
             sizes[part] += os.path.getsize(target)
             written += 1

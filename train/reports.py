@@ -35,14 +35,15 @@ def plot_learning_curves(log_csv, out_png):
     plt.close(fig)
 
 
-def save_samples(weights, photos, out_png):
-    """One row per photo: its L, the best epoch's colours, the true colours."""
+def save_samples(weights, photos, out_image, size=SAMPLE_SIZE):
+    """One row per photo: its L, the colours of each weights given (one or a list), the true colours."""
     if not photos:
         return
-    colorizer = Colorizer.from_weights(weights)
+    colorizers = [Colorizer.from_weights(w) for w in (weights if isinstance(weights, (list, tuple)) else [weights])]
     rows = []
     for path in photos:
-        truth = center_crop(read_rgb(path), SAMPLE_SIZE)
+        truth = center_crop(read_rgb(path), size)
         lightness = convert_lab(truth)[0]
-        rows.append(np.concatenate([gray_rgb(lightness), colorizer.colorize(truth).rgb, truth], axis=1))
-    Image.fromarray(np.concatenate(rows, axis=0)).save(out_png)
+        predictions = [colorizer.colorize(truth).rgb for colorizer in colorizers]
+        rows.append(np.concatenate([gray_rgb(lightness), *predictions, truth], axis=1))
+    Image.fromarray(np.concatenate(rows, axis=0)).save(out_image)

@@ -1,0 +1,28 @@
+"""Side-by-side colours of several weights on the same photos, to look at (numbers miss dull, brownish colour).
+
+    python bench/samples.py --weights runs/old colorize/default_weights --photos a.jpg b.png --out docs/x.jpg
+
+Columns: the photo's lightness, each weights' colours in the order given, the true photo.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from train.reports import save_samples  # noqa: E402
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--weights", nargs="+", required=True, help="weights or run folders, one column each")
+    parser.add_argument("--photos", nargs="+", required=True, help="colour photos, one row each")
+    parser.add_argument("--size", type=int, default=256, help="each cell's size in pixels (centre crop)")
+    parser.add_argument("--out", required=True, help="the grid (.jpg or .png)")
+    args = parser.parse_args(argv)
+    save_samples(args.weights, args.photos, args.out, args.size)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
