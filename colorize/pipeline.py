@@ -1,4 +1,7 @@
 """Full-resolution colorization: the model sees a small L, the output keeps every pixel of the input."""
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -7,6 +10,8 @@ from PIL import Image
 from .fast_model import compiled_predictor
 from .images import MAX_PIXELS, lightness_of, open_image
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
+
+COMPOSE_THREADS = int(os.environ.get("COLORIZE_THREADS") or min(4, os.cpu_count() or 1))
 
 
 class Colorized(NamedTuple):
@@ -41,7 +46,8 @@ def compose(lightness, ab_small, saturation=1.0):
     full-size ab never exists: the shown L, the ab picture and the RGB result, all uint8.
 
     Equal, to float32 rounding, to resizing ab with `resize_plane`, scaling it by the saturation,
-    clipping it to [-1, 1] and converting with `lab.ab_picture` and `lab.convert_rgb`."""
+    clipping it to [-1, 1] and converting with `lab.ab_picture` and `lab.convert_rgb`. The bands are
+    shared among COMPOSE_THREADS threads (NumPy lets go of the interpreter lock in this arithmetic)."""
     height, width = lightness.shape
     wide = [resize_plane(ab_small[..., c], (width, ab_small.shape[0])) for c in range(2)]  # Pillow's first pass
     rows, weights = bilinear_taps(ab_small.shape[0], height)
@@ -49,19 +55,33 @@ def compose(lightness, ab_small, saturation=1.0):
     shown_l = np.empty((height, width), np.uint8)
     picture, rgb = np.empty((height, width, 3), np.uint8), np.empty((height, width, 3), np.uint8)
     step = max(1, BAND_PIXELS // width)
-    band, ab = LabBand(step * width), np.empty((2, step, width), np.float32)
-    for top in range(0, height, step):
-        part = slice(top, top + step)
-        n = len(rows[part])
-        for plane, source in zip(ab[:, :n], wide):
-            np.multiply(source[rows[part, 0]], weights[part, 0, None], out=plane)
-            for k in range(1, rows.shape[1]):
-                plane += source[rows[part, k]] * weights[part, k, None]
-        a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab[:, :n])
-        band.srgb(lightness[part].reshape(-1), a, b, rgb[part].reshape(-1, 3))
-        band.srgb(AB_PICTURE_LIGHTNESS, a, b, picture[part].reshape(-1, 3))
-        shown_l[part] = np.rint(lightness[part] * np.float32(2.55))
+
+    def fill(tops):
+        band, ab = LabBand(step * width), np.empty((2, step, width), np.float32)
+        for top in tops:
+            part = slice(top, top + step)
+            n = len(rows[part])
+            for plane, source in zip(ab[:, :n], wide):
+                np.multiply(source[rows[part, 0]], weights[part, 0, None], out=plane)
+                for k in range(1, rows.shape[1]):
+                    plane += source[rows[part, k]] * weights[part, k, None]
+            a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab[:, :n])
+            band.srgb(lightness[part].reshape(-1), a, b, rgb[part].reshape(-1, 3))
+            band.srgb(AB_PICTURE_LIGHTNESS, a, b, picture[part].reshape(-1, 3))
+            shown_l[part] = np.rint(lightness[part] * np.float32(2.55))
+
+    tops = range(0, height, step)
+    threads = min(COMPOSE_THREADS, len(tops))
+    if threads > 1:
+        list(_compose_pool().map(fill, [tops[i::threads] for i in range(threads)]))
+    else:
+        fill(tops)
     return Colorized(shown_l, picture, rgb)
+
+
+@functools.lru_cache(maxsize=1)
+def _compose_pool():
+    return ThreadPoolExecutor(COMPOSE_THREADS, thread_name_prefix="compose")
 
 
 class Colorizer:
