@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from colorize.weights import WEIGHTS_FILE
-from train.checkpoints import BEST, CHECKPOINTS, Checkpoint, latest_checkpoint, restore
+from train.checkpoints import BEST, BEST_PREFIX, CHECKPOINTS, Checkpoint, latest_checkpoint, restore
 from train.data import ColorBatches
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,9 +27,11 @@ pytestmark = pytest.mark.filterwarnings("ignore:Skipping variable loading for op
 
 
 def files_under(folder):
-    """{relative path: bytes} of every file, leaving out the temporary files of interrupted writes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in Path(folder).rglob("*")
-            if p.is_file() and not p.name.endswith(".tmp")}
+    """{relative path: bytes} of every file (not through links), leaving out the temporary files of interrupted
+    writes."""
+    return {os.path.relpath(os.path.join(root, name), folder): Path(root, name).read_bytes()
+            for root, _, names in os.walk(folder) for name in names
+            if not name.endswith(".tmp") and not os.path.islink(os.path.join(root, name))}
 
 
 def full_disk(monkeypatch, owner, name, nth=1):
@@ -76,7 +78,9 @@ def checkpointed(tmp_path):
 def test_a_full_disk_while_checkpointing_keeps_the_last_checkpoint(checkpointed, monkeypatch, where, owner, name, nth):
     model, callback, run = checkpointed
     before = files_under(run)
-    assert sorted(before) == [f"{BEST}/config.json", f"{BEST}/{WEIGHTS_FILE}", f"{CHECKPOINTS}/epoch-0001/config.json",
+    assert os.readlink(run / BEST) == f"{BEST_PREFIX}0001"
+    assert sorted(before) == [f"{BEST_PREFIX}0001/config.json", f"{BEST_PREFIX}0001/{WEIGHTS_FILE}",
+                              f"{CHECKPOINTS}/epoch-0001/config.json",
                               f"{CHECKPOINTS}/epoch-0001/{WEIGHTS_FILE}", f"{CHECKPOINTS}/epoch-0001/optimizer.npz",
                               f"{CHECKPOINTS}/epoch-0001/state.json", f"{CHECKPOINTS}/latest"]
     calls = full_disk(monkeypatch, owner, name, nth)
@@ -88,10 +92,13 @@ def test_a_full_disk_while_checkpointing_keeps_the_last_checkpoint(checkpointed,
     after = files_under(run)
     checkpoint_files = [path for path in before if path.startswith(CHECKPOINTS)]
     assert [after.get(path) for path in checkpoint_files] == [before[path] for path in checkpoint_files]
-    assert sorted(after) == sorted(before)  # and the half-written epoch-0002 is gone
-    best = json.loads(after[f"{BEST}/config.json"])  # best/ is as it was, or wholly epoch 2's (written before)
-    assert best["weights_sha256"] == hashlib.sha256(after[f"{BEST}/{WEIGHTS_FILE}"]).hexdigest()
-    assert best["epoch"] == 1 if where == "best weights" else best["epoch"] in (1, 2)
+    assert sorted(p for p in after if p.startswith(CHECKPOINTS)) == sorted(checkpoint_files)  # half-written epoch gone
+    best = os.readlink(run / BEST)  # as it was, or wholly epoch 2's (written before the failure)
+    assert best == f"{BEST_PREFIX}0001" if where == "best weights" else best in (f"{BEST_PREFIX}0001", f"{BEST_PREFIX}0002")
+    assert {p.split("/")[0] for p in after if p.startswith(BEST_PREFIX)} == {best}  # nothing half-written beside it
+    config = json.loads((run / BEST / "config.json").read_text())
+    assert config["weights_sha256"] == hashlib.sha256((run / BEST / WEIGHTS_FILE).read_bytes()).hexdigest()
+    assert f"{BEST_PREFIX}{config['epoch']:04d}" == best
 
     again = keras.models.clone_model(model)
     again.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")

@@ -2,6 +2,8 @@
 
 Each epoch goes to its own folder (weights, optimizer state, state.json); the `latest` file, replaced
 atomically once the folder is complete, names the one to resume from. Older folders are removed after.
+The best epoch's weights go to a folder of their own too (best-epoch-NNNN), and `best` is a symbolic link
+to it, replaced in one step: config and weights change together or not at all.
 """
 import json
 import os
@@ -15,6 +17,7 @@ from colorize.weights import save_weights
 CHECKPOINTS = "checkpoints"
 LATEST = "latest"
 BEST = "best"
+BEST_PREFIX = "best-epoch-"
 
 
 def write_atomically(path, text):
@@ -49,6 +52,20 @@ def restore(checkpoint, model, optimizer, trainable_variables):
         return json.load(f)
 
 
+def point_best(run_dir, name):
+    """Make `best` link to the complete folder `name` in one atomic step (a kill leaves the old or the new)."""
+    link, tmp = os.path.join(run_dir, BEST), os.path.join(run_dir, BEST + ".tmp")
+    if os.path.lexists(tmp):
+        os.remove(tmp)
+    os.symlink(name, tmp)
+    if os.path.isdir(link) and not os.path.islink(link):  # a run written when best/ was a plain folder
+        os.rename(link, os.path.join(run_dir, BEST_PREFIX + "previous"))
+    os.replace(tmp, link)
+    for old in os.listdir(run_dir):
+        if old.startswith(BEST_PREFIX) and old != name:
+            shutil.rmtree(os.path.join(run_dir, old), ignore_errors=True)
+
+
 class Checkpoint(keras.callbacks.Callback):
     """Write checkpoints/epoch-NNNN/ after every epoch and best/ when the validation loss improves."""
 
@@ -66,6 +83,9 @@ class Checkpoint(keras.callbacks.Callback):
             last = latest_checkpoint(self.run_dir)
             if last != partial:
                 shutil.rmtree(partial, ignore_errors=True)  # give the space back
+            best = f"{BEST_PREFIX}{epoch + 1:04d}"
+            if os.path.realpath(os.path.join(self.run_dir, BEST)) != os.path.realpath(os.path.join(self.run_dir, best)):
+                shutil.rmtree(os.path.join(self.run_dir, best), ignore_errors=True)
             kept = (f"the last complete checkpoint, {os.path.basename(last)}, is intact: free some space and "
                     f"continue with --resume" if last else "there is no earlier checkpoint")
             raise SystemExit(f"fit: cannot write the checkpoint of epoch {epoch + 1} ({error}); {kept}") from error
@@ -74,8 +94,11 @@ class Checkpoint(keras.callbacks.Callback):
         val_loss = float(logs.get("val_loss", logs.get("loss", np.inf)))
         if val_loss < self.best_loss:
             self.best_loss = val_loss
+            best = f"{BEST_PREFIX}{epoch + 1:04d}"
+            shutil.rmtree(os.path.join(self.run_dir, best), ignore_errors=True)
             save_weights(self.full_model, {**self.weights_config, "epoch": epoch + 1, "val_loss": val_loss},
-                         os.path.join(self.run_dir, BEST))
+                         os.path.join(self.run_dir, best))
+            point_best(self.run_dir, best)
         name = f"epoch-{epoch + 1:04d}"
         folder = os.path.join(self.run_dir, CHECKPOINTS, name)
         shutil.rmtree(folder, ignore_errors=True)
