@@ -114,6 +114,12 @@ def test_init_starts_from_the_given_weights(photos, tmp_path):
     with pytest.raises(SystemExit, match="holds a unet model with a bins head"):
         fit_in_process("--data", photos, "--out", tmp_path / "other", "--architecture", "seed", "--loss", "mse",
                        "--init", first, "--epochs", "1", *FAST)
+    with pytest.raises(SystemExit, match="fit: --init: no weights at .*nowhere: it does not exist"):
+        fit_in_process(*args, "--out", tmp_path / "typo", "--init", tmp_path / "nowhere")
+    with pytest.raises(SystemExit, match="fit: unknown encoder 'vgg'"):
+        fit_in_process("--data", photos, "--out", tmp_path / "encoder", "--encoder", "vgg", "--epochs", "1", *FAST)
+    for refused in ("other", "typo", "encoder"):
+        assert not (tmp_path / refused).exists()  # nothing half-made to resume
 
 
 def test_pack_keeps_names_so_the_split_stays(photos, tmp_path):

@@ -5,9 +5,10 @@ import os
 import keras
 import numpy as np
 
+from colorize.encoder import EncoderInitError
 from colorize.fast_model import cpu_has_bfloat16
 from colorize.model import build_model, encoder_of
-from colorize.weights import build_from_folder, model_config, resolve_folder
+from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
 from train.data import ColorBatches, split
 from train.fit import LOG_FILE, RUN_FILE
@@ -63,9 +64,15 @@ def bin_weights_for(paths, crop_size, seed):
 def initial_model(settings, head):
     """The model a run starts from: built on its --encoder, or a copy of the --init weights."""
     if not settings.get("init"):
-        return build_model(settings["architecture"], settings["encoder"], head, settings["temperature"])
-    folder = resolve_folder(settings["init"])
-    model, config = build_from_folder(folder)
+        try:
+            return build_model(settings["architecture"], settings["encoder"], head, settings["temperature"])
+        except EncoderInitError as error:
+            raise SystemExit(f"fit: {error}") from error
+    try:
+        folder = resolve_folder(settings["init"])
+        model, config = build_from_folder(folder)
+    except WeightsError as error:
+        raise SystemExit(f"fit: --init: {error}") from error
     if (config["architecture"], config.get("head", "regression")) != (settings["architecture"], head):
         raise SystemExit(f"fit: --init {folder} holds a {config['architecture']} model with a "
                          f"{config.get('head', 'regression')} head; this run trains {settings['architecture']} "
@@ -77,10 +84,10 @@ def initial_model(settings, head):
 def fit(run_dir, settings, resume=False, verbose=1, workers=1):
     keras.utils.set_random_seed(settings["seed"])
     policy = set_precision(settings["precision"])
+    head = "bins" if settings["loss"] == "bins" else "regression"
+    model = initial_model(settings, head)  # before the run folder exists: a wrong --init or --encoder leaves nothing
     prepare_run(run_dir, settings)
     train_paths, val_paths = settings["split"]["train"], settings["split"]["val"]
-    head = "bins" if settings["loss"] == "bins" else "regression"
-    model = initial_model(settings, head)
     encoder_of(model).trainable = not settings["freeze_encoder"]
     weights_config = model_config(
         settings["architecture"], head, settings["image_size"], settings["temperature"],
