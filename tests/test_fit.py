@@ -133,6 +133,9 @@ def test_pack_keeps_names_so_the_split_stays(photos, tmp_path):
     assert sorted(len(p) for p in parts) == [6, 7]  # dealt in turn
     assert sorted(parts[0] + parts[1]) == sorted(f for f in os.listdir(photos) if f != "corrupt.jpg")
     assert Image.open(tmp_path / "part1" / name / parts[0][0]).format == "WEBP"
+    for wrong, message in ((["--data", tmp_path / "nowhere"], "no such data folder"), (["--quality", "0"], "--quality")):
+        with pytest.raises(SystemExit, match=message):
+            run_subcommand(pack, "--data", photos, "--out", tmp_path / "more", *wrong)
     packed = split([str(tmp_path / "part1"), str(tmp_path / "part2")], 0.25)
     original = split([photos], 0.25)
     assert sorted(map(os.path.basename, packed["val"])) == sorted(map(os.path.basename, original["val"]))

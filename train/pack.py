@@ -23,6 +23,9 @@ def add_arguments(parser):
 def run(args):
     if not 1 <= args.quality <= 100 or args.parts < 1:
         raise SystemExit("pack: --quality must be 1-100 and --parts at least 1")
+    missing = [folder for folder in args.data if not os.path.isdir(folder)]
+    if missing:
+        raise SystemExit(f"pack: no such data folder: {', '.join(missing)}")
     written, skipped, sizes = 0, 0, [0] * args.parts
     for folder in args.data:
         root = os.path.abspath(folder)
