@@ -52,6 +52,14 @@ def restore(checkpoint, model, optimizer, trainable_variables):
         return json.load(f)
 
 
+def checkpoint_name(epoch):
+    return f"epoch-{epoch + 1:04d}"
+
+
+def best_name(epoch):
+    return f"{BEST_PREFIX}{epoch + 1:04d}"
+
+
 def point_best(run_dir, name):
     """Make `best` link to the complete folder `name` in one atomic step (a kill leaves the old or the new)."""
     link, tmp = os.path.join(run_dir, BEST), os.path.join(run_dir, BEST + ".tmp")
@@ -79,13 +87,13 @@ class Checkpoint(keras.callbacks.Callback):
         try:
             self.write(epoch, logs or {})
         except OSError as error:
-            partial = os.path.join(self.run_dir, CHECKPOINTS, f"epoch-{epoch + 1:04d}")
+            partial = os.path.join(self.run_dir, CHECKPOINTS, checkpoint_name(epoch))
             last = latest_checkpoint(self.run_dir)
             if last != partial:
                 shutil.rmtree(partial, ignore_errors=True)  # give the space back
-            best = f"{BEST_PREFIX}{epoch + 1:04d}"
-            if os.path.realpath(os.path.join(self.run_dir, BEST)) != os.path.realpath(os.path.join(self.run_dir, best)):
-                shutil.rmtree(os.path.join(self.run_dir, best), ignore_errors=True)
+            link = os.path.join(self.run_dir, BEST)
+            if not (os.path.islink(link) and os.readlink(link) == best_name(epoch)):
+                shutil.rmtree(os.path.join(self.run_dir, best_name(epoch)), ignore_errors=True)
             kept = (f"the last complete checkpoint, {os.path.basename(last)}, is intact: free some space and "
                     f"continue with --resume" if last else "there is no earlier checkpoint")
             raise SystemExit(f"fit: cannot write the checkpoint of epoch {epoch + 1} ({error}); {kept}") from error
@@ -94,12 +102,12 @@ class Checkpoint(keras.callbacks.Callback):
         val_loss = float(logs.get("val_loss", logs.get("loss", np.inf)))
         if val_loss < self.best_loss:
             self.best_loss = val_loss
-            best = f"{BEST_PREFIX}{epoch + 1:04d}"
+            best = best_name(epoch)
             shutil.rmtree(os.path.join(self.run_dir, best), ignore_errors=True)
             save_weights(self.full_model, {**self.weights_config, "epoch": epoch + 1, "val_loss": val_loss},
                          os.path.join(self.run_dir, best))
             point_best(self.run_dir, best)
-        name = f"epoch-{epoch + 1:04d}"
+        name = checkpoint_name(epoch)
         folder = os.path.join(self.run_dir, CHECKPOINTS, name)
         shutil.rmtree(folder, ignore_errors=True)
         save_weights(self.full_model, self.weights_config, folder)

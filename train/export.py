@@ -53,15 +53,14 @@ def run(args):
         return 2
     config = dict(loaded.config)
     staging = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
-    weights = os.path.join(folder, WEIGHTS_FILE)
     if args.undo_rebalancing:
-        model = undo_rebalancing(loaded.model, bin_weights, args.undo_rebalancing)
-        weights = os.path.join(staging, "float32.weights.h5")
-        model.save_weights(weights)
+        corrected = os.path.join(staging, "float32.weights.h5")
+        undo_rebalancing(loaded.model, bin_weights, args.undo_rebalancing).save_weights(corrected)
+        copy_as_float16(corrected, os.path.join(staging, WEIGHTS_FILE))
+        os.remove(corrected)
         config["undo_rebalancing"] = args.undo_rebalancing
-    copy_as_float16(weights, os.path.join(staging, WEIGHTS_FILE))
-    if weights.startswith(staging):
-        os.remove(weights)
+    else:
+        copy_as_float16(os.path.join(folder, WEIGHTS_FILE), os.path.join(staging, WEIGHTS_FILE))
     config.update(weights_sha256=sha256_of(os.path.join(staging, WEIGHTS_FILE)), storage="float16",
                   data=[os.path.basename(os.path.normpath(d)) for d in config.get("data", [])])
     if args.temperature:

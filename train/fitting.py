@@ -61,11 +61,13 @@ def bin_weights_for(paths, crop_size, seed):
     return rebalancing_weights(ab_prior(ab[:, ::4, ::4]))
 
 
-def initial_model(settings, head):
-    """The model a run starts from: built on its --encoder, or a copy of the --init weights."""
-    if not settings.get("init"):
+def initial_model(settings, head, restoring=False):
+    """The model a run starts from: built on its --encoder, or a copy of the --init weights; when a checkpoint
+    will overwrite every weight, the bare network (so a resumed run needs neither again)."""
+    if restoring or not settings.get("init"):
+        encoder = "none" if restoring else settings["encoder"]
         try:
-            return build_model(settings["architecture"], settings["encoder"], head, settings["temperature"])
+            return build_model(settings["architecture"], encoder, head, settings["temperature"])
         except EncoderInitError as error:
             raise SystemExit(f"fit: {error}") from error
     try:
@@ -85,7 +87,9 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
     keras.utils.set_random_seed(settings["seed"])
     policy = set_precision(settings["precision"])
     head = "bins" if settings["loss"] == "bins" else "regression"
-    model = initial_model(settings, head)  # before the run folder exists: a wrong --init or --encoder leaves nothing
+    checkpoint = latest_checkpoint(run_dir) if resume else None
+    # before the run folder exists: a wrong --init or --encoder leaves nothing behind
+    model = initial_model(settings, head, restoring=bool(checkpoint))
     prepare_run(run_dir, settings)
     train_paths, val_paths = settings["split"]["train"], settings["split"]["val"]
     encoder_of(model).trainable = not settings["freeze_encoder"]
@@ -114,7 +118,6 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
     trained.compile(optimizer=keras.optimizers.Adam(rate), loss=loss)
 
     initial_epoch, best = 0, float("inf")
-    checkpoint = latest_checkpoint(run_dir) if resume else None
     if checkpoint:
         state = restore(checkpoint, model, trained.optimizer, trained.trainable_variables)
         initial_epoch, best = state["epoch"], state["best_val_loss"]
@@ -133,4 +136,4 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
         verbose=verbose,
     )
     plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, "learning_curves.png"))
-    save_samples(run_dir, val_paths[: settings["samples"]], os.path.join(run_dir, "samples.png"))
+    save_samples([run_dir], val_paths[: settings["samples"]], os.path.join(run_dir, "samples.png"))

@@ -36,10 +36,10 @@ def plot_learning_curves(log_csv, out_png):
 
 
 def save_samples(weights, photos, out_image, size=SAMPLE_SIZE):
-    """One row per photo: its L, the colours of each weights given (one or a list), the true colours."""
+    """One row per photo: its L, the colours of each of the weights (a list), the true colours."""
     if not photos:
         return
-    colorizers = [Colorizer.from_weights(w) for w in (weights if isinstance(weights, (list, tuple)) else [weights])]
+    colorizers = [Colorizer.from_weights(w) for w in weights]
     rows = []
     for path in photos:
         truth = center_crop(read_rgb(path), size)
