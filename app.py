@@ -6,6 +6,7 @@ Weights: `COLORIZE_WEIGHTS` (a local weights or training-run folder), else `COLO
 """
 import argparse
 import ctypes
+import json
 import os
 import tempfile
 import zipfile
@@ -17,6 +18,7 @@ from PIL import Image
 
 from colorize import Colorizer, ImageError, WeightsError
 from colorize.cli import output_paths
+from colorize.hints import HintError, parse_hint_points
 from colorize.images import MAX_PIXELS as DECODE_LIMIT
 from colorize.images import open_image
 from colorize.png import png_bytes, write_png
@@ -34,6 +36,12 @@ EXAMPLES = [  # historical and B&W photos, outdoor scenes, drawn line art; sourc
     "coins.jpg", "camera.jpg", "rocket.jpg", "river-landscape.png", "astronaut.jpg", "chelsea.jpg",
     "manga-girl.png", "chibi.png",
 ]
+
+SWATCHES = {  # ready colours for hints: skin tones, sky, foliage and a few clothes colours
+    "Light skin": "#e8b89a", "Medium skin": "#c68642", "Dark skin": "#8d5524", "Sky": "#6fa8dc",
+    "Foliage": "#4f7942", "Red": "#b22222", "Navy": "#1f3a6e", "Yellow": "#e1b12c",
+}
+HINT_RADIUS = 0.012  # a click's reach, as a share of the image's longer side
 
 GUIDANCE = f"""
 Upload, paste or photograph a black-and-white picture and get it back in color, at its full size.
@@ -113,7 +121,7 @@ def with_readable_errors(image):
 
 def prepare(source):
     """Open upright; scale down to MAX_OUTPUT_PIXELS (the model sees a small copy anyway)."""
-    image = open_image(source, DECODE_LIMIT)
+    image = source if isinstance(source, Image.Image) else open_image(source, DECODE_LIMIT)
     pixels = image.width * image.height
     if pixels > MAX_OUTPUT_PIXELS:
         scale = (MAX_OUTPUT_PIXELS / pixels) ** 0.5
@@ -130,11 +138,37 @@ def check_ready(colorizer, error, saturation):
         raise gr.Error(f"Saturation must be between 0 and {MAX_SATURATION:g}, not {saturation}.")
 
 
+def parsed_hints(hints):
+    """The hints text of the page or the API (JSON points) -> points, or None when there are none."""
+    if hints is None or not str(hints).strip() or str(hints).strip() == "[]":
+        return None
+    return parse_hint_points(str(hints))
+
+
+def add_hint(hints, color, event: gr.SelectData):
+    """A click on the input image adds a hint of the chosen colour there (pixels of the image)."""
+    points = json.loads(hints) if hints and hints.strip() else []
+    x, y = event.index
+    points.append({"x": int(x), "y": int(y), "color": color})
+    return json.dumps(points)
+
+
+def undo_hint(hints):
+    try:
+        points = json.loads(hints) if hints and hints.strip() else []
+    except ValueError:
+        return "[]"
+    return json.dumps(points[:-1] if isinstance(points, list) else [])
+
+
 def make_colorize(colorizer, error=""):
     """The single-image handler bound to one model (or to the reason there is none)."""
 
-    def colorize(image, saturation=1.0):
-        """Colorize one image: returns its lightness (L), the predicted colors (ab), the result and a before/after pair."""
+    def colorize(image, saturation=1.0, hints="[]", reference=None):
+        """Colorize one image: returns its lightness (L), the predicted colors (ab), the result and a before/after pair.
+
+        hints: JSON points [{"x": 120, "y": 45, "color": "#c08060", "radius": 6}] in the image's pixels (origin
+        top left; radius optional); reference: an image whose colours the result should take on."""
         # Files, not arrays: the full-size PNG comes from colorize.png (many times faster than Gradio's
         # encoder), and each request gets its own folder in Gradio's cache, which Gradio serves as they are
         # and deletes with the rest of its cache; Gradio saves arrays under a hash of their content and
@@ -143,9 +177,19 @@ def make_colorize(colorizer, error=""):
         if image is None:
             raise gr.Error("Upload, paste or capture an image first.")
         try:
-            upright = prepare(image)
-            result = colorizer.colorize(upright, saturation)
-        except ImageError as bad:
+            points = parsed_hints(hints)
+            original = open_image(image, DECODE_LIMIT)
+            upright = prepare(original)
+            if points and upright.size != original.size:  # hints are in the uploaded image's pixels
+                sx, sy = upright.width / original.width, upright.height / original.height
+                points = [(x * sx, y * sy, c, r if r is None else r * sx) for x, y, c, r in points]
+            if points is not None or reference is not None:
+                points = None if points is None else [(x, y, c, HINT_RADIUS * max(upright.size) if r is None else r)
+                                                      for x, y, c, r in points]
+                result = colorizer.colorize(upright, saturation, points, reference)
+            else:
+                result = colorizer.colorize(upright, saturation)
+        except (ImageError, HintError) as bad:
             raise gr.Error(str(bad)) from bad
         os.makedirs(get_upload_folder(), exist_ok=True)
         folder = tempfile.mkdtemp(prefix="colorize-", dir=get_upload_folder())
@@ -209,6 +253,21 @@ def build_demo(colorizer, error=""):
                         sources=["upload", "clipboard", "webcam"], elem_id="input-image"))
                     saturation = gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation")
                     run = gr.Button("Colorize", variant="primary")
+                    with gr.Accordion("Colour hints (optional)", open=False, elem_id="hints-panel"):
+                        gr.Markdown("Pick a colour, then click the image where it belongs: the result follows. "
+                                    "A hint sets the colour, not the lightness; a few on each object are enough.")
+                        hint_color = gr.ColorPicker(value=SWATCHES["Medium skin"], label="Hint colour",
+                                                    elem_id="hint-color")
+                        with gr.Row():
+                            swatches = [gr.Button(name, size="sm", elem_id=f"swatch-{name.lower().replace(' ', '-')}")
+                                        for name in SWATCHES]
+                        hints = gr.Textbox(value="[]", label="Hints (JSON, pixels of the image)", lines=2,
+                                           elem_id="hints-json")
+                        with gr.Row():
+                            undo = gr.Button("Undo last hint", size="sm", elem_id="hints-undo")
+                            clear = gr.Button("Clear hints", size="sm", elem_id="hints-clear")
+                        reference = gr.Image(label="Reference image: take its colours (optional)", type="filepath",
+                                             image_mode=None, sources=["upload", "clipboard"], elem_id="reference-image")
                 slider = gr.ImageSlider(label="Before / after", format="jpeg", elem_id="before-after")
             with gr.Row():
                 lightness = gr.Image(label="Lightness (L)", format="jpeg", elem_id="out-l")
@@ -216,7 +275,19 @@ def build_demo(colorizer, error=""):
                 rgb = gr.Image(label="Result (full-size PNG)", format="png", buttons=["download", "fullscreen"],
                                elem_id="out-rgb")
             outputs = [lightness, ab, rgb, slider]
-            gr.on([run.click, image.upload], colorize, [image, saturation], outputs, api_name="colorize")
+            inputs = [image, saturation, hints, reference]
+            image.upload(colorize, [image, saturation], outputs, api_name="colorize")
+            image.upload(lambda: "[]", None, hints, api_visibility="private")  # a new image: its own hints
+            run.click(colorize, inputs, outputs, api_name="colorize_hints")
+            for button, color in zip(swatches, SWATCHES.values()):
+                button.click(lambda c=color: c, None, hint_color, api_visibility="private")
+            image.select(add_hint, [hints, hint_color], hints, api_visibility="private").then(
+                colorize, inputs, outputs, api_visibility="private")
+            undo.click(undo_hint, hints, hints, api_visibility="private").then(
+                colorize, inputs, outputs, api_visibility="private")
+            clear.click(lambda: "[]", None, hints, api_visibility="private").then(
+                colorize, inputs, outputs, api_visibility="private")
+            reference.change(colorize, inputs, outputs, api_visibility="private")
             gr.Examples([[os.path.join(EXAMPLES_DIR, name)] for name in EXAMPLES], [image], outputs,
                         fn=colorize, cache_examples=True, cache_mode="lazy")
         with gr.Tab("Batch"):

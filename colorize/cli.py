@@ -6,6 +6,7 @@ import sys
 
 from tqdm import tqdm
 
+from .hints import HintError, open_reference, read_hints_file
 from .images import MAX_PIXELS, ImageError
 from .weights import WeightsError
 
@@ -17,7 +18,8 @@ def parse_args(argv=None):
         "the input's full size: the input's lightness with the predicted colours. Weights: --weights, else "
         "--hub, else the default shipped with colorize.",
         epilog="Exit status: 0 if every input was written, 1 if any could not be read (each reported on one "
-        "line; the others are still written), 2 for wrong arguments or weights that cannot be loaded.",
+        "line; the others are still written), 2 for wrong arguments, hints or a reference that cannot be used, or "
+        "weights that cannot be loaded.",
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files (JPEG, PNG, WebP, TIFF, BMP, GIF...)")
     parser.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for the PNGs (created if needed)")
@@ -27,6 +29,11 @@ def parse_args(argv=None):
     parser.add_argument("--revision", metavar="REV", help="the Hub commit hash (or branch) to use; pin a hash")
     parser.add_argument("--saturation", type=float, default=1.0, metavar="S",
                         help="scale the predicted colours: 0 gives gray, 1 the model's colours (default), 2 twice as vivid")
+    parser.add_argument("--hints", metavar="FILE",
+                        help='colour hints: a JSON list like [{"x": 120, "y": 45, "color": "#c08060"}] (pixels of the '
+                        'input, origin top left; optional "radius" in pixels), or an RGBA PNG of the input\'s size '
+                        "whose opaque pixels are hints")
+    parser.add_argument("--reference", metavar="IMAGE", help="a colour image whose colours the result should take on")
     parser.add_argument("--max-megapixels", type=float, default=MAX_PIXELS / 1e6, metavar="MP",
                         help=f"refuse larger inputs (default {MAX_PIXELS / 1e6:.0f})")
     args = parser.parse_args(argv)
@@ -55,17 +62,25 @@ def main(argv=None):
     from .png import write_png
 
     try:
+        hints = read_hints_file(args.hints) if args.hints else None
+        reference = open_reference(args.reference) if args.reference else None
         colorizer = Colorizer.from_weights(args.weights, args.hub, args.revision)
+        if (hints is not None or reference is not None) and not colorizer.takes_hints:
+            raise HintError("these weights take no colour hints or reference; the shipped default does")
         os.makedirs(args.output_dir, exist_ok=True)
-    except (WeightsError, OSError) as error:
+    except (WeightsError, HintError, OSError) as error:
         print(f"colorize: {error}", file=sys.stderr)
         return 2
     failed = 0
     pairs = list(zip(args.inputs, output_paths(args.inputs, args.output_dir)))
     for source, target in tqdm(pairs, desc="colorizing", unit="image", disable=len(pairs) < 2):
         try:
-            result = colorizer.colorize(source, args.saturation, max_pixels=args.max_megapixels * 1e6)
+            result = colorizer.colorize(source, args.saturation, hints, reference,
+                                        max_pixels=args.max_megapixels * 1e6)
             write_png(result.rgb, target)
+        except HintError as error:  # the same hints or reference fail for every input
+            print(f"colorize: {error}", file=sys.stderr)
+            return 2
         except (ImageError, OSError) as error:
             failed += 1
             tqdm.write(f"colorize: {source}: {error}", file=sys.stderr)

@@ -10,7 +10,7 @@ and no faster in float32, so it is not used.
 import keras
 import numpy as np
 
-from .model import DEFAULT_TEMPERATURE, build_model
+from .model import model_from_config
 
 PRECISIONS = ("auto", "float32", "bfloat16")
 
@@ -40,8 +40,7 @@ def bfloat16_twin(model, config):
     previous = keras.mixed_precision.dtype_policy()
     keras.mixed_precision.set_dtype_policy("bfloat16")
     try:
-        twin = build_model(config["architecture"], "none", config.get("head", "regression"),
-                           config.get("temperature", DEFAULT_TEMPERATURE))
+        twin = model_from_config(config)
     finally:
         keras.mixed_precision.set_dtype_policy(previous)
     twin.set_weights(model.get_weights())
@@ -49,12 +48,16 @@ def bfloat16_twin(model, config):
 
 
 def compiled_predictor(model, config, precision="auto"):
-    """A function L batch (N, S, S, 1) float32 -> ab (N, S, S, 2) float32, in the precision asked for."""
+    """A function of the model's inputs, float32 arrays (L (N, S, S, 1), and for a hint model the hints and
+    the reference) -> ab (N, S, S, 2) float32, in the precision asked for."""
     if resolve_precision(precision) == "bfloat16":
         model = bfloat16_twin(model, config)
+    def structured(inputs):
+        return inputs[0] if len(inputs) == 1 else list(inputs)
+
     if keras.backend.backend() != "tensorflow":
-        return lambda batch: np.asarray(model.predict_on_batch(batch), np.float32)
+        return lambda *inputs: np.asarray(model.predict_on_batch(structured(inputs)), np.float32)
     import tensorflow as tf
 
-    call = tf.function(lambda batch: model(batch, training=False), reduce_retracing=True)
-    return lambda batch: np.asarray(call(tf.constant(batch, tf.float32)), np.float32)
+    call = tf.function(lambda inputs: model(inputs, training=False), reduce_retracing=True)
+    return lambda *inputs: np.asarray(call(structured([tf.constant(x, tf.float32) for x in inputs])), np.float32)

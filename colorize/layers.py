@@ -43,3 +43,29 @@ class AnnealedMean(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "temperature": self.temperature}
+
+
+@keras.saving.register_keras_serializable(package="colorize")
+class PoolHints(keras.layers.Layer):
+    """Local hints (B, H, W, [a*m, b*m, m]) -> at 1/factor size: the mean ab of the hints in each cell and
+    whether the cell holds any, so that a one-pixel hint counts as much at the coarsest level as a large one."""
+
+    def __init__(self, factor=1, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = int(factor)
+
+    def call(self, hints):
+        hints = ops.cast(hints, self.compute_dtype)
+        pooled = ops.average_pool(hints, self.factor, self.factor, padding="valid") if self.factor > 1 else hints
+        ab, mask = pooled[..., :2], pooled[..., 2:]
+        present = ops.cast(mask > 0, self.compute_dtype)
+        return ops.concatenate([ab / ops.maximum(mask, 1e-3), present], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        def shrink(n):
+            return None if n is None else n // self.factor
+
+        return (input_shape[0], shrink(input_shape[1]), shrink(input_shape[2]), input_shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}

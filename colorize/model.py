@@ -3,13 +3,20 @@
 `seed` is the student report's network; `unet` adds skip connections from the encoder's blocks so
 that colour edges follow object edges. Both are fully convolutional: they are built for any input
 size divisible by 32 (training crops and the 224x224 inference size share one set of weights).
+
+A `unet` built with `hints=True` also takes colour hints (Zhang et al. 2017): local hints (ab and a
+mask at the input size) join every decoder level, and a global hint (an ab distribution over the bins,
+from a reference image) joins the deepest one. The encoder never sees them. Every hint layer starts at
+zero, so a hint model made from automatic weights colorizes exactly as they did, and all-zero hints
+("none given") are a valid input, which is how one set of weights serves both uses.
 """
 import keras
 from keras import layers
 
 from .ab_bins import ab_bin_centers
 from .encoder import ENCODER_NAME, vgg16_encoder
-from .layers import AnnealedMean, GrayToVGGInput
+from .hints import HINT_CHANNELS
+from .layers import AnnealedMean, GrayToVGGInput, PoolHints
 
 ARCHITECTURES = ("unet", "seed")
 HEADS = ("regression", "bins")
@@ -17,11 +24,27 @@ DEFAULT_TEMPERATURE = 0.38  # Zhang et al.'s annealed-mean temperature
 UNET_SKIPS = ("block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
 
 
-def _conv(x, filters, name, batch_norm=False):
+def _conv(x, filters, name, batch_norm=False, extra=()):
+    """3x3 convolution, batch norm, ReLU; `extra` tensors (hint features) are added just before the ReLU."""
     x = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm, name=name)(x)
     if batch_norm:
         x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    if extra:
+        x = layers.Add(name=f"{name}_hinted")([x, *extra])
     return layers.Activation("relu", name=f"{name}_relu")(x)
+
+
+def _local_hint(hints, factor, filters, name):
+    """The local hints at 1/factor of the input size, turned into `filters` features (zero at first)."""
+    pooled = PoolHints(factor, name=f"{name}_hints_pool")(hints)
+    return layers.Conv2D(filters, 3, padding="same", kernel_initializer="zeros", name=f"{name}_hints")(pooled)
+
+
+def _global_hint(reference, filters):
+    """The reference's ab distribution as one feature vector added everywhere at the deepest level."""
+    x = layers.Dense(256, activation="relu", name="reference_dense")(reference)
+    x = layers.Dense(filters, kernel_initializer="zeros", name="reference_features")(x)
+    return layers.Reshape((1, 1, filters), name="reference_map")(x)
 
 
 def _head(x, head, temperature):
@@ -44,34 +67,54 @@ def _seed_decoder(features, head, temperature):
     return layers.UpSampling2D(2, name="up5")(x)
 
 
-def _unet_decoder(skips, head, temperature):
-    """Upsample from block 5 and join each encoder block on the way; ab comes out at half size."""
+def _unet_decoder(skips, head, temperature, hints=None, reference=None):
+    """Upsample from block 5 and join each encoder block on the way; ab comes out at half size.
+    Hints, when given, are added at every level (block 5 is 1/16 of the input, block 2 1/2)."""
+
+    def hinted(factor, filters, name, *more):
+        return (_local_hint(hints, factor, filters, name), *more) if hints is not None else ()
+
     block2, block3, block4, block5 = skips
-    x = _conv(block5, 256, "dec5", batch_norm=True)
-    for skip, filters, name in ((block4, 192, "dec4"), (block3, 128, "dec3"), (block2, 64, "dec2")):
+    x = _conv(block5, 256, "dec5", batch_norm=True,
+              extra=hinted(16, 256, "dec5", *((_global_hint(reference, 256),) if reference is not None else ())))
+    for skip, filters, name, factor in ((block4, 192, "dec4", 8), (block3, 128, "dec3", 4), (block2, 64, "dec2", 2)):
         x = layers.UpSampling2D(2, interpolation="bilinear", name=f"{name}_up")(x)
         x = layers.Concatenate(name=f"{name}_join")([x, skip])
-        x = _conv(x, filters, name, batch_norm=True)
-    x = _conv(x, 64, "dec1", batch_norm=True)
+        x = _conv(x, filters, name, batch_norm=True, extra=hinted(factor, filters, name))
+    x = _conv(x, 64, "dec1", batch_norm=True, extra=hinted(2, 64, "dec1"))
     x = _head(x, head, temperature)
     return layers.UpSampling2D(2, interpolation="bilinear", name="ab_full")(x)
 
 
-def build_model(architecture="unet", encoder_init="none", head="regression", temperature=DEFAULT_TEMPERATURE):
-    """A Keras model: L (B, H, W, 1) in [0, 100] -> ab (B, H, W, 2) in [-1, 1]; H and W divisible by 32."""
+def build_model(architecture="unet", encoder_init="none", head="regression", temperature=DEFAULT_TEMPERATURE,
+                hints=False):
+    """A Keras model: L (B, H, W, 1) in [0, 100] -> ab (B, H, W, 2) in [-1, 1]; H and W divisible by 32.
+
+    With hints=True its inputs are [L, hints (B, H, W, 3), reference (B, Q)] (see the module's docstring)."""
     if architecture not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {architecture!r}; choose one of {', '.join(ARCHITECTURES)}")
     if head not in HEADS:
         raise ValueError(f"unknown head {head!r}; choose one of {', '.join(HEADS)}")
+    if hints and architecture != "unet":
+        raise ValueError("colour hints need the unet architecture")
     lightness = keras.Input((None, None, 1), name="lightness")
     vgg_input = GrayToVGGInput(name="vgg_input")(lightness)
     outputs = ("block5_pool",) if architecture == "seed" else UNET_SKIPS
     features = vgg16_encoder(encoder_init, outputs)(vgg_input)
     if architecture == "seed":
-        ab = _seed_decoder(features, head, temperature)
-    else:
-        ab = _unet_decoder(features, head, temperature)
-    return keras.Model(lightness, ab, name=f"colorize_{architecture}")
+        return keras.Model(lightness, _seed_decoder(features, head, temperature), name="colorize_seed")
+    if not hints:
+        return keras.Model(lightness, _unet_decoder(features, head, temperature), name="colorize_unet")
+    local = keras.Input((None, None, HINT_CHANNELS), name="hints")
+    reference = keras.Input((len(ab_bin_centers()),), name="reference")
+    ab = _unet_decoder(features, head, temperature, local, reference)
+    return keras.Model([lightness, local, reference], ab, name="colorize_unet_hints")
+
+
+def model_from_config(config, encoder_init="none", temperature=None):
+    """The network a weights config describes (its weights still to be loaded)."""
+    return build_model(config["architecture"], encoder_init, config.get("head", "regression"),
+                       temperature or config.get("temperature", DEFAULT_TEMPERATURE), bool(config.get("hints")))
 
 
 def encoder_of(model):

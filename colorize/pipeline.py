@@ -7,7 +7,9 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
+from .ab_bins import ab_bin_centers
 from .fast_model import compiled_predictor
+from .hints import HINT_CHANNELS, HintError, local_hints, open_reference, reference_distribution
 from .images import MAX_PIXELS, lightness_of, open_image
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 
@@ -106,16 +108,44 @@ class Colorizer:
         loaded = load_weights(weights=weights, hub=hub, revision=revision)
         return cls(loaded.model, loaded.config, loaded.source, loaded.warning, precision)
 
-    def predict_ab(self, lightness_batch):
-        """L (N, S, S) at the model's input size -> ab (N, S, S, 2) in [-1, 1]."""
-        return self._predict(np.asarray(lightness_batch, np.float32)[..., None])
+    @property
+    def takes_hints(self):
+        return bool(self.config.get("hints"))
+
+    def predict_ab(self, lightness_batch, hints=None, reference=None):
+        """L (N, S, S) at the model's input size -> ab (N, S, S, 2) in [-1, 1]. A hint model also takes
+        local hints (N, S, S, 3) and a reference distribution (N, Q); either may be None (no hints)."""
+        lightness = np.asarray(lightness_batch, np.float32)[..., None]
+        if not self.takes_hints:
+            return self._predict(lightness)
+        n, size = lightness.shape[0], lightness.shape[1:3]
+        hints = np.zeros((n, *size, HINT_CHANNELS), np.float32) if hints is None else np.asarray(hints, np.float32)
+        reference = (np.zeros((n, len(ab_bin_centers())), np.float32) if reference is None
+                     else np.asarray(reference, np.float32))
+        return self._predict(lightness, hints, reference)
 
     def _model_input(self, lightness):
         return resize_plane(lightness, (self.input_size, self.input_size))
 
-    def colorize(self, image, saturation=1.0, max_pixels=MAX_PIXELS):
-        """One image (path, bytes, PIL image or array) -> Colorized at the image's full resolution."""
-        return self.colorize_many([image], saturation, max_pixels)[0]
+    def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS):
+        """One image (path, bytes, PIL image or array) -> Colorized at the image's full resolution.
+
+        hints: points (x, y, colour[, radius]) in the image's pixels (origin top left; colour '#rrggbb' or
+        (r, g, b)), or a hint layer (an RGBA image of the image's size whose opaque pixels are hints).
+        reference: an image whose colours the result should take on. Both need weights with hint inputs;
+        bad ones raise HintError."""
+        if hints is None and reference is None:
+            return self.colorize_many([image], saturation, max_pixels)[0]
+        if not self.takes_hints:
+            raise HintError("these weights take no colour hints or reference (train them with --hints; "
+                            "the shipped default takes them)")
+        picture = open_image(image, max_pixels)
+        local = None if hints is None else local_hints(hints, picture.size, self.input_size)
+        distribution = None if reference is None else reference_distribution(open_reference(reference, max_pixels))
+        lightness = lightness_of(picture)
+        ab = self.predict_ab(self._model_input(lightness)[None], None if local is None else local[None],
+                             None if distribution is None else distribution[None])[0]
+        return compose(lightness, ab, saturation)
 
     def colorize_many(self, images, saturation=1.0, max_pixels=MAX_PIXELS, batch_size=8):
         """Several images, run through the model in batches; raises ImageError on the first bad one."""

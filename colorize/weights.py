@@ -17,7 +17,7 @@ import keras
 from huggingface_hub import constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import RemoteEntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
-from .model import DEFAULT_TEMPERATURE, build_model
+from .model import DEFAULT_TEMPERATURE, model_from_config
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
@@ -106,8 +106,7 @@ def build_from_files(config_path, weights_path):
     if expected and sha256_of(weights_path) != expected:
         raise WeightsError(f"{weights_path} does not match the hash in its config: damaged or altered, not loaded")
     try:
-        model = build_model(config["architecture"], "none", config.get("head", "regression"),
-                            config.get("temperature", DEFAULT_TEMPERATURE))
+        model = model_from_config(config)
         model.load_weights(weights_path)
     except (ValueError, OSError, KeyError) as error:
         raise WeightsError(f"cannot load {weights_path} into a {config['architecture']} model: {error}") from error

@@ -27,3 +27,17 @@ def colorizer(untrained_weights):
     from colorize import Colorizer
 
     return Colorizer.from_weights(untrained_weights)
+
+
+@pytest.fixture(scope="session")
+def untrained_hint_weights(tmp_path_factory):
+    """The same, for a unet with hint inputs (its hint layers start at zero: hints change nothing yet)."""
+    import keras
+
+    from colorize.model import build_model
+    from colorize.weights import model_config, save_weights
+
+    keras.utils.set_random_seed(0)
+    folder = tmp_path_factory.mktemp("untrained_unet_hints")
+    save_weights(build_model("unet", "none", "bins", hints=True), model_config("unet", "bins", hints=True), str(folder))
+    return str(folder)

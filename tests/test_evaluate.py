@@ -13,7 +13,7 @@ from train import evaluate
 from train.data import is_validation
 from train.metrics import ab_auc, colorfulness, compare, summarize
 
-METRICS = {"psnr", "ssim", "ciede2000", "ab_auc", "colorfulness_ratio"}
+METRICS = {"psnr", "ssim", "ciede2000", "ab_auc", "colorfulness_ratio", "splotch_share"}
 
 
 def colour_photo(seed, size=(40, 48)):
@@ -38,6 +38,17 @@ def test_the_gray_prediction_has_no_colour():
     assert result["colorfulness_ratio"] < 0.01
     assert 0 < result["ab_auc"] < 1 and result["ciede2000"] > 1
     assert result["ssim"] < 1 and np.isfinite(result["psnr"])
+
+
+def test_the_splotch_share_counts_pixels_far_off_and_gray_is_the_saturated_share():
+    truth = np.zeros((8, 8, 3), np.uint8)
+    truth[:, :2] = (220, 30, 30)  # a quarter strongly red, the rest black
+    gray = np.zeros_like(truth)
+    assert compare(truth, gray)["splotch_share"] == pytest.approx(0.25)
+    assert compare(truth, truth)["splotch_share"] == 0
+    green = truth.copy()
+    green[:, :2] = (30, 200, 30)  # the red quarter turned green: confidently wrong
+    assert compare(truth, green)["splotch_share"] == pytest.approx(0.25)
 
 
 def test_the_auc_of_a_known_error():
@@ -96,16 +107,25 @@ def test_evaluate_limit_split_and_default_output(run_dir, photos, tmp_path, monk
     monkeypatch.setattr(evaluate.Colorizer, "from_weights", lambda *args: colorizer)  # loaded once per session
     assert evaluate_cli("--weights", run_dir / BEST_SUBFOLDER, "--data", photos, photos, "--limit", 2) == 0
     report = json.loads((tmp_path / "metrics.json").read_text())  # not a run folder: ./metrics.json
-    assert [r["images"] + sum(r["skipped"].values()) for r in report["datasets"].values()] == [2, 2]
-    assert list(report["datasets"]) == ["photos", "photos-2"]
+    assert [r["images"] + sum(r["skipped"].values()) for r in report["datasets"].values()] == [2, 2, 4]
+    assert list(report["datasets"]) == ["photos", "photos-2", "overall"]
+    both = report["datasets"]
+    assert both["overall"]["model"]["psnr"] == pytest.approx((both["photos"]["model"]["psnr"] * both["photos"]["images"]
+                                                              + both["photos-2"]["model"]["psnr"]
+                                                              * both["photos-2"]["images"]) / both["overall"]["images"])
 
     held_out = [p for p in photos.rglob("photo*.png") if is_validation(str(p), 0.5)]
     assert evaluate_cli("--weights", run_dir, "--data", photos, "--split", "val", "--out", tmp_path / "val.json") == 0
     assert json.loads((tmp_path / "val.json").read_text())["datasets"]["photos"]["images"] == len(held_out)
+    # weights that are not a run folder: the split fit makes with --val-share
+    assert evaluate_cli("--weights", run_dir / BEST_SUBFOLDER, "--data", photos, "--split", "val", "--val-share", 0.5,
+                        "--out", tmp_path / "val2.json") == 0
+    assert json.loads((tmp_path / "val2.json").read_text())["datasets"]["photos"]["images"] == len(held_out)
 
 
 def test_evaluate_refuses_what_it_cannot_do(run_dir, photos, tmp_path, capsys):
-    assert evaluate_cli("--weights", run_dir / BEST_SUBFOLDER, "--data", photos, "--split", "val") == 2
+    assert evaluate_cli("--weights", run_dir / BEST_SUBFOLDER, "--data", photos, "--split", "val",
+                        "--val-share", 1.5) == 2
     assert evaluate_cli("--weights", tmp_path / "nowhere", "--data", photos) == 2
     assert evaluate_cli("--weights", run_dir, "--data", tmp_path / "no-photos-here") == 2
     errors = capsys.readouterr().err.strip().splitlines()

@@ -3,6 +3,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -120,6 +121,26 @@ def test_init_starts_from_the_given_weights(photos, tmp_path):
         fit_in_process("--data", photos, "--out", tmp_path / "encoder", "--encoder", "vgg", "--epochs", "1", *FAST)
     for refused in ("other", "typo", "encoder"):
         assert not (tmp_path / refused).exists()  # nothing half-made to resume
+
+
+def test_a_weighted_mix_with_degraded_inputs_and_hints(photos, tmp_path):
+    first = tmp_path / "plain"
+    fit_in_process("--data", photos, "--out", first, "--encoder", "none", "--epochs", "1", *FAST)
+    more = tmp_path / "more"
+    more.mkdir()
+    for i in range(3):
+        Image.fromarray(np.random.default_rng(i).integers(0, 256, (40, 48, 3), dtype=np.uint8)).save(more / f"m{i}.png")
+    mixed = tmp_path / "mixed"
+    printed = fit_in_process("--data", f"{photos}=1", f"{more}=0.5", "--out", mixed, "--init", first, "--hints",
+                             "--degrade", "0.5", "--epoch-photos", "8", "--val-photos", "2", "--epochs", "1", *FAST)
+    assert "adding hint inputs" in printed and re.search(r"more \d \(0.5\)", printed)
+    config = Colorizer.from_weights(str(mixed)).config
+    assert config["hints"] and config["data_weights"] == [1.0, 0.5] and config["degrade"] == 0.5
+    assert config["val_photos"] == 2
+    hinted = Colorizer.from_weights(str(mixed)).colorize(os.path.join(photos, "p0.png"), hints=[(3, 3, "#ff0000")])
+    assert hinted.rgb.shape == (40, 48, 3)
+    with pytest.raises(SystemExit, match="takes hints; add --hints"):
+        fit_in_process("--data", photos, "--out", tmp_path / "nohints", "--init", mixed, "--epochs", "1", *FAST)
 
 
 def test_pack_keeps_names_so_the_split_stays(photos, tmp_path):

@@ -47,3 +47,32 @@ def test_saved_model_loads_in_safe_mode(tmp_path):
     loaded = keras.saving.load_model(path, safe_mode=True)
     x = np.random.default_rng(0).uniform(0, 100, (1, 64, 64, 1)).astype(np.float32)
     np.testing.assert_allclose(loaded.predict_on_batch(x), model.predict_on_batch(x), atol=1e-5)
+
+
+def test_hint_inputs_start_at_zero_so_automatic_weights_keep_their_colours():
+    from train.fitting import with_weights_of
+
+    keras.utils.set_random_seed(1)
+    plain = build_model("unet", "none", "bins")
+    hinted = with_weights_of(plain, build_model("unet", "none", "bins", hints=True))
+    assert [i.name for i in hinted.inputs] == ["lightness", "hints", "reference"]
+    x = np.random.default_rng(0).uniform(0, 100, (1, 64, 64, 1)).astype(np.float32)
+    hints, reference = np.zeros((1, 64, 64, 3), np.float32), np.zeros((1, 261), np.float32)
+    hints[0, 10:13, 10:13] = (0.5, 0.2, 1.0)
+    reference[0, 5] = 1.0
+    expected = plain.predict_on_batch(x)
+    np.testing.assert_allclose(hinted.predict_on_batch([x, hints * 0, reference * 0]), expected, atol=1e-5)
+    np.testing.assert_allclose(hinted.predict_on_batch([x, hints, reference]), expected, atol=1e-5)
+    with pytest.raises(ValueError, match="need the unet"):
+        build_model("seed", "none", hints=True)
+
+
+def test_hint_pooling_keeps_a_one_pixel_hint_at_every_level():
+    from colorize.layers import PoolHints
+
+    hints = np.zeros((1, 32, 32, 3), np.float32)
+    hints[0, 5, 7] = (0.4 * 1, -0.2 * 1, 1.0)
+    pooled = np.asarray(PoolHints(16)(hints))
+    assert pooled.shape == (1, 2, 2, 3)
+    np.testing.assert_allclose(pooled[0, 0, 0], (0.4, -0.2, 1.0), atol=1e-3)
+    assert pooled[0, 1, 1].tolist() == [0, 0, 0]

@@ -5,15 +5,19 @@ any Keras backend (the GPU machines have JAX and no TensorFlow).
 """
 import hashlib
 import os
+import re
 import sys
 
 import keras
 import numpy as np
 from PIL import Image
 
-from colorize.ab_bins import nearest_bins
+from colorize.ab_bins import ab_bin_centers, nearest_bins
 from colorize.images import ImageError, read_rgb
 from colorize.lab import convert_lab
+from colorize.hints import HINT_CHANNELS
+from train.degrade import maybe_degrade
+from train.simulated_hints import simulate_hints
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
 MIN_CHROMA = 0.01  # mean |ab| (scaled) below this: a gray photo, nothing to learn colours from
@@ -30,9 +34,18 @@ def list_images(folders):
     return sorted(found)
 
 
+FRAME_NUMBER = re.compile(r"_\d{5,}(?=\.[^.]+$)")  # davis_<clip>_00008.webp: a video's frame
+
+
+def split_key(path):
+    """What the split hashes: the file name, without a video frame number (a clip's frames, near-duplicates,
+    all fall on one side)."""
+    return FRAME_NUMBER.sub("", os.path.basename(path))
+
+
 def is_validation(path, share):
     """Deterministic by file name: the same photo is always on the same side, whatever the folder order."""
-    digest = hashlib.sha1(os.path.basename(path).encode()).digest()
+    digest = hashlib.sha1(split_key(path).encode()).digest()
     return int.from_bytes(digest[:4], "big") / 2**32 < share
 
 
@@ -91,24 +104,35 @@ class ColorBatches(keras.utils.PyDataset):
     targets='ab': ab in [-1, 1] at full size (for MSE). targets='bins': the nearest ab bin per pixel at
     `target_stride` times smaller (where the classification head's logits are), weighted by
     `bin_weights` to rebalance rare, saturated colours.
+
+    Training batches can draw `epoch_photos` photos by `probabilities` (a mix of folders, see train.mix)
+    instead of each photo once, degrade the input L like an old print with probability `degrade` (the
+    target stays clean), and carry simulated hints for a hint model (`hints`: the inputs become a dict
+    of lightness, hints and reference; validation batches carry none, so their loss is the automatic one).
     """
 
     def __init__(self, paths, batch_size, size, train, targets="ab", target_stride=1, bin_weights=None,
-                 seed=0, epoch=0, **kwargs):
+                 seed=0, epoch=0, probabilities=None, epoch_photos=None, degrade=0.0, hints=False, **kwargs):
         super().__init__(**kwargs)
         self.paths, self.batch_size, self.size, self.train = list(paths), batch_size, size, train
         self.targets, self.target_stride, self.bin_weights = targets, target_stride, bin_weights
         self.seed, self.epoch = seed, epoch
+        self.probabilities, self.epoch_photos = probabilities, epoch_photos or len(self.paths)
+        self.degrade, self.hints = degrade, hints
         self.order = np.arange(len(self.paths))
         self.unreadable = set()
         self.on_epoch_end()
 
     def __len__(self):
-        return len(self.paths) // self.batch_size if self.train else -(-len(self.paths) // self.batch_size)
+        return self.epoch_photos // self.batch_size if self.train else -(-len(self.paths) // self.batch_size)
 
     def on_epoch_end(self):
         if self.train:
-            self.order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.paths))
+            rng = np.random.default_rng([self.seed, self.epoch])
+            if self.probabilities is None:
+                self.order = rng.permutation(len(self.paths))
+            else:
+                self.order = rng.choice(len(self.paths), size=self.epoch_photos, p=self.probabilities)
             self.epoch += 1
 
     def crop(self, index, rng):
@@ -127,16 +151,30 @@ class ColorBatches(keras.utils.PyDataset):
             return random_crop(rgb, self.size, rng) if self.train else center_crop(rgb, self.size)
         raise ImageError("none of the photos can be read any more")
 
+    def inputs(self, lightness, ab, rng):
+        """The model's inputs for a batch: L (degraded at random when training), and hints for a hint model."""
+        if self.train and self.degrade:
+            lightness = np.stack([maybe_degrade(l, rng, self.degrade) for l in lightness])
+        lightness = lightness[..., None]
+        if not self.hints:
+            return lightness
+        if self.train:
+            local, reference = zip(*(simulate_hints(truth, rng) for truth in ab))
+        else:
+            local = np.zeros((*ab.shape[:3], HINT_CHANNELS), np.float32)
+            reference = np.zeros((len(ab), len(ab_bin_centers())), np.float32)
+        return {"lightness": lightness, "hints": np.stack(local), "reference": np.stack(reference)}
+
     def __getitem__(self, batch):
         indices = self.order[batch * self.batch_size : (batch + 1) * self.batch_size]
         rng = np.random.default_rng([self.seed, self.epoch, batch])
         lab = [convert_lab(self.crop(i, rng)) for i in indices]
-        lightness = np.stack([l for l, _ in lab])[..., None]
         ab = np.stack([ab for _, ab in lab])
+        inputs = self.inputs(np.stack([l for l, _ in lab]), ab, rng)
         if self.targets == "ab":
-            return lightness, ab
+            return inputs, ab
         s = self.target_stride
         n, h, w, _ = ab.shape
         small = ab.reshape(n, h // s, s, w // s, s, 2).mean(axis=(2, 4))
         bins = nearest_bins(small)
-        return lightness, bins, self.bin_weights[bins]
+        return inputs, bins, self.bin_weights[bins]

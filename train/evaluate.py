@@ -1,8 +1,9 @@
 """Measure weights on colour photos made gray, at full resolution, next to the gray baseline (ab = 0).
 
 Each photo's lightness goes through the library's own pipeline, as a user's black-and-white photo would,
-so the numbers describe what users get. Each --data folder is reported as one data set: PSNR and SSIM on
-RGB, mean CIEDE2000, colorfulness as a ratio to the truth's, and the AuC of the per-pixel ab error.
+so the numbers describe what users get. Each --data folder is reported as one data set, and all of them
+together as "overall": PSNR and SSIM on RGB, mean CIEDE2000, colorfulness as a ratio to the truth's, the
+AuC of the per-pixel ab error, and the splotch share (pixels more than 30 ab units off).
 """
 import json
 import os
@@ -14,7 +15,7 @@ from tqdm import tqdm
 
 from colorize.images import ImageError, read_rgb
 from colorize.lab import convert_lab, gray_rgb
-from colorize.model import build_model
+from colorize.model import model_from_config
 from colorize.pipeline import Colorizer
 from colorize.weights import BEST_SUBFOLDER, WeightsError
 from train.data import is_colorless, is_validation, list_images
@@ -25,7 +26,9 @@ from train.rebalance import undo_rebalancing as undo
 
 METRICS_FILE = "metrics.json"
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
-           ("colorfulness_ratio", "colorful", "{:8.2f}"), ("ab_auc", "AuC", "{:6.3f}"))
+           ("colorfulness_ratio", "colorful", "{:8.2f}"), ("ab_auc", "AuC", "{:6.3f}"),
+           ("splotch_share", "splotch", "{:7.3f}"))
+OVERALL = "overall"
 
 
 def add_arguments(parser):
@@ -44,7 +47,11 @@ def add_arguments(parser):
                         help="take this share (0-1) of the class rebalancing back out of a bins-head run's "
                         "predictions (more: right more often, less vivid); needs --weights RUN_DIR")
     parser.add_argument("--split", choices=("all", "val"), default="all",
-                        help="val: only the photos the run held out for validation (needs --weights RUN_DIR)")
+                        help="val: only the photos held out for validation: the run's own split when --weights is "
+                        "a training run folder, else the split fit makes with --val-share")
+    parser.add_argument("--val-share", type=float, default=0.1, metavar="SHARE",
+                        help="for --split val with weights that are not a run folder: the share fit held out "
+                        "(default 0.1, fit's default)")
 
 
 def is_run_folder(path):
@@ -63,7 +70,7 @@ def decoded_otherwise(colorizer, run_dir, temperature=None, undo_rebalancing=Non
     if colorizer.config.get("head") != "bins":
         raise ValueError("--temperature and --undo-rebalancing apply only to models with the bins head")
     config = {**colorizer.config, "temperature": temperature or colorizer.config["temperature"]}
-    model = build_model(config["architecture"], "none", "bins", config["temperature"])
+    model = model_from_config(config)
     model.set_weights(colorizer.model.get_weights())
     if undo_rebalancing:
         undo(model, read_bin_weights(run_dir), undo_rebalancing)
@@ -89,6 +96,7 @@ def measure(colorizer, truth):
 
 
 def evaluate_folder(colorizer, name, paths):
+    """(summary, per-photo measures of the model, of gray) for one data set."""
     model, gray, skipped = [], [], Counter()
     for path in tqdm(paths, desc=name, unit="photo"):
         try:  # the same rule as fit's: unreadable and colorless photos are left out
@@ -102,6 +110,10 @@ def evaluate_folder(colorizer, name, paths):
         ours, baseline = measure(colorizer, truth)
         model.append(ours)
         gray.append(baseline)
+    return summary_of(model, gray, skipped), model, gray
+
+
+def summary_of(model, gray, skipped):
     return {"images": len(model), "skipped": dict(skipped),
             "model": summarize(model) if model else None, "gray": summarize(gray) if gray else None}
 
@@ -130,12 +142,12 @@ def table(report):
 
 
 def run(args):
-    if args.split == "val" and not is_run_folder(args.weights):
-        print("evaluate: --split val needs --weights RUN_DIR (its run.json says which photos were held out)",
-              file=sys.stderr)
+    if not 0.0 < args.val_share < 1.0:
+        print("evaluate: --val-share is a share, between 0 and 1", file=sys.stderr)
         return 2
     try:
-        val_share = held_out_share(args.weights) if args.split == "val" else None
+        val_share = None if args.split != "val" else (
+            held_out_share(args.weights) if is_run_folder(args.weights) else args.val_share)
         chosen = {name: (folder, photos_of(folder, args.limit, val_share))
                   for name, folder in zip(dataset_names(args.data), args.data)}
         colorizer = Colorizer.from_weights(args.weights)
@@ -149,9 +161,15 @@ def run(args):
               "undo_rebalancing": colorizer.config.get("undo_rebalancing", 0),
               "input_size": colorizer.input_size, "split": args.split,
               "limit": args.limit, "datasets": {}}
+    everything = ([], [], Counter())
     for name, (folder, paths) in chosen.items():
-        report["datasets"][name] = {"path": folder,
-                                    **evaluate_folder(colorizer, name, paths)}
+        summary, model, gray = evaluate_folder(colorizer, name, paths)
+        report["datasets"][name] = {"path": folder, **summary}
+        everything[0].extend(model)
+        everything[1].extend(gray)
+        everything[2].update(summary["skipped"])
+    if len(chosen) > 1:
+        report["datasets"][OVERALL] = {"path": None, **summary_of(*everything)}
     out = args.out or (os.path.join(args.weights, METRICS_FILE) if is_run_folder(args.weights) else METRICS_FILE)
     with open(out, "w") as f:
         json.dump(report, f, indent=2)

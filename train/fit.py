@@ -10,6 +10,7 @@ import time
 
 from colorize.encoder import ENCODER_INITS
 from colorize.model import ARCHITECTURES, DEFAULT_TEMPERATURE
+from train.mix import parse_folder_weight
 
 LOSSES = ("bins", "mse")
 RUN_FILE = "run.json"
@@ -18,9 +19,18 @@ LOG_FILE = "log.csv"
 
 def add_arguments(parser):
     data = parser.add_argument_group("data")
-    data.add_argument("--data", nargs="+", metavar="DIR", help="folders of colour photos, read recursively")
+    data.add_argument("--data", nargs="+", metavar="DIR[=W]", type=folder_weight,
+                      help="folders of colour photos, read recursively, each with an optional sampling weight: "
+                      "its share of an epoch's photos (e.g. scenes=1 people=0.6; default 1 each)")
     data.add_argument("--val-share", type=float, default=0.1, help="share held out for validation (default 0.1)")
     data.add_argument("--limit", type=int, help="use at most this many training photos (quick trials)")
+    data.add_argument("--epoch-photos", type=int, metavar="N",
+                      help="photos drawn per epoch (default: as many as there are training photos)")
+    data.add_argument("--val-photos", type=int, metavar="N",
+                      help="validate on at most N of the held-out photos, spread over them (default: all)")
+    data.add_argument("--degrade", type=float, default=0.0, metavar="P",
+                      help="share of training photos whose input L is made to look like an old print "
+                      "(grain, blur, fading, scratches...; see train.degrade); the target stays clean")
     parser.add_argument("--out", required=True, metavar="RUN_DIR", help="the run folder: checkpoints, best weights, logs")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     model = parser.add_argument_group("model")
@@ -32,6 +42,9 @@ def add_arguments(parser):
                        "instead of --encoder: fine-tuning")
     model.add_argument("--freeze-encoder", action=argparse.BooleanOptionalAction, default=None,
                        help="keep the encoder's weights fixed (default: frozen unless --encoder none)")
+    model.add_argument("--hints", action=argparse.BooleanOptionalAction, default=False,
+                       help="a network that also takes colour hints (unet only), trained on hints simulated "
+                       "from the truth")
     model.add_argument("--loss", choices=LOSSES, default="bins",
                        help="bins: rebalanced classification over ab bins, decoded by annealed mean (default); "
                        "mse: the report's regression")
@@ -54,6 +67,13 @@ def add_arguments(parser):
                      help="Keras' progress display: 1 a progress bar (default), 2 a line per epoch, 0 none")
 
 
+def folder_weight(text):
+    try:
+        return parse_folder_weight(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
 def settings_of(args):
     """The run's settings: from the command line for a new run, from run.json when resuming."""
     path = os.path.join(args.out, RUN_FILE)
@@ -72,7 +92,12 @@ def settings_of(args):
     if crop % 32 or args.image_size % 32:
         raise SystemExit("fit: --image-size and --crop-size must be divisible by 32")
     settings = {k: v for k, v in vars(args).items() if k not in ("out", "resume", "verbose", "workers")}
-    settings.update(crop_size=crop, epochs=args.epochs or 10, data=[os.path.abspath(d) for d in args.data],
+    if not 0.0 <= args.degrade <= 1.0:
+        raise SystemExit("fit: --degrade is a share, between 0 and 1")
+    if args.hints and args.architecture != "unet":
+        raise SystemExit("fit: --hints needs --architecture unet")
+    settings.update(crop_size=crop, epochs=args.epochs or 10, data=[os.path.abspath(d) for d, _ in args.data],
+                    data_weights=[w for _, w in args.data],
                     freeze_encoder=args.freeze_encoder if args.freeze_encoder is not None else args.encoder != "none")
     return settings
 

@@ -7,10 +7,13 @@ import numpy as np
 
 from colorize.encoder import EncoderInitError
 from colorize.fast_model import cpu_has_bfloat16
+from colorize.ab_bins import ab_bin_centers
+from colorize.hints import HINT_CHANNELS
 from colorize.model import build_model, encoder_of
 from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
 from train.data import ColorBatches, split
+from train.mix import photos_per_folder, sampling_probabilities
 from train.fit import LOG_FILE, RUN_FILE
 from train.rebalance import BIN_WEIGHTS_FILE, ab_prior, rebalancing_weights
 from train.reports import plot_learning_curves, save_samples
@@ -44,18 +47,37 @@ def prepare_run(run_dir, settings):
         settings["split"] = split(settings["data"], settings["val_share"])
         if settings.get("limit"):
             settings["split"]["train"] = settings["split"]["train"][: settings["limit"]]
+        val, keep = settings["split"]["val"], settings.get("val_photos")
+        if keep and len(val) > keep:
+            settings["split"]["val"] = [val[i] for i in np.linspace(0, len(val) - 1, keep).round().astype(int)]
     os.makedirs(run_dir, exist_ok=True)
     write_atomically(os.path.join(run_dir, RUN_FILE), json.dumps(settings, indent=1))
     chosen = settings["split"]
     print(f"fit: {len(chosen['train'])} training and {len(chosen['val'])} validation photos; skipped "
           + ", ".join(f"{n} {why}" for why, n in chosen["skipped"].items()))
+    if len(settings["data"]) > 1:
+        per_folder = photos_per_folder(chosen["train"], settings["data"])
+        print("fit: training photos per folder (sampling weight): " + ", ".join(
+            f"{name} {n} ({w:g})" for (name, n), w in zip(per_folder.items(), mix_weights(settings))))
     if not chosen["train"] or not chosen["val"]:
         raise SystemExit("fit: need at least one training and one validation photo")
 
 
-def bin_weights_for(paths, crop_size, seed):
-    """Rebalancing weights from the colours of a sample of training photos."""
-    sample = ColorBatches(paths[:PRIOR_PHOTOS], batch_size=min(len(paths), PRIOR_PHOTOS), size=crop_size,
+def mix_weights(settings):
+    """The folders' sampling weights (runs from before mixes had none: 1 each)."""
+    return settings.get("data_weights") or [1.0] * len(settings["data"])
+
+
+def mixed_probabilities(paths, settings):
+    """Per-photo sampling probabilities for a mix of folders; None for one folder (each photo once an epoch)."""
+    return sampling_probabilities(paths, settings["data"], mix_weights(settings)) if len(settings["data"]) > 1 else None
+
+
+def bin_weights_for(paths, probabilities, crop_size, seed):
+    """Rebalancing weights from the colours of a sample of training photos, drawn as training draws them."""
+    chosen = np.random.default_rng(seed).choice(len(paths), min(len(paths), PRIOR_PHOTOS), replace=False,
+                                                p=probabilities)
+    sample = ColorBatches([paths[i] for i in sorted(chosen)], batch_size=len(chosen), size=crop_size,
                           train=False, seed=seed)
     _, ab = sample[0]
     return rebalancing_weights(ab_prior(ab[:, ::4, ::4]))
@@ -64,10 +86,11 @@ def bin_weights_for(paths, crop_size, seed):
 def initial_model(settings, head, restoring=False):
     """The model a run starts from: built on its --encoder, or a copy of the --init weights; when a checkpoint
     will overwrite every weight, the bare network (so a resumed run needs neither again)."""
+    hints = bool(settings.get("hints"))
     if restoring or not settings.get("init"):
         encoder = "none" if restoring else settings["encoder"]
         try:
-            return build_model(settings["architecture"], encoder, head, settings["temperature"])
+            return build_model(settings["architecture"], encoder, head, settings["temperature"], hints)
         except EncoderInitError as error:
             raise SystemExit(f"fit: {error}") from error
     try:
@@ -80,7 +103,30 @@ def initial_model(settings, head, restoring=False):
                          f"{config.get('head', 'regression')} head; this run trains {settings['architecture']} "
                          f"with a {head} head")
     print(f"fit: starting from the weights in {folder}")
+    if hints and not config.get("hints"):
+        print("fit: adding hint inputs, at zero: the model starts out colorizing as those weights do")
+        return with_weights_of(model, build_model(settings["architecture"], "none", head, settings["temperature"], True))
+    if config.get("hints") and not hints:
+        raise SystemExit(f"fit: --init {folder} takes hints; add --hints")
     return model
+
+
+def with_weights_of(source, target):
+    """`target` with every layer that `source` has by name (the rest as built: hint layers start at zero)."""
+    for layer in source.layers:
+        target.get_layer(layer.name).set_weights(layer.get_weights())
+    return target
+
+
+def keep_log_rows(path, epochs):
+    """Drop the log's rows for epochs after the checkpoint (a kill after the log was written): they run again."""
+    if not os.path.isfile(path):
+        return
+    with open(path) as f:
+        lines = f.read().splitlines(keepends=True)
+    kept = lines[:1] + [line for line in lines[1:] if int(line.split(",", 1)[0]) < epochs]
+    if len(kept) != len(lines):
+        write_atomically(path, "".join(kept))
 
 
 def fit(run_dir, settings, resume=False, verbose=1, workers=1):
@@ -98,20 +144,24 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
         encoder=str(settings["encoder"]), init=settings.get("init"), loss=settings["loss"], crop_size=settings["crop_size"],
         epochs=settings["epochs"], batch_size=settings["batch_size"], learning_rate=settings["learning_rate"],
         freeze_encoder=settings["freeze_encoder"], precision=policy, data=settings["data"],
+        data_weights=mix_weights(settings), degrade=settings.get("degrade", 0.0), hints=bool(settings.get("hints")),
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
     )
     size, batch = settings["crop_size"], settings["batch_size"]
+    probabilities = mixed_probabilities(train_paths, settings)
+    epoch_photos = settings.get("epoch_photos") or len(train_paths)
     if head == "bins":
         trained = keras.Model(model.input, model.get_layer("ab_logits").output)
-        stride = size // trained.compute_output_shape((1, size, size, 1))[1]
+        shapes = [(1, size, size, 1), (1, size, size, HINT_CHANNELS), (1, len(ab_bin_centers()))]
+        stride = size // trained.compute_output_shape(shapes if settings.get("hints") else shapes[0])[1]
         weights_path = os.path.join(run_dir, BIN_WEIGHTS_FILE)
         if not os.path.isfile(weights_path):
-            np.save(weights_path, bin_weights_for(train_paths, size, settings["seed"]))
+            np.save(weights_path, bin_weights_for(train_paths, probabilities, size, settings["seed"]))
         data = {"targets": "bins", "target_stride": stride, "bin_weights": np.load(weights_path, allow_pickle=False)}
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     else:
         trained, data, loss = model, {"targets": "ab"}, keras.losses.MeanSquaredError()
-    steps = max(1, len(train_paths) // batch)
+    steps = max(1, epoch_photos // batch)
     rate = settings["learning_rate"]
     if settings["schedule"] == "cosine":
         rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps * settings["epochs"], alpha=0.05)
@@ -122,17 +172,21 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
         state = restore(checkpoint, model, trained.optimizer, trained.trainable_variables)
         initial_epoch, best = state["epoch"], state["best_val_loss"]
         print(f"fit: resuming after epoch {initial_epoch} from {checkpoint}")
+        keep_log_rows(os.path.join(run_dir, LOG_FILE), initial_epoch)
     if initial_epoch >= settings["epochs"]:
         print(f"fit: the run already has {initial_epoch} of {settings['epochs']} epochs")
     threads = {"workers": workers, "max_queue_size": 4 * workers}
+    data["hints"] = bool(settings.get("hints"))
     train_data = ColorBatches(train_paths, batch, size, True, seed=settings["seed"], epoch=initial_epoch,
-                              **data, **threads)
+                              probabilities=probabilities, epoch_photos=epoch_photos,
+                              degrade=settings.get("degrade", 0.0), **data, **threads)
     val_data = ColorBatches(val_paths, batch, size, False, **data, **threads)
     trained.fit(
         train_data, validation_data=val_data, epochs=settings["epochs"], initial_epoch=initial_epoch,
         shuffle=False,  # ColorBatches shuffles by (seed, epoch): a resumed run sees the same batches
-        callbacks=[Checkpoint(run_dir, model, weights_config, best),
-                   keras.callbacks.CSVLogger(os.path.join(run_dir, LOG_FILE), append=initial_epoch > 0)],
+        # the log row first: a kill between the two leaves a row for an epoch that resume runs again (and drops)
+        callbacks=[keras.callbacks.CSVLogger(os.path.join(run_dir, LOG_FILE), append=initial_epoch > 0),
+                   Checkpoint(run_dir, model, weights_config, best)],
         verbose=verbose,
     )
     plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, "learning_curves.png"))

@@ -7,6 +7,7 @@ import numpy as np
 from skimage import color, metrics
 
 AUC_THRESHOLDS = np.arange(151)  # Zhang et al. 2016 sweep the ab distance from 0 to 150
+SPLOTCH_ERROR = 30.0  # ab units: a pixel this far off shows a wrong hue (a green cheek), not a muted one
 MIN_SIDE = 7  # SSIM's 7x7 window needs at least this many pixels each way
 
 
@@ -44,6 +45,12 @@ def ab_auc(truth_ab, pred_ab):
     return float(np.trapezoid(within, AUC_THRESHOLDS) / AUC_THRESHOLDS[-1])
 
 
+def splotch_share(truth_ab, pred_ab):
+    """The share of pixels whose ab error exceeds SPLOTCH_ERROR: confidently wrong colour. For the gray
+    baseline (ab = 0) it is the share of pixels with chroma above it, the bar a colorizer must stay under."""
+    return float(np.mean(np.linalg.norm(np.asarray(truth_ab, np.float64) - pred_ab, axis=-1) > SPLOTCH_ERROR))
+
+
 def compare(truth_rgb, pred_rgb):
     """Every measure of one prediction against its truth, and both images' colorfulness."""
     truth_lab, pred_lab = color.rgb2lab(truth_rgb), color.rgb2lab(pred_rgb)
@@ -52,6 +59,7 @@ def compare(truth_rgb, pred_rgb):
         "ssim": ssim(truth_rgb, pred_rgb),
         "ciede2000": ciede2000(truth_lab, pred_lab),
         "ab_auc": ab_auc(truth_lab[..., 1:], pred_lab[..., 1:]),
+        "splotch_share": splotch_share(truth_lab[..., 1:], pred_lab[..., 1:]),
         "colorfulness": colorfulness(pred_rgb),
         "truth_colorfulness": colorfulness(truth_rgb),
     }

@@ -1,0 +1,43 @@
+"""Training on a mix of folders: `--data scenes=1 people=0.6`, so that no folder dominates by its size.
+
+Each folder's weight is its share of the photos drawn for an epoch (weights need not sum to 1); within a
+folder every photo is as likely as any other. A folder given without a weight weighs 1.
+"""
+import os
+
+import numpy as np
+
+
+def parse_folder_weight(text):
+    """'DIR=W' or 'DIR' -> (DIR, W); for argparse's type=."""
+    folder, sep, weight = text.rpartition("=")
+    if not sep:
+        return text, 1.0
+    try:
+        value = float(weight)
+    except ValueError:
+        return text, 1.0  # an '=' that belongs to the folder's name
+    if not value > 0 or not np.isfinite(value):
+        raise ValueError(f"the sampling weight of {folder} must be a positive number, not {weight}")
+    return folder, value
+
+
+def folder_of(path, folders):
+    """The (longest) folder of `folders` that holds path."""
+    holders = [f for f in folders if os.path.commonpath([os.path.abspath(f), os.path.abspath(path)]) == os.path.abspath(f)]
+    return max(holders, key=len)
+
+
+def sampling_probabilities(paths, folders, weights):
+    """Per photo: its folder's share of the weights, divided among the folder's photos."""
+    owner = [folder_of(p, folders) for p in paths]
+    counts = {f: owner.count(f) for f in folders}
+    weight = dict(zip(folders, weights))
+    present = sum(weight[f] for f in folders if counts[f])
+    return np.array([weight[f] / present / counts[f] for f in owner])
+
+
+def photos_per_folder(paths, folders):
+    """{folder name: number of photos} for the run's log."""
+    owner = [folder_of(p, folders) for p in paths]
+    return {os.path.basename(os.path.normpath(f)): owner.count(f) for f in folders}
