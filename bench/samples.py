@@ -2,7 +2,8 @@
 
     python bench/samples.py --weights runs/old colorize/default_weights --photos a.jpg b.png --out docs/x.jpg
 
-Columns: the photo's lightness, each weights' colours in the order given, the true photo.
+Columns: the photo's lightness, each weights' colours in the order given, the true photo (left out with
+--no-truth, for real black-and-white photos).
 """
 import argparse
 import os
@@ -19,8 +20,9 @@ def main(argv=None):
     parser.add_argument("--photos", nargs="+", required=True, help="colour photos, one row each")
     parser.add_argument("--size", type=int, default=256, help="each cell's size in pixels (centre crop)")
     parser.add_argument("--out", required=True, help="the grid (.jpg or .png)")
+    parser.add_argument("--no-truth", action="store_true", help="no truth column (black-and-white photos)")
     args = parser.parse_args(argv)
-    save_samples(args.weights, args.photos, args.out, args.size)
+    save_samples(args.weights, args.photos, args.out, args.size, truth_column=not args.no_truth)
     print(f"wrote {args.out}")
 
 

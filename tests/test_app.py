@@ -27,10 +27,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WIDE = EXAMPLES / "chelsea.jpg"  # 451 x 300: not square, so a swapped width and height would show
 
 
-def import_app(tmp_path_factory):
-    """app imported afresh with small untrained weights made here: tests never use the shipped ones."""
-    folder = tmp_path_factory.mktemp("weights")
-    save_weights(build_model("unet", "none"), model_config("unet"), folder)
+def import_app(tmp_path_factory, weights=None):
+    """app imported afresh with small untrained weights made here, unless told which weights to use."""
+    folder = weights or tmp_path_factory.mktemp("weights")
+    if not weights:
+        save_weights(build_model("unet", "none"), model_config("unet"), folder)
     # Gradio reads the examples cache folder again when it serves files: this one stays set.
     os.environ["GRADIO_EXAMPLES_CACHE"] = str(tmp_path_factory.mktemp("examples-cache"))
     with pytest.MonkeyPatch.context() as env:

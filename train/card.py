@@ -1,6 +1,7 @@
 """The model card of a training run: the Hub README (metrics as model-index) and, as markdown, docs/MODEL.md.
 
-Its text describes this project's training data (the Intel Image Classification scenes) and their terms.
+Its text describes this project's training data (scenes, faces, street photos, objects, more photos, a
+little drawn art) and their terms.
 """
 import json
 import math
@@ -14,8 +15,9 @@ from train.evaluate import METRICS_FILE
 TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "card_template.md")
 PLOTS = ("learning_curves.png", "samples.png")
 METRIC_NAMES = {"psnr": "PSNR (dB)", "ssim": "SSIM", "ciede2000": "mean CIEDE2000",
-                "colorfulness_ratio": "colorfulness ratio", "ab_auc": "AuC of ab error (0-150)"}
-NOT_SETTINGS = ("format", "weights_file", "weights_sha256", "data")  # shown elsewhere, or not for people
+                "colorfulness_ratio": "colorfulness ratio", "ab_auc": "AuC of ab error (0-150)",
+                "splotch_share": "splotch share (ab error over 30)"}
+NOT_SETTINGS = ("format", "weights_file", "weights_sha256", "data", "data_weights", "stages")  # shown elsewhere, or not for people
 
 
 def eval_results(metrics):
@@ -51,5 +53,7 @@ def model_card(run_dir, repo_id=None):
         split=metrics["split"], datasets={k: v for k, v in metrics["datasets"].items() if v["model"] and v["gray"]},
         plots=[p for p in PLOTS if os.path.isfile(os.path.join(run_dir, p))],
         training_data=", ".join(f"`{f}`" for f in folders) or "not recorded",
+        mix=list(zip(folders, config.get("data_weights") or [1.0] * len(folders))),
+        hints=bool(config.get("hints")),
         settings={k: v for k, v in config.items() if k not in NOT_SETTINGS},
     )

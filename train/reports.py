@@ -35,8 +35,9 @@ def plot_learning_curves(log_csv, out_png):
     plt.close(fig)
 
 
-def save_samples(weights, photos, out_image, size=SAMPLE_SIZE):
-    """One row per photo: its L, the colours of each of the weights (a list), the true colours."""
+def save_samples(weights, photos, out_image, size=SAMPLE_SIZE, truth_column=True):
+    """One row per photo: its L, the colours of each of the weights (a list), the true colours (unless
+    truth_column is False: black-and-white photos, which have none)."""
     if not photos:
         return
     colorizers = [Colorizer.from_weights(w) for w in weights]
@@ -45,5 +46,5 @@ def save_samples(weights, photos, out_image, size=SAMPLE_SIZE):
         truth = center_crop(read_rgb(path), size)
         lightness = convert_lab(truth)[0]
         predictions = [colorizer.colorize(truth).rgb for colorizer in colorizers]
-        rows.append(np.concatenate([gray_rgb(lightness), *predictions, truth], axis=1))
+        rows.append(np.concatenate([gray_rgb(lightness), *predictions, *([truth] if truth_column else [])], axis=1))
     Image.fromarray(np.concatenate(rows, axis=0)).save(out_image)
