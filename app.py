@@ -46,11 +46,13 @@ HINT_RADIUS = 0.012  # a click's reach, as a share of the image's longer side
 GUIDANCE = f"""
 Upload, paste or photograph a black-and-white picture and get it back in color, at its full size.
 
-- **Works best** on outdoor scenes like those the model learned from: landscapes, sky, trees, grass,
-  water, mountains, streets and buildings.
-- **Works less well** on people, clothes, indoor objects and drawn line art or manga: colors come out
-  guessed, often dull, grayish or bluish. Old prints with scratches or faded contrast give weaker colors. The colors are
-  plausible guesses, never the true ones.
+- **Works well** on landscapes and streets, on faces and people (skin tones, hair, lips), and on old
+  prints: it learned from scenes, faces, street photos and everyday objects, part of them made grainy,
+  faded or scratched like old prints.
+- **Works less well** on things that could be any color (clothes, cars, painted objects: plausible,
+  not right, colors), on rare subjects (muted, brownish guesses) and on drawings and manga. Use
+  **color hints** below the image to say what you know. The colors are plausible guesses, never the
+  true ones.
 - **Color photos** are reduced to their lightness and colored again.
 - **Saturation** scales the predicted colors: 0 gives gray, 1 the model's colors, 2 twice as vivid.
 - **Limits:** files up to {MAX_FILE_MB} MB; results keep your image's full resolution
@@ -253,10 +255,10 @@ def build_demo(colorizer, error=""):
                         sources=["upload", "clipboard", "webcam"], elem_id="input-image"))
                     saturation = gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation")
                     run = gr.Button("Colorize", variant="primary")
-                    with gr.Accordion("Colour hints (optional)", open=False, elem_id="hints-panel"):
-                        gr.Markdown("Pick a colour, then click the image where it belongs: the result follows. "
-                                    "A hint sets the colour, not the lightness; a few on each object are enough.")
-                        hint_color = gr.ColorPicker(value=SWATCHES["Medium skin"], label="Hint colour",
+                    with gr.Accordion("Color hints (optional)", open=False, elem_id="hints-panel"):
+                        gr.Markdown("Pick a color, then click the image where it belongs: the result follows. "
+                                    "A hint sets the color, not the lightness; a few on each object are enough.")
+                        hint_color = gr.ColorPicker(value=SWATCHES["Medium skin"], label="Hint color",
                                                     elem_id="hint-color")
                         with gr.Row():
                             swatches = [gr.Button(name, size="sm", elem_id=f"swatch-{name.lower().replace(' ', '-')}")
@@ -266,7 +268,7 @@ def build_demo(colorizer, error=""):
                         with gr.Row():
                             undo = gr.Button("Undo last hint", size="sm", elem_id="hints-undo")
                             clear = gr.Button("Clear hints", size="sm", elem_id="hints-clear")
-                        reference = gr.Image(label="Reference image: take its colours (optional)", type="filepath",
+                        reference = gr.Image(label="Reference image: take its colors (optional)", type="filepath",
                                              image_mode=None, sources=["upload", "clipboard"], elem_id="reference-image")
                 slider = gr.ImageSlider(label="Before / after", format="jpeg", elem_id="before-after")
             with gr.Row():
