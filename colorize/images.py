@@ -62,6 +62,14 @@ def _flatten(image):
     return image
 
 
+def _upright(image):
+    """The image turned as its EXIF orientation says; a damaged EXIF block costs the turn, not the picture."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # retyped or broken EXIF entries: struct.error, TypeError, ValueError...
+        return image
+
+
 def open_image(source, max_pixels=MAX_PIXELS):
     """A path, bytes, PIL image or array -> an upright PIL image in mode L or RGB (first frame if animated).
 
@@ -80,7 +88,7 @@ def open_image(source, max_pixels=MAX_PIXELS):
             if width == 0 or height == 0:
                 raise ImageError(f"{_name(source)} has no pixels")
             image.seek(0)
-            image = ImageOps.exif_transpose(image)
+            image = _upright(image)
             image.load()
             return _flatten(image)
     except ImageError:
@@ -91,7 +99,7 @@ def open_image(source, max_pixels=MAX_PIXELS):
         limit = min(max_pixels, 2 * (Image.MAX_IMAGE_PIXELS or max_pixels))
         raise ImageError(f"{_name(source)} is too large to decode safely: {size}; the limit is "
                          f"{limit / 1e6:.0f} megapixels") from error
-    except (OSError, SyntaxError, ValueError, TypeError, EOFError) as error:
+    except Exception as error:  # Pillow's decoders raise OSError, SyntaxError, struct.error, IndexError...
         # Pillow's own message names server-side temporary paths: keep it out of what users see
         raise ImageError(f"cannot read {_name(source)}: not an image file, or a damaged one") from error
 
