@@ -47,12 +47,20 @@ def parse_args(argv=None):
 
 
 def output_paths(inputs, output_dir):
-    """DIR/<stem>.png per input, kept inside DIR, with -2, -3... added where two inputs share a stem."""
-    seen = {}
+    """DIR/<stem>.png per input, kept inside DIR; -2, -3... are added until the name is neither one given
+    before in this run (compared as a case-insensitive disk or a zip would) nor an input: no result replaces
+    another result or an input."""
+    inputs = [str(path) for path in inputs]
+    sources = {os.path.realpath(path) for path in inputs}
+    given = set()
     for path in inputs:
-        stem = os.path.splitext(os.path.basename(os.path.normpath(str(path))))[0] or "image"
-        count = seen[stem] = seen.get(stem, 0) + 1
-        yield os.path.join(output_dir, f"{stem}.png" if count == 1 else f"{stem}-{count}.png")
+        stem = os.path.splitext(os.path.basename(os.path.normpath(path)))[0] or "image"
+        name, count = f"{stem}.png", 1
+        while name.casefold() in given or os.path.realpath(os.path.join(output_dir, name)) in sources:
+            count += 1
+            name = f"{stem}-{count}.png"
+        given.add(name.casefold())
+        yield os.path.join(output_dir, name)
 
 
 def main(argv=None):

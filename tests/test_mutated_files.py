@@ -10,7 +10,7 @@ from PIL import Image
 
 from colorize import ImageError
 from colorize.cli import main
-from test_app import import_app
+from test_app import batch_endpoint, import_app
 from tests.images import gradient_rgb
 
 FORMATS = {"jpg": "JPEG", "png": "PNG", "tif": "TIFF", "webp": "WEBP", "gif": "GIF"}
@@ -100,9 +100,7 @@ def test_command_line_writes_every_readable_one(readable, corpus, untrained_weig
 def test_app_batch_zips_every_readable_one(readable, corpus, tmp_path_factory, monkeypatch):
     app = import_app(tmp_path_factory)
     monkeypatch.setattr(app, "MAX_BATCH_FILES", len(corpus))
-    # The endpoint is a generator (its zip's folder goes when it resumes), which Blocks cannot call in process
-    batch = next(fn.fn for fn in app.demo.fns.values() if fn.api_name == "colorize_batch")
-    answers = batch([str(path) for path, _ in corpus], 1.0)
+    answers = batch_endpoint(app)([str(path) for path, _ in corpus], 1.0)
     archive, summary = next(answers)
     with zipfile.ZipFile(archive) as z:
         assert sorted(z.namelist()) == sorted(name.rsplit(".", 1)[0] + ".png" for name in readable)
