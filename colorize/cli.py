@@ -19,7 +19,7 @@ def parse_args(argv=None):
         "--hub, else the default shipped with colorize.",
         epilog="Exit status: 0 if every input was written, 1 if any could not be read (each reported on one "
         "line; the others are still written), 2 for wrong arguments, hints or a reference that cannot be used, or "
-        "weights that cannot be loaded.",
+        "weights that cannot be loaded, 130 if interrupted (Ctrl-C). Each PNG is written whole or not at all.",
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files (JPEG, PNG, WebP, TIFF, BMP, GIF...)")
     parser.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for the PNGs (created if needed)")
@@ -64,8 +64,18 @@ def output_paths(inputs, output_dir):
 
 
 def main(argv=None):
+    """The command; Ctrl-C ends it with one line and the shell's status for it, 130 (each file written is whole)."""
     args = parse_args(argv)
     logging.basicConfig(format="colorize: %(message)s")
+    try:
+        return colorize_all(args)
+    except KeyboardInterrupt:
+        print("colorize: interrupted", file=sys.stderr)
+        return 130
+
+
+def colorize_all(args):
+    """Load the weights once, then write each input's PNG; returns the exit status."""
     from .pipeline import Colorizer
     from .png import write_png
 

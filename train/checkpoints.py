@@ -12,21 +12,13 @@ import shutil
 import keras
 import numpy as np
 
+from colorize.files import write_atomically
 from colorize.weights import save_weights
 
 CHECKPOINTS = "checkpoints"
 LATEST = "latest"
 BEST = "best"
 BEST_PREFIX = "best-epoch-"
-
-
-def write_atomically(path, text):
-    tmp = f"{path}.tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def latest_checkpoint(run_dir):
