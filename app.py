@@ -114,7 +114,9 @@ def with_readable_errors(image):
             return preprocess(payload)
         except Image.DecompressionBombError as error:
             raise gr.Error(f"{name} is too large: over {DECODE_LIMIT / 1e6:.0f} megapixels") from error
-        except (OSError, ValueError) as error:
+        except gr.Error:
+            raise
+        except Exception as error:  # whatever Pillow raises on a damaged file: OSError, struct.error...
             raise gr.Error(f"cannot read {name}: not an image file, or a damaged one") from error
 
     image.preprocess = checked

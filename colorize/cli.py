@@ -19,7 +19,7 @@ def parse_args(argv=None):
         "--hub, else the default shipped with colorize.",
         epilog="Exit status: 0 if every input was written, 1 if any could not be read (each reported on one "
         "line; the others are still written), 2 for wrong arguments, hints or a reference that cannot be used, or "
-        "weights that cannot be loaded.",
+        "weights that cannot be loaded, 130 if interrupted (Ctrl-C). Each PNG is written whole or not at all.",
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files (JPEG, PNG, WebP, TIFF, BMP, GIF...)")
     parser.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for the PNGs (created if needed)")
@@ -47,17 +47,35 @@ def parse_args(argv=None):
 
 
 def output_paths(inputs, output_dir):
-    """DIR/<stem>.png per input, kept inside DIR, with -2, -3... added where two inputs share a stem."""
-    seen = {}
+    """DIR/<stem>.png per input, kept inside DIR; -2, -3... are added until the name is neither one given
+    before in this run (compared as a case-insensitive disk or a zip would) nor an input: no result replaces
+    another result or an input."""
+    inputs = [str(path) for path in inputs]
+    sources = {os.path.realpath(path) for path in inputs}
+    given = set()
     for path in inputs:
-        stem = os.path.splitext(os.path.basename(os.path.normpath(str(path))))[0] or "image"
-        count = seen[stem] = seen.get(stem, 0) + 1
-        yield os.path.join(output_dir, f"{stem}.png" if count == 1 else f"{stem}-{count}.png")
+        stem = os.path.splitext(os.path.basename(os.path.normpath(path)))[0] or "image"
+        name, count = f"{stem}.png", 1
+        while name.casefold() in given or os.path.realpath(os.path.join(output_dir, name)) in sources:
+            count += 1
+            name = f"{stem}-{count}.png"
+        given.add(name.casefold())
+        yield os.path.join(output_dir, name)
 
 
 def main(argv=None):
+    """The command; Ctrl-C ends it with one line and the shell's status for it, 130 (each file written is whole)."""
     args = parse_args(argv)
     logging.basicConfig(format="colorize: %(message)s")
+    try:
+        return colorize_all(args)
+    except KeyboardInterrupt:
+        print("colorize: interrupted", file=sys.stderr)
+        return 130
+
+
+def colorize_all(args):
+    """Load the weights once, then write each input's PNG; returns the exit status."""
     from .pipeline import Colorizer
     from .png import write_png
 

@@ -144,7 +144,7 @@ def open_hint_layer(source, image_size):
         return layer.convert("RGBA")
     except HintError:
         raise
-    except (OSError, SyntaxError, ValueError, TypeError, EOFError) as error:
+    except Exception as error:  # whatever Pillow's decoders raise on a damaged file
         raise HintError("the hint layer is not a readable image (give points, or an RGBA PNG of the image's size)") from error
 
 

@@ -39,18 +39,24 @@ def _open(source):
     return Image.open(source)
 
 
-def _to_8bit(image):
-    """16-bit and float images (I;16, I, F) -> 8-bit L, scaled by the range their values are in."""
+def _to_8bit(image, name):
+    """16-bit, 32-bit and float images (I;16, I, F) -> 8-bit L. Values inside a usual range (0-1 or 0-255 for
+    floats, 0-255 or 0-65535 for integers) keep its meaning; others (negative, HDR, raw counts) are stretched
+    from their minimum to their maximum, which is all they say about black and white."""
     values = np.asarray(image, dtype=np.float64)
-    top = values.max() if values.size else 0.0
-    scale = 1.0 if top <= 1.0 and image.mode == "F" else 255.0 if top <= 255.0 else 65535.0
-    return Image.fromarray(np.round(np.clip(values / scale, 0.0, 1.0) * 255.0).astype(np.uint8))
+    if not np.isfinite(values).all():
+        raise ImageError(f"{name} has pixels that are not numbers (NaN or infinite)")
+    bottom, top = values.min(), values.max()
+    usual = next((white for white in ((1.0, 255.0) if image.mode == "F" else (255.0, 65535.0))
+                  if bottom >= 0.0 and top <= white), None)
+    low, span = (0.0, usual) if usual else (bottom, (top - bottom) or 1.0)
+    return Image.fromarray(np.round(np.clip((values - low) / span, 0.0, 1.0) * 255.0).astype(np.uint8))
 
 
-def _flatten(image):
+def _flatten(image, name):
     """Any Pillow mode -> L or RGB; transparent pixels are shown over white, as a browser shows them."""
     if image.mode in HIGH_BIT_DEPTH_MODES:
-        return _to_8bit(image)
+        return _to_8bit(image, name)
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     if image.mode in _TRANSPARENT_MODES:
@@ -60,6 +66,14 @@ def _flatten(image):
     if image.mode not in ("L", "RGB"):
         image = image.convert("L" if image.mode == "1" else "RGB")
     return image
+
+
+def _upright(image):
+    """The image turned as its EXIF orientation says; a damaged EXIF block costs the turn, not the picture."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # retyped or broken EXIF entries: struct.error, TypeError, ValueError...
+        return image
 
 
 def open_image(source, max_pixels=MAX_PIXELS):
@@ -80,9 +94,9 @@ def open_image(source, max_pixels=MAX_PIXELS):
             if width == 0 or height == 0:
                 raise ImageError(f"{_name(source)} has no pixels")
             image.seek(0)
-            image = ImageOps.exif_transpose(image)
+            image = _upright(image)
             image.load()
-            return _flatten(image)
+            return _flatten(image, _name(source))
     except ImageError:
         raise
     except Image.DecompressionBombError as error:  # over twice Pillow's MAX_IMAGE_PIXELS, refused while opening
@@ -91,7 +105,7 @@ def open_image(source, max_pixels=MAX_PIXELS):
         limit = min(max_pixels, 2 * (Image.MAX_IMAGE_PIXELS or max_pixels))
         raise ImageError(f"{_name(source)} is too large to decode safely: {size}; the limit is "
                          f"{limit / 1e6:.0f} megapixels") from error
-    except (OSError, SyntaxError, ValueError, TypeError, EOFError) as error:
+    except Exception as error:  # Pillow's decoders raise OSError, SyntaxError, struct.error, IndexError...
         # Pillow's own message names server-side temporary paths: keep it out of what users see
         raise ImageError(f"cannot read {_name(source)}: not an image file, or a damaged one") from error
 

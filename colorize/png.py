@@ -10,6 +10,8 @@ import zlib
 
 import numpy as np
 
+from .files import write_atomically
+
 try:
     from isal import isal_zlib as deflate
 except ImportError:  # a platform without isal's wheels: slower, same bytes out when decoded
@@ -41,6 +43,5 @@ def png_bytes(pixels):
 
 
 def write_png(pixels, path):
-    """Write pixels (see png_bytes) to path as a PNG file."""
-    with open(path, "wb") as f:
-        f.write(png_bytes(pixels))
+    """Write pixels (see png_bytes) to path as a PNG file, atomically (an existing file stays whole on failure)."""
+    write_atomically(path, png_bytes(pixels))

@@ -7,8 +7,10 @@ in this repository.
 import hashlib
 import json
 import logging
+import math
 import os
 import re
+import reprlib
 import tempfile
 from typing import NamedTuple
 
@@ -17,7 +19,7 @@ import keras
 from huggingface_hub import constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import RemoteEntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
-from .model import DEFAULT_TEMPERATURE, model_from_config
+from .model import ARCHITECTURES, DEFAULT_TEMPERATURE, HEADS, model_from_config
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
@@ -72,15 +74,42 @@ def save_weights(model, config, folder):
     return config
 
 
+def _finite_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _input_size(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 32 <= value <= 1024 and value % 32 == 0
+
+
+CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it must be, for the message)
+    "format": (False, lambda v: v == FORMAT, f'"{FORMAT}"'),
+    "architecture": (True, lambda v: v in ARCHITECTURES, f"one of {', '.join(ARCHITECTURES)}"),
+    "head": (False, lambda v: v in HEADS, f"one of {', '.join(HEADS)}"),
+    "input_size": (True, _input_size, "a whole number of pixels from 32 to 1024, divisible by 32"),
+    "temperature": (False, lambda v: _finite_number(v) and v > 0, "a positive number"),
+    "hints": (False, lambda v: isinstance(v, bool), "true or false"),
+    "undo_rebalancing": (False, lambda v: _finite_number(v) and 0 <= v <= 1, "a number from 0 to 1"),
+    "weights_sha256": (False, lambda v: isinstance(v, str) and re.fullmatch("[0-9a-f]{64}", v), "64 hex digits"),
+}
+
+
 def read_config(path):
+    """A config.json, checked field by field against CONFIG_SCHEMA: a wrong value is refused here, with its
+    name, not met later as a shape error (or a model that silently computes something else)."""
     try:
         with open(path) as f:
             config = json.load(f)
     except (OSError, ValueError) as error:
         raise WeightsError(f"cannot read the weights' config {path}: {error}") from error
-    missing = {"architecture", "input_size"} - set(config)
+    if not isinstance(config, dict):
+        raise WeightsError(f"{path} is not a colorize config (not a JSON object)")
+    missing = {field for field, (required, _, _) in CONFIG_SCHEMA.items() if required} - set(config)
     if missing:
         raise WeightsError(f"{path} is not a colorize config (no {', '.join(sorted(missing))})")
+    for field, (_, valid, wanted) in CONFIG_SCHEMA.items():
+        if field in config and not valid(config[field]):
+            raise WeightsError(f"{path}: {field} is {reprlib.repr(config[field])}; it must be {wanted}")
     return config
 
 

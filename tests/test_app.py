@@ -59,6 +59,12 @@ def client(url):
     return Client(url, verbose=False)
 
 
+def batch_endpoint(app):
+    """The app's colorize_batch function: a generator (its zip's folder goes when it resumes), which Blocks
+    cannot call in process."""
+    return next(fn.fn for fn in app.demo.fns.values() if fn.api_name == "colorize_batch")
+
+
 def size_of(path):
     with Image.open(path) as image:
         return image.size
@@ -200,3 +206,15 @@ def test_batch_of_only_bad_files_is_an_error(client, tmp_path):
     bad.write_text("not an image")
     with pytest.raises(AppError, match="None of the files could be colorized"):
         client.predict([handle_file(str(bad))], api_name="/colorize_batch")
+
+
+def test_batch_zip_never_holds_a_name_twice(app, tmp_path):
+    files = [tmp_path / "a.jpg", tmp_path / "x" / "a.png", tmp_path / "a-2.jpg"]
+    files[1].parent.mkdir()
+    for path in files:
+        Image.open(WIDE).resize((40, 30)).save(path)
+    answers = batch_endpoint(app)([str(path) for path in files], 1.0)
+    archive, _ = next(answers)
+    with zipfile.ZipFile(archive) as z:
+        assert z.namelist() == ["a.png", "a-2.png", "a-2-2.png"]
+    answers.close()

@@ -1,10 +1,12 @@
-"""The command line, run as a user runs it: a real subprocess, real files."""
+"""The command line, run as a user runs it (a real subprocess, real files), and in process where that is enough."""
+import os
 import subprocess
 import sys
 
 import numpy as np
 from PIL import Image
 
+from colorize.cli import main, output_paths
 from tests.images import gradient_rgb
 
 
@@ -54,3 +56,21 @@ def test_help_explains_everything():
     assert result.returncode == 0
     for option in ("--output-dir", "--weights", "--hub", "--revision", "--saturation", "Exit status"):
         assert option in result.stdout
+
+
+def test_output_names_are_unique_against_the_names_given():
+    names = [os.path.basename(p) for p in output_paths(["a.jpg", "x/a.png", "a-2.jpg", "A.tif"], "out")]
+    assert names == ["a.png", "a-2.png", "a-2-2.png", "A-3.png"]  # A.png and a.png are one file on some disks
+
+
+def test_an_input_in_the_output_folder_is_never_replaced(untrained_weights, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    inside, beside = out / "a.png", tmp_path / "a.jpg"
+    Image.fromarray(gradient_rgb(40, 30)).save(inside)
+    Image.fromarray(gradient_rgb(20, 10)).save(beside)
+    before = inside.read_bytes()
+    assert main([str(inside), str(beside), "-o", str(out), "--weights", untrained_weights]) == 0
+    assert inside.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["a-2.png", "a-3.png", "a.png"]
+    assert Image.open(out / "a-2.png").size == (40, 30) and Image.open(out / "a-3.png").size == (20, 10)

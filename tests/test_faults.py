@@ -151,3 +151,28 @@ def test_nothing_unpickles_and_keras_loads_safely():
     assert not found, "\n".join(found)
     loads = [line for p in sources for line in p.read_text().splitlines() if "np.load(" in line]
     assert all("allow_pickle=False" in line for line in loads), loads
+
+
+def damage(path):
+    """Flip bytes in the middle of a file, as a failing disk or a sync tool might."""
+    data = bytearray(Path(path).read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 8] = bytes(b ^ 0xFF for b in data[len(data) // 2 : len(data) // 2 + 8])
+    Path(path).write_bytes(bytes(data))
+
+
+def test_checkpoints_are_hashed_and_a_damaged_latest_falls_back_to_the_one_before(checkpointed, capsys):
+    model, callback, run = checkpointed
+    for epoch in (1, 2):
+        callback.on_epoch_end(epoch, {"loss": 2.0, "val_loss": 2.0})
+    folder = run / CHECKPOINTS
+    assert sorted(os.listdir(folder)) == ["epoch-0002", "epoch-0003", "latest"]  # the two newest are kept
+    state = json.loads((folder / "epoch-0003" / "state.json").read_text())
+    assert state["sha256"] == {name: hashlib.sha256((folder / "epoch-0003" / name).read_bytes()).hexdigest()
+                               for name in ("model.weights.h5", "optimizer.npz")}
+
+    damage(folder / "epoch-0003" / WEIGHTS_FILE)
+    assert latest_checkpoint(str(run)) == str(folder / "epoch-0002")
+    assert "epoch-0003 cannot be used (model.weights.h5 does not match its hash)" in capsys.readouterr().err
+    assert restore(str(folder / "epoch-0002"), model, model.optimizer, model.trainable_variables)["epoch"] == 2
+    damage(folder / "epoch-0002" / "optimizer.npz")
+    assert latest_checkpoint(str(run)) is None

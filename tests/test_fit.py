@@ -4,6 +4,7 @@ import csv
 import io
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -99,6 +100,22 @@ def test_killed_fit_resumes_where_an_uninterrupted_one_ends(photos, tmp_path):
 def test_resume_needs_a_run(tmp_path):
     result = fit("--out", tmp_path / "empty", "--resume", check=False)
     assert result.returncode != 0 and "nothing to resume" in result.stderr
+
+
+def test_resume_without_a_usable_checkpoint_changes_nothing(photos, tmp_path):
+    run = tmp_path / "run"
+    fit_in_process("--data", photos, "--out", run, "--encoder", "none", "--epochs", "1", *FAST)
+    kept = ["run.json", "log.csv", "best/config.json", "best/model.weights.h5"]
+    before = {name: (run / name).read_bytes() for name in kept}
+    with open(run / "checkpoints" / "epoch-0001" / "optimizer.npz", "r+b") as f:
+        f.seek(100)
+        f.write(b"damaged")
+    for removed in (False, True):  # a damaged checkpoint, then none at all
+        if removed:
+            shutil.rmtree(run / "checkpoints")
+        with pytest.raises(SystemExit, match="has no usable checkpoint to resume from; nothing was changed"):
+            fit_in_process("--out", run, "--resume", "--epochs", "2")
+        assert {name: (run / name).read_bytes() for name in kept} == before
 
 
 def test_init_starts_from_the_given_weights(photos, tmp_path):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from colorize import Colorizer, WeightsError, load_weights
+from colorize.cli import main
 from colorize.model import build_model
 from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, model_config, save_weights
 
@@ -50,3 +51,34 @@ def test_conflicting_arguments():
         load_weights("a", hub="b/c")
     with pytest.raises(WeightsError, match="revision needs"):
         load_weights(revision="abc")
+
+
+def weights_with(untrained_weights, folder, **changes):
+    """A weights folder: the untrained unet's weights file and its config with `changes` made."""
+    with open(os.path.join(untrained_weights, CONFIG_FILE)) as f:
+        config = {**json.load(f), **changes}
+    os.makedirs(folder)
+    (folder / CONFIG_FILE).write_text(json.dumps(config))
+    os.link(os.path.join(untrained_weights, WEIGHTS_FILE), folder / WEIGHTS_FILE)
+    return str(folder)
+
+
+WRONG_VALUES = [("input_size", 0), ("input_size", "abc"), ("input_size", 37), ("input_size", 1e9),
+                ("input_size", True), ("temperature", 0), ("temperature", float("nan")), ("architecture", "vit"),
+                ("head", "softmax"), ("hints", "yes"), ("undo_rebalancing", 1.5), ("format", "colorize-weights-9")]
+
+
+@pytest.mark.parametrize("field, value", WRONG_VALUES)
+def test_each_wrong_config_value_is_refused_by_name(untrained_weights, tmp_path, capsys, field, value):
+    folder = weights_with(untrained_weights, tmp_path / "weights", **{field: value})
+    with pytest.raises(WeightsError, match=rf"{field} is .*; it must be"):
+        load_weights(folder)
+    assert main(["photo.jpg", "-o", str(tmp_path / "out"), "--weights", folder]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("colorize: ") and f"{field} is" in line
+
+
+def test_a_config_that_is_not_an_object_is_refused(tmp_path):
+    (tmp_path / CONFIG_FILE).write_text("[1, 2]")
+    with pytest.raises(WeightsError, match="not a colorize config"):
+        load_weights(str(tmp_path))

@@ -1,41 +1,63 @@
 """Per-epoch checkpoints that survive a kill at any moment, and the best epoch kept apart.
 
-Each epoch goes to its own folder (weights, optimizer state, state.json); the `latest` file, replaced
-atomically once the folder is complete, names the one to resume from. Older folders are removed after.
+Each epoch goes to its own folder (weights, optimizer state, state.json with the SHA-256 of the other two);
+the `latest` file, replaced atomically once the folder is complete, names the one to resume from. The one
+before it is kept too: a latest checkpoint damaged later (a bad disk, a sync tool) falls back to it.
 The best epoch's weights go to a folder of their own too (best-epoch-NNNN), and `best` is a symbolic link
 to it, replaced in one step: config and weights change together or not at all.
 """
 import json
 import os
 import shutil
+import sys
 
 import keras
 import numpy as np
 
-from colorize.weights import save_weights
+from colorize.files import write_atomically
+from colorize.weights import save_weights, sha256_of
 
 CHECKPOINTS = "checkpoints"
 LATEST = "latest"
 BEST = "best"
 BEST_PREFIX = "best-epoch-"
+EPOCH_PREFIX = "epoch-"
+CHECKED_FILES = ("model.weights.h5", "optimizer.npz")  # their hashes are in state.json
 
 
-def write_atomically(path, text):
-    tmp = f"{path}.tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+def damage_of(folder):
+    """Why a checkpoint folder cannot be resumed from, or None if it is whole. Checkpoints written before
+    hashes were stored are taken as whole when their files are there."""
+    try:
+        with open(os.path.join(folder, "state.json")) as f:
+            expected = json.load(f).get("sha256", dict.fromkeys(CHECKED_FILES))
+    except (OSError, ValueError, AttributeError):
+        return "no readable state.json"
+    for name in CHECKED_FILES:
+        path = os.path.join(folder, name)
+        if not os.path.isfile(path):
+            return f"{name} is missing"
+        if expected.get(name) and sha256_of(path) != expected[name]:
+            return f"{name} does not match its hash"
+    return None
 
 
 def latest_checkpoint(run_dir):
-    """The folder of the last complete checkpoint, or None."""
-    pointer = os.path.join(run_dir, CHECKPOINTS, LATEST)
-    if not os.path.isfile(pointer):
+    """The folder of the newest whole checkpoint: the one `latest` names, else the newest older one; or None."""
+    folder = os.path.join(run_dir, CHECKPOINTS)
+    try:
+        with open(os.path.join(folder, LATEST)) as f:
+            latest = f.read().strip()
+        older = sorted((name for name in os.listdir(folder) if name.startswith(EPOCH_PREFIX) and name < latest),
+                       reverse=True)
+    except OSError:
         return None
-    with open(pointer) as f:
-        return os.path.join(run_dir, CHECKPOINTS, f.read().strip())
+    for name in [latest, *older]:
+        damage = damage_of(os.path.join(folder, name))
+        if damage is None:
+            return os.path.join(folder, name)
+        print(f"fit: checkpoint {name} cannot be used ({damage}); trying the one before", file=sys.stderr)
+    return None
 
 
 def restore(checkpoint, model, optimizer, trainable_variables):
@@ -53,7 +75,7 @@ def restore(checkpoint, model, optimizer, trainable_variables):
 
 
 def checkpoint_name(epoch):
-    return f"epoch-{epoch + 1:04d}"
+    return f"{EPOCH_PREFIX}{epoch + 1:04d}"
 
 
 def best_name(epoch):
@@ -108,14 +130,16 @@ class Checkpoint(keras.callbacks.Callback):
                          os.path.join(self.run_dir, best))
             point_best(self.run_dir, best)
         name = checkpoint_name(epoch)
+        previous = latest_checkpoint(self.run_dir)
         folder = os.path.join(self.run_dir, CHECKPOINTS, name)
         shutil.rmtree(folder, ignore_errors=True)
         save_weights(self.full_model, self.weights_config, folder)
-        optimizer_file = os.path.join(folder, "optimizer.npz")
-        np.savez(optimizer_file, *[np.asarray(v) for v in self.model.optimizer.variables])
-        state = {"epoch": epoch + 1, "best_val_loss": self.best_loss, "logs": {k: float(v) for k, v in logs.items()}}
+        np.savez(os.path.join(folder, "optimizer.npz"), *[np.asarray(v) for v in self.model.optimizer.variables])
+        state = {"epoch": epoch + 1, "best_val_loss": self.best_loss, "logs": {k: float(v) for k, v in logs.items()},
+                 "sha256": {file: sha256_of(os.path.join(folder, file)) for file in CHECKED_FILES}}
         write_atomically(os.path.join(folder, "state.json"), json.dumps(state, indent=2))
         write_atomically(os.path.join(self.run_dir, CHECKPOINTS, LATEST), name)
+        kept = {name, os.path.basename(previous or "")}
         for old in os.listdir(os.path.join(self.run_dir, CHECKPOINTS)):
-            if old.startswith("epoch-") and old != name:
+            if old.startswith(EPOCH_PREFIX) and old not in kept:
                 shutil.rmtree(os.path.join(self.run_dir, CHECKPOINTS, old), ignore_errors=True)

@@ -80,8 +80,11 @@ def settings_of(args):
     if args.resume:
         if not os.path.isfile(path):
             raise SystemExit(f"fit: nothing to resume in {args.out} (no {RUN_FILE})")
-        with open(path) as f:
-            settings = json.load(f)
+        try:
+            with open(path) as f:
+                settings = json.load(f)
+        except (OSError, ValueError) as error:
+            raise SystemExit(f"fit: cannot resume: {path} is not readable ({error})") from error
         settings["epochs"] = args.epochs or settings["epochs"]
         return settings
     if not args.data:

@@ -134,6 +134,9 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
     policy = set_precision(settings["precision"])
     head = "bins" if settings["loss"] == "bins" else "regression"
     checkpoint = latest_checkpoint(run_dir) if resume else None
+    if resume and not checkpoint:  # starting over would overwrite the run's log and best weights
+        raise SystemExit(f"fit: {run_dir} has no usable checkpoint to resume from; nothing was changed "
+                         "(start a new run with another --out)")
     # before the run folder exists: a wrong --init or --encoder leaves nothing behind
     model = initial_model(settings, head, restoring=bool(checkpoint))
     prepare_run(run_dir, settings)
