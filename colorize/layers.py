@@ -27,22 +27,33 @@ class AnnealedMean(keras.layers.Layer):
     """Logits over ab bins -> ab in [-1, 1]: the mean of the softmax sharpened by a temperature.
 
     Temperature 1 is the plain mean (dull, like MSE); towards 0 it becomes the mode (vivid, patchy).
+    `mute` > 0 shrinks each pixel's colour towards gray by how far the predicted distribution spreads
+    around it: ab / (1 + mute^2 * E|bin - ab|^2). Where the model hesitates between a skin tone and a
+    green, the pixel gets a muted colour rather than a confident wrong one; sure pixels keep theirs.
     """
 
-    def __init__(self, temperature=0.38, **kwargs):
+    def __init__(self, temperature=0.38, mute=0.0, **kwargs):
         super().__init__(**kwargs)
         self.temperature = float(temperature)
+        self.mute = float(mute)
 
     def call(self, logits):
         centers = ops.convert_to_tensor(ab_bin_centers(), dtype="float32")
-        probs = ops.softmax(ops.cast(logits, "float32") / self.temperature, axis=-1)
-        return ops.einsum("bhwq,qc->bhwc", probs, centers)
+        logits = ops.cast(logits, "float32")
+        ab = ops.einsum("bhwq,qc->bhwc", ops.softmax(logits / self.temperature, axis=-1), centers)
+        if not self.mute:
+            return ab
+        probs = ops.softmax(logits, axis=-1)
+        mean = ops.einsum("bhwq,qc->bhwc", probs, centers)
+        square = ops.einsum("bhwq,q->bhw", probs, ops.sum(centers * centers, axis=-1))[..., None]
+        spread = square - 2.0 * ops.sum(ab * mean, axis=-1, keepdims=True) + ops.sum(ab * ab, axis=-1, keepdims=True)
+        return ab / (1.0 + self.mute**2 * ops.maximum(spread, 0.0))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (2,)
 
     def get_config(self):
-        return {**super().get_config(), "temperature": self.temperature}
+        return {**super().get_config(), "temperature": self.temperature, "mute": self.mute}
 
 
 @keras.saving.register_keras_serializable(package="colorize")

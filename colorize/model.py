@@ -47,12 +47,12 @@ def _global_hint(reference, filters):
     return layers.Reshape((1, 1, filters), name="reference_map")(x)
 
 
-def _head(x, head, temperature):
-    """ab in [-1, 1]: tanh regression, or the annealed mean over quantised ab bins."""
+def _head(x, head, temperature, mute=0.0):
+    """ab in [-1, 1]: tanh regression, or the annealed mean over quantised ab bins (muted where unsure)."""
     if head == "regression":
         return layers.Conv2D(2, 3, padding="same", activation="tanh", dtype="float32", name="ab")(x)
     logits = layers.Conv2D(len(ab_bin_centers()), 1, dtype="float32", name="ab_logits")(x)
-    return AnnealedMean(temperature, dtype="float32", name="ab")(logits)
+    return AnnealedMean(temperature, mute, dtype="float32", name="ab")(logits)
 
 
 def _seed_decoder(features, head, temperature):
@@ -67,7 +67,7 @@ def _seed_decoder(features, head, temperature):
     return layers.UpSampling2D(2, name="up5")(x)
 
 
-def _unet_decoder(skips, head, temperature, hints=None, reference=None):
+def _unet_decoder(skips, head, temperature, mute=0.0, hints=None, reference=None):
     """Upsample from block 5 and join each encoder block on the way; ab comes out at half size.
     Hints, when given, are added at every level (block 5 is 1/16 of the input, block 2 1/2)."""
 
@@ -82,15 +82,16 @@ def _unet_decoder(skips, head, temperature, hints=None, reference=None):
         x = layers.Concatenate(name=f"{name}_join")([x, skip])
         x = _conv(x, filters, name, batch_norm=True, extra=hinted(factor, filters, name))
     x = _conv(x, 64, "dec1", batch_norm=True, extra=hinted(2, 64, "dec1"))
-    x = _head(x, head, temperature)
+    x = _head(x, head, temperature, mute)
     return layers.UpSampling2D(2, interpolation="bilinear", name="ab_full")(x)
 
 
 def build_model(architecture="unet", encoder_init="none", head="regression", temperature=DEFAULT_TEMPERATURE,
-                hints=False):
+                hints=False, mute=0.0):
     """A Keras model: L (B, H, W, 1) in [0, 100] -> ab (B, H, W, 2) in [-1, 1]; H and W divisible by 32.
 
-    With hints=True its inputs are [L, hints (B, H, W, 3), reference (B, Q)] (see the module's docstring)."""
+    With hints=True its inputs are [L, hints (B, H, W, 3), reference (B, Q)] (see the module's docstring);
+    mute > 0 makes a unet's bins head shrink unsure colours towards gray (see layers.AnnealedMean)."""
     if architecture not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {architecture!r}; choose one of {', '.join(ARCHITECTURES)}")
     if head not in HEADS:
@@ -104,17 +105,18 @@ def build_model(architecture="unet", encoder_init="none", head="regression", tem
     if architecture == "seed":
         return keras.Model(lightness, _seed_decoder(features, head, temperature), name="colorize_seed")
     if not hints:
-        return keras.Model(lightness, _unet_decoder(features, head, temperature), name="colorize_unet")
+        return keras.Model(lightness, _unet_decoder(features, head, temperature, mute), name="colorize_unet")
     local = keras.Input((None, None, HINT_CHANNELS), name="hints")
     reference = keras.Input((len(ab_bin_centers()),), name="reference")
-    ab = _unet_decoder(features, head, temperature, local, reference)
+    ab = _unet_decoder(features, head, temperature, mute, local, reference)
     return keras.Model([lightness, local, reference], ab, name="colorize_unet_hints")
 
 
-def model_from_config(config, encoder_init="none", temperature=None):
+def model_from_config(config):
     """The network a weights config describes (its weights still to be loaded)."""
-    return build_model(config["architecture"], encoder_init, config.get("head", "regression"),
-                       temperature or config.get("temperature", DEFAULT_TEMPERATURE), bool(config.get("hints")))
+    return build_model(config["architecture"], "none", config.get("head", "regression"),
+                       config.get("temperature", DEFAULT_TEMPERATURE), bool(config.get("hints")),
+                       config.get("mute", 0.0))
 
 
 def encoder_of(model):

@@ -89,6 +89,7 @@ CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it mus
     "input_size": (True, _input_size, "a whole number of pixels from 32 to 1024, divisible by 32"),
     "temperature": (False, lambda v: _finite_number(v) and v > 0, "a positive number"),
     "hints": (False, lambda v: isinstance(v, bool), "true or false"),
+    "mute": (False, lambda v: _finite_number(v) and 0 <= v <= 100, "a number from 0 to 100"),
     "undo_rebalancing": (False, lambda v: _finite_number(v) and 0 <= v <= 1, "a number from 0 to 1"),
     "weights_sha256": (False, lambda v: isinstance(v, str) and re.fullmatch("[0-9a-f]{64}", v), "64 hex digits"),
 }

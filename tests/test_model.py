@@ -76,3 +76,18 @@ def test_hint_pooling_keeps_a_one_pixel_hint_at_every_level():
     assert pooled.shape == (1, 2, 2, 3)
     np.testing.assert_allclose(pooled[0, 0, 0], (0.4, -0.2, 1.0), atol=1e-3)
     assert pooled[0, 1, 1].tolist() == [0, 0, 0]
+
+
+def test_muting_shrinks_unsure_colours_and_keeps_sure_ones():
+    from colorize.ab_bins import ab_bin_centers
+    from colorize.layers import AnnealedMean
+
+    centers = ab_bin_centers()
+    red, green = int(np.argmax(centers[:, 0])), int(np.argmin(centers[:, 0]))
+    logits = np.zeros((1, 1, 2, len(centers)), np.float32)
+    logits[0, 0, 0, red] = 20  # sure
+    logits[0, 0, 1, red] = logits[0, 0, 1, green] = 10  # torn between two far colours
+    plain, muted = (np.asarray(AnnealedMean(0.38, mute)(logits))[0, 0] for mute in (0.0, 3.0))
+    np.testing.assert_allclose(muted[0], plain[0], atol=1e-4)
+    assert np.abs(muted[1]).max() < 0.2 * np.abs(plain[1]).max() + 1e-3
+    assert build_model("unet", "none", "bins", mute=2.0).get_layer("ab").mute == 2.0

@@ -43,6 +43,9 @@ def add_arguments(parser):
     parser.add_argument("--temperature", type=float, metavar="T",
                         help="try another annealed-mean temperature for a bins-head model (lower: more vivid); "
                         "to adopt one, train export --temperature")
+    parser.add_argument("--mute", type=float, metavar="M",
+                        help="try muting unsure colours in a bins-head model (0: off; higher: unsure pixels "
+                        "grayer); to adopt one, train export --mute")
     parser.add_argument("--undo-rebalancing", type=float, metavar="S",
                         help="take this share (0-1) of the class rebalancing back out of a bins-head run's "
                         "predictions (more: right more often, less vivid); needs --weights RUN_DIR")
@@ -64,18 +67,22 @@ def held_out_share(run_dir):
         return json.load(f)["val_share"]
 
 
-def decoded_otherwise(colorizer, run_dir, temperature=None, undo_rebalancing=None):
+def decoded_otherwise(colorizer, run_dir, temperature=None, undo_rebalancing=None, mute=None):
     """The same weights with another vivid/dull balance of a bins head: its annealed-mean temperature,
-    and how much of the training's class rebalancing to take back out (see train.rebalance)."""
+    how much of the training's class rebalancing to take back out (see train.rebalance), and how much
+    to mute unsure colours (see colorize.layers.AnnealedMean)."""
     if colorizer.config.get("head") != "bins":
-        raise ValueError("--temperature and --undo-rebalancing apply only to models with the bins head")
+        raise ValueError("--temperature, --mute and --undo-rebalancing apply only to models with the bins head")
     config = {**colorizer.config, "temperature": temperature or colorizer.config["temperature"]}
+    if mute is not None:
+        config["mute"] = mute
     model = model_from_config(config)
     model.set_weights(colorizer.model.get_weights())
     if undo_rebalancing:
         undo(model, read_bin_weights(run_dir), undo_rebalancing)
         config["undo_rebalancing"] = undo_rebalancing
-    label = f"temperature {config['temperature']}, rebalancing undone {undo_rebalancing or 0}"
+    label = (f"temperature {config['temperature']}, rebalancing undone {undo_rebalancing or 0}, "
+             f"mute {config.get('mute', 0)}")
     return Colorizer(model, config, f"{colorizer.source} at {label}")
 
 
@@ -151,14 +158,14 @@ def run(args):
         chosen = {name: (folder, photos_of(folder, args.limit, val_share))
                   for name, folder in zip(dataset_names(args.data), args.data)}
         colorizer = Colorizer.from_weights(args.weights)
-        if args.temperature or args.undo_rebalancing:
-            colorizer = decoded_otherwise(colorizer, args.weights, args.temperature, args.undo_rebalancing)
+        if args.temperature or args.undo_rebalancing or args.mute is not None:
+            colorizer = decoded_otherwise(colorizer, args.weights, args.temperature, args.undo_rebalancing, args.mute)
     except (WeightsError, OSError, KeyError, ValueError) as error:
         print(f"evaluate: {error}", file=sys.stderr)
         return 2
     report = {"weights": colorizer.source, "architecture": colorizer.config["architecture"],
               "head": colorizer.config.get("head"), "temperature": colorizer.config.get("temperature"),
-              "undo_rebalancing": colorizer.config.get("undo_rebalancing", 0),
+              "undo_rebalancing": colorizer.config.get("undo_rebalancing", 0), "mute": colorizer.config.get("mute", 0),
               "input_size": colorizer.input_size, "split": args.split,
               "limit": args.limit, "datasets": {}}
     everything = ([], [], Counter())

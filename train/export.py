@@ -23,6 +23,8 @@ def add_arguments(parser):
     parser.add_argument("--out", required=True, metavar="DIR", help="the folder to write (replaced as a whole)")
     parser.add_argument("--temperature", type=float, metavar="T",
                         help="the annealed-mean temperature to record (bins head), e.g. one tuned on validation")
+    parser.add_argument("--mute", type=float, metavar="M",
+                        help="record this muting of unsure colours (bins head; see evaluate --mute)")
     parser.add_argument("--undo-rebalancing", type=float, metavar="S",
                         help="fold this share of the class rebalancing out of a bins head (see evaluate)")
 
@@ -65,6 +67,8 @@ def run(args):
                   data=[os.path.basename(os.path.normpath(d)) for d in config.get("data", [])])
     if args.temperature:
         config["temperature"] = args.temperature
+    if args.mute is not None:
+        config["mute"] = args.mute
     with open(os.path.join(staging, CONFIG_FILE), "w") as f:
         json.dump(config, f, indent=2)
     for name in EXTRA_FILES:
