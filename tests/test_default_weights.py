@@ -13,7 +13,7 @@ def test_shipped_weights_load_as_float32_and_colorize_an_example():
     colorizer = Colorizer.from_weights()
     assert "shipped default" in colorizer.source and not colorizer.warning
     assert all(w.dtype == "float32" for w in colorizer.model.weights)
-    result = colorizer.colorize(os.path.join(EXAMPLES, "river-landscape.png"))
+    result = colorizer.colorize(os.path.join(EXAMPLES, "chelsea.jpg"))  # a photo: line art is another model's
     _, ab = convert_lab(result.rgb)
     chroma = np.hypot(ab[..., 0], ab[..., 1]) * 128
     assert chroma.mean() > 8, "the default weights should add visible colour"
@@ -25,3 +25,25 @@ def test_the_command_line_uses_them(tmp_path):
 
     assert main([os.path.join(EXAMPLES, "camera.jpg"), "--output-dir", str(tmp_path)]) == 0
     assert (tmp_path / "camera.png").is_file()
+
+
+def test_shipped_weights_give_a_face_a_warm_skin_tone_not_blue_or_green():
+    colorizer = Colorizer.from_weights()
+    result = colorizer.colorize(os.path.join(EXAMPLES, "astronaut.jpg"))  # NASA portrait, 512 x 512
+    _, ab = convert_lab(result.rgb[90:150, 190:250])  # her cheeks and nose
+    a, b = ab[..., 0] * 128, ab[..., 1] * 128
+    assert a.mean() > 0.5 and b.mean() > 4, f"skin should be warm, got a={a.mean():.1f}, b={b.mean():.1f}"
+    assert (b < -3).mean() < 0.02 and (a < -3).mean() < 0.02, "no blue or green patches on the face"
+
+
+def test_shipped_weights_follow_hints_there_and_not_far_away():
+    colorizer = Colorizer.from_weights()
+    assert colorizer.takes_hints
+    photo = os.path.join(EXAMPLES, "camera.jpg")  # 512 x 512: grass at the bottom, sky at the top
+    plain = colorizer.colorize(photo)
+    np.testing.assert_array_equal(colorizer.colorize(photo, hints=[]).rgb, plain.rgb)
+    hinted = colorizer.colorize(photo, hints=[(100, 440, "#b22222", 12), (420, 470, "#b22222", 12)])
+    near, far = (slice(425, 455), slice(85, 115)), (slice(10, 60), slice(380, 480))
+    (_, ab_plain), (_, ab_hinted) = convert_lab(plain.rgb), convert_lab(hinted.rgb)
+    assert ab_hinted[near][..., 0].mean() * 128 > ab_plain[near][..., 0].mean() * 128 + 10, "the grass turns red"
+    assert np.abs(ab_hinted[far] - ab_plain[far]).mean() * 128 < 3, "the sky stays as it was"
