@@ -63,6 +63,26 @@ def measure(colorizer, truth, rng):
     return results
 
 
+FIGURE_POINTS = ((150, 330), (330, 400), (250, 470), (60, 420))  # astronaut: suit, suit, suit, flag
+
+
+def figure(colorizer, out):
+    """NASA's astronaut (public domain, scikit-image): gray, automatic, four hints from the truth (marked),
+    truth; shows whether a hint's colour stays on its object."""
+    from skimage import data
+
+    truth = data.astronaut()
+    gray = gray_rgb(convert_lab(truth)[0])
+    points = [(x, y, tuple(int(c) for c in truth[y, x]), 6) for x, y in FIGURE_POINTS]
+    hinted = colorizer.colorize(gray, hints=points).rgb.copy()
+    marked = hinted.copy()
+    for x, y, colour, _ in points:
+        marked[y - 7 : y + 8, x - 7 : x + 8] = 255
+        marked[y - 5 : y + 6, x - 5 : x + 6] = colour
+    row = np.concatenate([gray, colorizer.colorize(gray).rgb, marked, truth], axis=1)
+    Image.fromarray(row).resize((row.shape[1] // 2, row.shape[0] // 2), Image.LANCZOS).save(out, quality=88)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--weights", required=True, help="weights with hint inputs (a weights or run folder)")
@@ -71,8 +91,11 @@ def main(argv=None):
     parser.add_argument("--limit", type=int, default=40, help="photos per folder, spread evenly (default 40)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", help="also write the per-folder means as JSON here")
+    parser.add_argument("--figure", help="also draw the hint figure (astronaut: gray, automatic, hinted, truth)")
     args = parser.parse_args(argv)
     colorizer = Colorizer.from_weights(args.weights)
+    if args.figure:
+        figure(colorizer, args.figure)
     rng = np.random.default_rng(args.seed)
     table = {}
     for folder in args.data:
