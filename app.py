@@ -270,8 +270,9 @@ def build_demo(colorizer, error=""):
                         with gr.Row():
                             undo = gr.Button("Undo last hint", size="sm", elem_id="hints-undo")
                             clear = gr.Button("Clear hints", size="sm", elem_id="hints-clear")
-                        reference = gr.Image(label="Reference image: take its colors (optional)", type="filepath",
-                                             image_mode=None, sources=["upload", "clipboard"], elem_id="reference-image")
+                        reference = with_readable_errors(gr.Image(
+                            label="Reference image: take its colors (optional)", type="filepath", image_mode=None,
+                            sources=["upload", "clipboard"], elem_id="reference-image"))
                 slider = gr.ImageSlider(label="Before / after", format="jpeg", elem_id="before-after")
             with gr.Row():
                 lightness = gr.Image(label="Lightness (L)", format="jpeg", elem_id="out-l")

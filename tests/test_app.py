@@ -218,3 +218,37 @@ def test_batch_zip_never_holds_a_name_twice(app, tmp_path):
     with zipfile.ZipFile(archive) as z:
         assert z.namelist() == ["a.png", "a-2.png", "a-2-2.png"]
     answers.close()
+
+
+@pytest.fixture(scope="module")
+def hint_client(tmp_path_factory, untrained_hint_weights):
+    """The app on weights with hint inputs (untrained: hints change nothing yet, but they are checked)."""
+    hint_app = import_app(tmp_path_factory, weights=untrained_hint_weights)
+    _, url, _ = hint_app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    yield Client(url, verbose=False)
+    hint_app.demo.close()
+
+
+def test_the_api_takes_hints_and_a_reference(hint_client):
+    hints = '[{"x": 10, "y": 20, "color": "#ff0000"}, {"x": 400, "y": 250, "color": "rgb(0, 0, 255)", "radius": 9}]'
+    rgb = hint_client.predict(handle_file(str(WIDE)), 1.0, hints, handle_file(str(WIDE)), api_name="/colorize_hints")[2]
+    assert size_of(rgb) == size_of(WIDE)
+
+
+@pytest.mark.parametrize("hints, message", [
+    ('[{"x": 5000, "y": 1, "color": "red"}]', "outside the 451x300 image"),
+    ('[{"x": 5, "y": 1, "color": "not-a-colour"}]', "cannot read the colour"),
+    ('[{"x": 5, "y": 1', "not valid JSON"),
+    ('{"x": 5}', "must be a list"),
+    ("[" + ", ".join(['{"x": 1, "y": 1, "color": "red"}'] * 2001) + "]", "at most 2000"),
+])
+def test_the_api_refuses_each_bad_hint_with_its_message(hint_client, hints, message):
+    with pytest.raises(AppError, match=message):
+        hint_client.predict(handle_file(str(WIDE)), 1.0, hints, None, api_name="/colorize_hints")
+
+
+def test_the_api_refuses_a_reference_that_is_not_an_image(hint_client, tmp_path):
+    fake = tmp_path / "reference.png"
+    fake.write_text("not an image")
+    with pytest.raises(AppError, match="not an image file|not usable"):
+        hint_client.predict(handle_file(str(WIDE)), 1.0, "[]", handle_file(str(fake)), api_name="/colorize_hints")
