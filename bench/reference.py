@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 from skimage import color
 
+from colorize.hints import model_inputs
 from colorize.lab import AB_PICTURE_LIGHTNESS, AB_SCALE
 from colorize.pipeline import Colorized, resize_plane
 
@@ -31,5 +32,6 @@ def compose(lightness, ab_small, saturation=1.0):
 
 
 def predict(model, lightness_batch):
-    """The model in float32 through Keras' predict_on_batch."""
-    return np.asarray(model.predict_on_batch(np.asarray(lightness_batch, np.float32)[..., None]), np.float32)
+    """The model in float32 through Keras' predict_on_batch (a hint model with no hints)."""
+    inputs = model_inputs(np.asarray(lightness_batch, np.float32)[..., None], len(model.inputs) > 1)
+    return np.asarray(model.predict_on_batch(inputs[0] if len(inputs) == 1 else inputs), np.float32)

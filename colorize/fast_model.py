@@ -10,6 +10,7 @@ and no faster in float32, so it is not used.
 import keras
 import numpy as np
 
+from .hints import model_inputs
 from .model import model_from_config
 
 PRECISIONS = ("auto", "float32", "bfloat16")
@@ -48,16 +49,27 @@ def bfloat16_twin(model, config):
 
 
 def compiled_predictor(model, config, precision="auto"):
-    """A function of the model's inputs, float32 arrays (L (N, S, S, 1), and for a hint model the hints and
-    the reference) -> ab (N, S, S, 2) float32, in the precision asked for."""
+    """A function (L (N, S, S, 1), hints=None, reference=None) float32 -> ab (N, S, S, 2) float32, in the
+    precision asked for; a hint model gets zeros for the hints not given (see `hints.model_inputs`)."""
     if resolve_precision(precision) == "bfloat16":
         model = bfloat16_twin(model, config)
+    takes_hints = bool(config.get("hints"))
+
     def structured(inputs):
-        return inputs[0] if len(inputs) == 1 else list(inputs)
+        return inputs[0] if len(inputs) == 1 else inputs
 
     if keras.backend.backend() != "tensorflow":
-        return lambda *inputs: np.asarray(model.predict_on_batch(structured(inputs)), np.float32)
+        def predict(lightness, hints=None, reference=None):
+            inputs = model_inputs(lightness, takes_hints, hints, reference)
+            return np.asarray(model.predict_on_batch(structured(inputs)), np.float32)
+
+        return predict
     import tensorflow as tf
 
     call = tf.function(lambda inputs: model(inputs, training=False), reduce_retracing=True)
-    return lambda *inputs: np.asarray(call(structured([tf.constant(x, tf.float32) for x in inputs])), np.float32)
+
+    def predict(lightness, hints=None, reference=None):
+        inputs = [tf.constant(x, tf.float32) for x in model_inputs(lightness, takes_hints, hints, reference)]
+        return np.asarray(call(structured(inputs)), np.float32)
+
+    return predict

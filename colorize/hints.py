@@ -17,6 +17,19 @@ from .lab import convert_lab
 HINT_CHANNELS = 3  # a, b (scaled to [-1, 1], zero where no hint) and the mask (1 where a hint is)
 
 
+def model_inputs(lightness, takes_hints, hints=None, reference=None):
+    """A model's inputs for an L batch (N, S, S, 1): L alone, or for a hint model [L, hints, reference] with
+    zeros standing for the hints not given (all-zero hints mean "none")."""
+    lightness = np.asarray(lightness, np.float32)
+    if not takes_hints:
+        return [lightness]
+    n, size = lightness.shape[0], lightness.shape[1:3]
+    hints = np.zeros((n, *size, HINT_CHANNELS), np.float32) if hints is None else np.asarray(hints, np.float32)
+    reference = (np.zeros((n, len(ab_bin_centers())), np.float32) if reference is None
+                 else np.asarray(reference, np.float32))
+    return [lightness, hints, reference]
+
+
 def ab_distribution(ab):
     """The share of pixels in each ab bin (Q,) of ab values (..., 2) scaled to [-1, 1]."""
     counts = np.bincount(nearest_bins(ab).ravel(), minlength=len(ab_bin_centers())).astype(np.float32)

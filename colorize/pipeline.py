@@ -7,9 +7,8 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
-from .ab_bins import ab_bin_centers
 from .fast_model import compiled_predictor
-from .hints import HINT_CHANNELS, HintError, local_hints, open_reference, reference_distribution
+from .hints import HintError, local_hints, open_reference, reference_distribution
 from .images import MAX_PIXELS, lightness_of, open_image
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 
@@ -115,14 +114,7 @@ class Colorizer:
     def predict_ab(self, lightness_batch, hints=None, reference=None):
         """L (N, S, S) at the model's input size -> ab (N, S, S, 2) in [-1, 1]. A hint model also takes
         local hints (N, S, S, 3) and a reference distribution (N, Q); either may be None (no hints)."""
-        lightness = np.asarray(lightness_batch, np.float32)[..., None]
-        if not self.takes_hints:
-            return self._predict(lightness)
-        n, size = lightness.shape[0], lightness.shape[1:3]
-        hints = np.zeros((n, *size, HINT_CHANNELS), np.float32) if hints is None else np.asarray(hints, np.float32)
-        reference = (np.zeros((n, len(ab_bin_centers())), np.float32) if reference is None
-                     else np.asarray(reference, np.float32))
-        return self._predict(lightness, hints, reference)
+        return self._predict(np.asarray(lightness_batch, np.float32)[..., None], hints, reference)
 
     def _model_input(self, lightness):
         return resize_plane(lightness, (self.input_size, self.input_size))
