@@ -92,13 +92,24 @@ def test_weights_without_hint_inputs_refuse_hints(colorizer, tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     ("[]x", "not valid JSON"),
+    ("", "is empty"),
+    ("{}", "must be a list"),
     ("[{\"x\": 5000, \"y\": 1, \"color\": \"red\"}]", "outside the 96x64 image"),
+    ("[{\"x\": 5, \"y\": 1, \"color\": \"#12345\"}]", "cannot read the colour"),
+    ("[" + ", ".join(["{\"x\": 1, \"y\": 1, \"color\": \"red\"}"] * 2001) + "]", "at most 2000"),
+    (b"PNG-LAYER", "must be the image's size, 96x64"),
+    (b"not a png at all", "not a readable image"),
 ])
 def test_the_command_line_gives_one_line_and_exit_2_for_bad_hints(untrained_hint_weights, tmp_path, capsys, content,
                                                                   message):
     photo, hints = tmp_path / "photo.png", tmp_path / "hints.json"
     Image.fromarray(gradient_rgb()).convert("L").save(photo)
-    hints.write_text(content)
+    if content == b"PNG-LAYER":
+        Image.new("RGBA", (50, 50), (255, 0, 0, 255)).save(hints, format="PNG")
+    elif isinstance(content, bytes):
+        hints.write_bytes(content)
+    else:
+        hints.write_text(content)
     assert main([str(photo), "-o", str(tmp_path / "out"), "--hints", str(hints),
                  "--weights", untrained_hint_weights]) == 2
     err = capsys.readouterr().err.strip().splitlines()
