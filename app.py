@@ -281,8 +281,9 @@ def build_demo(colorizer, error=""):
                                elem_id="out-rgb")
             outputs = [lightness, ab, rgb, slider]
             inputs = [image, saturation, hints, reference]
-            image.upload(colorize, [image, saturation], outputs, api_name="colorize")
-            image.upload(lambda: "[]", None, hints, api_visibility="private")  # a new image: its own hints
+            # a new image starts without hints, cleared before its result shows (a later click's hint stays)
+            image.upload(lambda: "[]", None, hints, api_visibility="private").then(
+                colorize, [image, saturation], outputs, api_name="colorize")
             run.click(colorize, inputs, outputs, api_name="colorize_hints")
             for button, color in zip(swatches, SWATCHES.values()):
                 button.click(lambda c=color: c, None, hint_color, api_visibility="private")
