@@ -41,7 +41,6 @@ SWATCHES = {  # ready colours for hints: skin tones, sky, foliage and a few clot
     "Light skin": "#e8b89a", "Medium skin": "#c68642", "Dark skin": "#8d5524", "Sky": "#6fa8dc",
     "Foliage": "#4f7942", "Red": "#b22222", "Navy": "#1f3a6e", "Yellow": "#e1b12c",
 }
-HINT_RADIUS = 0.012  # a click's reach, as a share of the image's longer side
 
 GUIDANCE = f"""
 Upload, paste or photograph a black-and-white picture and get it back in color, at its full size.
@@ -149,6 +148,11 @@ def parsed_hints(hints):
     return parse_hint_points(str(hints))
 
 
+def scaled(value, factor):
+    """A hint's coordinate in the scaled-down image; anything but a number goes on, as it is, to the library's check."""
+    return value * factor if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
 def add_hint(hints, color, event: gr.SelectData):
     """A click on the input image adds a hint of the chosen colour there (pixels of the image)."""
     points = json.loads(hints) if hints and hints.strip() else []
@@ -186,13 +190,8 @@ def make_colorize(colorizer, error=""):
             upright = prepare(original)
             if points and upright.size != original.size:  # hints are in the uploaded image's pixels
                 sx, sy = upright.width / original.width, upright.height / original.height
-                points = [(x * sx, y * sy, c, r if r is None else r * sx) for x, y, c, r in points]
-            if points is not None or reference is not None:
-                points = None if points is None else [(x, y, c, HINT_RADIUS * max(upright.size) if r is None else r)
-                                                      for x, y, c, r in points]
-                result = colorizer.colorize(upright, saturation, points, reference)
-            else:
-                result = colorizer.colorize(upright, saturation)
+                points = [(scaled(x, sx), scaled(y, sy), c, scaled(r, sx)) for x, y, c, r in points]
+            result = colorizer.colorize(upright, saturation, points, reference)
         except (ImageError, HintError) as bad:
             raise gr.Error(str(bad)) from bad
         os.makedirs(get_upload_folder(), exist_ok=True)
