@@ -153,20 +153,23 @@ def scaled(value, factor):
     return value * factor if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
-def add_hint(hints, color, event: gr.SelectData):
-    """A click on the input image adds a hint of the chosen colour there (pixels of the image)."""
-    points = json.loads(hints) if hints and hints.strip() else []
-    x, y = event.index
-    points.append({"x": int(x), "y": int(y), "color": color})
-    return json.dumps(points)
-
-
-def undo_hint(hints):
+def points_in_box(hints):
+    """The hints box as a list to add to or take from; text that is not a JSON list starts afresh."""
     try:
         points = json.loads(hints) if hints and hints.strip() else []
     except ValueError:
-        return "[]"
-    return json.dumps(points[:-1] if isinstance(points, list) else [])
+        return []
+    return points if isinstance(points, list) else []
+
+
+def add_hint(hints, color, event: gr.SelectData):
+    """A click on the input image adds a hint of the chosen colour there (pixels of the image)."""
+    x, y = event.index
+    return json.dumps([*points_in_box(hints), {"x": int(x), "y": int(y), "color": color}])
+
+
+def undo_hint(hints):
+    return json.dumps(points_in_box(hints)[:-1])
 
 
 def make_colorize(colorizer, error=""):

@@ -110,21 +110,25 @@ def points_to_hints(points, image_size, size):
 
 
 def layer_to_hints(layer, size):
-    """A hint layer (an RGBA PIL image; its opaque pixels are hints) -> (size, size, 3), or None if none is."""
+    """A hint layer (an RGBA PIL image; its opaque pixels are hints) -> (size, size, 3), or None if none is.
+
+    The painted colours are averaged per model-input cell first (box filter on the opaque pixels), so that
+    only size x size colours go through the Lab conversion, whatever the layer's resolution."""
     rgba = np.asarray(layer.convert("RGBA"))
-    opaque = rgba[..., 3] >= 128
+    opaque = (rgba[..., 3] >= 128).astype(np.float32)
     if not opaque.any():
         return None
-    ab = colors_to_ab(rgba[..., :3].reshape(-1, 3)).reshape(*opaque.shape, 2) * opaque[..., None]
-    planes = [Image.fromarray(np.ascontiguousarray(p, np.float32), mode="F").resize((size, size), Image.BOX)
-              for p in (ab[..., 0], ab[..., 1], opaque.astype(np.float32))]
-    a, b, cover = (np.asarray(p) for p in planes)
+    planes = [np.asarray(Image.fromarray(np.ascontiguousarray(p, np.float32), mode="F").resize((size, size), Image.BOX))
+              for p in (*np.moveaxis(rgba[..., :3] * opaque[..., None], -1, 0), opaque)]
+    cover = planes[3]
     hinted = cover > 0.2  # a cell at least a fifth painted is a hint
-    hints = np.zeros((size, size, 3), np.float32)
-    hints[..., 0] = np.where(hinted, a / np.maximum(cover, 1e-6), 0.0)
-    hints[..., 1] = np.where(hinted, b / np.maximum(cover, 1e-6), 0.0)
+    if not hinted.any():
+        return None
+    rgb = np.stack(planes[:3], axis=-1) / np.maximum(cover, 1e-6)[..., None]
+    hints = np.zeros((size, size, HINT_CHANNELS), np.float32)
+    hints[..., :2] = colors_to_ab(np.clip(np.rint(rgb), 0, 255).reshape(-1, 3)).reshape(size, size, 2) * hinted[..., None]
     hints[..., 2] = hinted
-    return hints if hinted.any() else None
+    return hints
 
 
 def open_reference(source, max_pixels=MAX_PIXELS):
