@@ -16,7 +16,9 @@ from gradio.utils import get_upload_folder
 import numpy as np
 from PIL import Image
 
-from colorize import Colorizer, ImageError, WeightsError
+from colorize import ImageError, WeightsError
+from colorize.kinds import KINDS, AutoColorizer
+from colorize.screentone import SCREENTONES
 from colorize.cli import output_paths
 from colorize.hints import HintError, parse_hint_points
 from colorize.images import MAX_PIXELS as DECODE_LIMIT
@@ -36,6 +38,9 @@ EXAMPLES = [  # historical and B&W photos, outdoor scenes, drawn line art; sourc
     "coins.jpg", "camera.jpg", "rocket.jpg", "river-landscape.png", "astronaut.jpg", "chelsea.jpg",
     "manga-girl.png", "chibi.png",
 ]
+
+KIND_CHOICES = [kind.capitalize() for kind in KINDS]  # Auto, Photo, Drawing
+SCREENTONE_CHOICES = [choice.capitalize() for choice in SCREENTONES]
 
 SWATCHES = {  # ready colours for hints: skin tones, sky, foliage and a few clothes colours
     "Light skin": "#e8b89a", "Medium skin": "#c68642", "Dark skin": "#8d5524", "Sky": "#6fa8dc",
@@ -71,12 +76,14 @@ def limit_allocator_arenas(arenas=2):
 
 
 def load_colorizer():
-    """The weights the environment names, or (None, reason): the page should open even without weights."""
+    """The photo and drawing models (the weights the environment names standing in for the shipped ones of
+    their kind), or (None, reason): the page should open even without weights."""
     try:
-        colorizer = Colorizer.from_weights(
+        colorizer = AutoColorizer(
             os.environ.get("COLORIZE_WEIGHTS") or None,
             os.environ.get("COLORIZE_HUB_REPO") or None,
             os.environ.get("COLORIZE_HUB_REVISION") or None,
+            eager=True,
         )
     except WeightsError as error:
         return None, str(error)
@@ -89,14 +96,16 @@ def weights_note(colorizer, error=""):
         return (f"⚠️ **No model weights could be loaded:** {error}. The page works, but colorizing answers "
                 "with an error until the app is restarted with weights: set `COLORIZE_WEIGHTS` to a weights "
                 "folder or `COLORIZE_HUB_REPO` to a Hub model repo.")
-    note = f"**Model:** {colorizer.source}."
-    return note + (f"  \n⚠️ {colorizer.warning}" if colorizer.warning else "")
+    loaded = colorizer.loaded.items()
+    note = "**Models:** " + "; ".join(f"{kind}s: {model.source}" for kind, model in loaded) + "."
+    return note + "".join(f"  \n⚠️ {model.warning}" for _, model in loaded if model.warning)
 
 
 def use_example_cache_for(colorizer):
     """Gradio reuses cached example results even after the model changed: keep one cache per weights file
     (unless GRADIO_EXAMPLES_CACHE is set)."""
-    key = colorizer.config.get("weights_sha256", "unhashed")[:16] if colorizer else "no-weights"
+    key = "-".join(model.config.get("weights_sha256", "unhashed")[:8] for model in colorizer.loaded.values()) \
+        if colorizer else "no-weights"
     os.environ.setdefault("GRADIO_EXAMPLES_CACHE", os.path.join(".gradio", "cached_examples", key))
 
 
@@ -175,11 +184,13 @@ def undo_hint(hints):
 def make_colorize(colorizer, error=""):
     """The single-image handler bound to one model (or to the reason there is none)."""
 
-    def colorize(image, saturation=1.0, hints="[]", reference=None):
+    def colorize(image, saturation=1.0, hints="[]", reference=None, kind="Auto", screentone="Keep"):
         """Colorize one image: returns its lightness (L), the predicted colors (ab), the result and a before/after pair.
 
         hints: JSON points [{"x": 120, "y": 45, "color": "#c08060", "radius": 6}] in the image's pixels (origin
-        top left; radius optional); reference: an image whose colours the result should take on."""
+        top left; radius optional); reference: an image whose colours the result should take on; kind: "Auto"
+        (detected), "Photo" or "Drawing" (drawn art, line art, manga); screentone: a drawing's dots in the
+        result, "Keep" or "Smooth"."""
         # Files, not arrays: the full-size PNG comes from colorize.png (many times faster than Gradio's
         # encoder), and each request gets its own folder in Gradio's cache, which Gradio serves as they are
         # and deletes with the rest of its cache; Gradio saves arrays under a hash of their content and
@@ -187,6 +198,9 @@ def make_colorize(colorizer, error=""):
         check_ready(colorizer, error, saturation)
         if image is None:
             raise gr.Error("Upload, paste or capture an image first.")
+        if str(kind).lower() not in KINDS or str(screentone).lower() not in SCREENTONES:
+            raise gr.Error(f"Kind must be one of {', '.join(KIND_CHOICES)} and screentone one of "
+                           f"{', '.join(SCREENTONE_CHOICES)}, not {kind!r} and {screentone!r}.")
         try:
             points = parsed_hints(hints)
             original = open_image(image, DECODE_LIMIT)
@@ -194,7 +208,8 @@ def make_colorize(colorizer, error=""):
             if points and upright.size != original.size:  # hints are in the uploaded image's pixels
                 sx, sy = upright.width / original.width, upright.height / original.height
                 points = [(scaled(x, sx), scaled(y, sy), c, scaled(r, sx)) for x, y, c, r in points]
-            result = colorizer.colorize(upright, saturation, points, reference)
+            result = colorizer.colorize(upright, saturation, points, reference, DECODE_LIMIT, str(screentone).lower(),
+                                        str(kind).lower())
         except (ImageError, HintError) as bad:
             raise gr.Error(str(bad)) from bad
         os.makedirs(get_upload_folder(), exist_ok=True)
@@ -203,9 +218,15 @@ def make_colorize(colorizer, error=""):
         for path, pixels in zip(paths, (result.lightness, result.ab, np.asarray(upright.convert("RGB")))):
             Image.fromarray(pixels).save(path, quality=90)
         write_png(result.rgb, paths[3])
-        return paths[0], paths[1], paths[3], (paths[2], paths[3])
+        shown = gr.Image(paths[3], label=f"Result, by the {result.kind} model (full-size PNG)")
+        return paths[0], paths[1], shown, (paths[2], paths[3])
 
-    return colorize
+    def colorize_image(image, saturation=1.0, kind="Auto", screentone="Keep"):
+        """Colorize one image without hints: returns its lightness (L), the predicted colors (ab), the result and
+        a before/after pair. kind: "Auto" (detected), "Photo" or "Drawing"; screentone: "Keep" or "Smooth"."""
+        return colorize(image, saturation, "[]", None, kind, screentone)
+
+    return colorize, colorize_image
 
 
 def batch_summary(done, failed):
@@ -246,7 +267,7 @@ def make_colorize_batch(colorizer, error=""):
 def build_demo(colorizer, error=""):
     """The page and its two API endpoints, `colorize` and `colorize_batch`, for one loaded model."""
     use_example_cache_for(colorizer)
-    colorize = make_colorize(colorizer, error)
+    colorize, colorize_image = make_colorize(colorizer, error)
     with gr.Blocks(title="Colorize black-and-white photos", delete_cache=CACHE_CLEANUP) as demo:
         gr.Markdown("# Colorize black-and-white photos")
         gr.Markdown(GUIDANCE)
@@ -258,6 +279,11 @@ def build_demo(colorizer, error=""):
                         label="Black-and-white image", type="filepath", image_mode=None,
                         sources=["upload", "clipboard", "webcam"], elem_id="input-image"))
                     saturation = gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation")
+                    with gr.Row():
+                        kind = gr.Radio(KIND_CHOICES, value="Auto", label="Picture", elem_id="kind",
+                                        info="Auto tells photos from drawings and manga")
+                        screentone = gr.Radio(SCREENTONE_CHOICES, value="Keep", label="Screentones (drawings)",
+                                              elem_id="screentone", info="keep the page's dots, or smooth them")
                     run = gr.Button("Colorize", variant="primary")
                     with gr.Accordion("Color hints (optional)", open=False, elem_id="hints-panel"):
                         gr.Markdown("Pick a color, then click the image where it belongs: the result follows. "
@@ -282,10 +308,10 @@ def build_demo(colorizer, error=""):
                 rgb = gr.Image(label="Result (full-size PNG)", format="png", buttons=["download", "fullscreen"],
                                elem_id="out-rgb")
             outputs = [lightness, ab, rgb, slider]
-            inputs = [image, saturation, hints, reference]
+            inputs = [image, saturation, hints, reference, kind, screentone]
             # a new image starts without hints, cleared before its result shows (a later click's hint stays)
             image.upload(lambda: "[]", None, hints, api_visibility="private").then(
-                colorize, [image, saturation], outputs, api_name="colorize")
+                colorize_image, [image, saturation, kind, screentone], outputs, api_name="colorize")
             run.click(colorize, inputs, outputs, api_name="colorize_hints")
             for button, color in zip(swatches, SWATCHES.values()):
                 button.click(lambda c=color: c, None, hint_color, api_visibility="private")
@@ -296,6 +322,8 @@ def build_demo(colorizer, error=""):
             clear.click(lambda: "[]", None, hints, api_visibility="private").then(
                 colorize, inputs, outputs, api_visibility="private")
             reference.change(colorize, inputs, outputs, api_visibility="private")
+            for choice in (kind, screentone):
+                choice.change(colorize, inputs, outputs, api_visibility="private")
             gr.Examples([[os.path.join(EXAMPLES_DIR, name)] for name in EXAMPLES], [image], outputs,
                         fn=colorize, cache_examples=True, cache_mode="lazy")
         with gr.Tab("Batch"):

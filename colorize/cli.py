@@ -8,6 +8,8 @@ from tqdm import tqdm
 
 from .hints import HintError, open_reference, read_hints_file
 from .images import MAX_PIXELS, ImageError
+from .kinds import KINDS
+from .screentone import SCREENTONES
 from .weights import WeightsError
 
 
@@ -34,6 +36,12 @@ def parse_args(argv=None):
                         'input, origin top left; optional "radius" in pixels), or an RGBA PNG of the input\'s size '
                         "whose opaque pixels are hints")
     parser.add_argument("--reference", metavar="IMAGE", help="a colour image whose colours the result should take on")
+    parser.add_argument("--kind", choices=KINDS, default="auto",
+                        help="which model colorizes: photo, drawing (drawn art, line art, manga), or auto (default): "
+                        "decided per image; --weights and --hub replace the shipped model of their own kind")
+    parser.add_argument("--screentone", choices=SCREENTONES, default="keep",
+                        help="a drawing's screentone dots and hatching in the result: keep them as on the page "
+                        "(default), or smooth them into flat tones")
     parser.add_argument("--max-megapixels", type=float, default=MAX_PIXELS / 1e6, metavar="MP",
                         help=f"refuse larger inputs (default {MAX_PIXELS / 1e6:.0f})")
     args = parser.parse_args(argv)
@@ -76,14 +84,16 @@ def main(argv=None):
 
 def colorize_all(args):
     """Load the weights once, then write each input's PNG; returns the exit status."""
-    from .pipeline import Colorizer
+    from .kinds import AutoColorizer
     from .png import write_png
 
     try:
         hints = read_hints_file(args.hints) if args.hints else None
         reference = open_reference(args.reference) if args.reference else None
-        colorizer = Colorizer.from_weights(args.weights, args.hub, args.revision)
-        if (hints is not None or reference is not None) and not colorizer.takes_hints:
+        colorizer = AutoColorizer(args.weights, args.hub, args.revision)
+        if args.kind != "auto":
+            colorizer.colorizer(args.kind)  # weights that cannot be had stop the run before any input
+        if (hints is not None or reference is not None) and not all(c.takes_hints for c in colorizer.loaded.values()):
             raise HintError("these weights take no colour hints or reference; the shipped default does")
         os.makedirs(args.output_dir, exist_ok=True)
     except (WeightsError, HintError, OSError) as error:
@@ -93,8 +103,8 @@ def colorize_all(args):
     pairs = list(zip(args.inputs, output_paths(args.inputs, args.output_dir)))
     for source, target in tqdm(pairs, desc="colorizing", unit="image", disable=len(pairs) < 2):
         try:
-            result = colorizer.colorize(source, args.saturation, hints, reference,
-                                        max_pixels=args.max_megapixels * 1e6)
+            result = colorizer.colorize(source, args.saturation, hints, reference, args.max_megapixels * 1e6,
+                                        args.screentone, args.kind)
             write_png(result.rgb, target)
         except HintError as error:  # the same hints or reference fail for every input
             print(f"colorize: {error}", file=sys.stderr)

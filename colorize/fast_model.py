@@ -49,8 +49,9 @@ def bfloat16_twin(model, config):
 
 
 def compiled_predictor(model, config, precision="auto"):
-    """A function (L (N, S, S, 1), hints=None, reference=None) float32 -> ab (N, S, S, 2) float32, in the
-    precision asked for; a hint model gets zeros for the hints not given (see `hints.model_inputs`)."""
+    """A function (L (N, S, S, 1), hints=None, reference=None) float32 -> ab (N, S, S, 2) float32 (a drawing
+    model: [ab, fills' L (N, S, S, 1)]), in the precision asked for; a hint model gets zeros for the hints
+    not given (see `hints.model_inputs`)."""
     if resolve_precision(precision) == "bfloat16":
         model = bfloat16_twin(model, config)
     takes_hints = bool(config.get("hints"))
@@ -58,10 +59,15 @@ def compiled_predictor(model, config, precision="auto"):
     def structured(inputs):
         return inputs[0] if len(inputs) == 1 else inputs
 
+    def arrays(outputs):
+        if isinstance(outputs, (list, tuple)):
+            return [np.asarray(output, np.float32) for output in outputs]
+        return np.asarray(outputs, np.float32)
+
     if keras.backend.backend() != "tensorflow":
         def predict(lightness, hints=None, reference=None):
             inputs = model_inputs(lightness, takes_hints, hints, reference)
-            return np.asarray(model.predict_on_batch(structured(inputs)), np.float32)
+            return arrays(model.predict_on_batch(structured(inputs)))
 
         return predict
     import tensorflow as tf
@@ -70,6 +76,6 @@ def compiled_predictor(model, config, precision="auto"):
 
     def predict(lightness, hints=None, reference=None):
         inputs = [tf.constant(x, tf.float32) for x in model_inputs(lightness, takes_hints, hints, reference)]
-        return np.asarray(call(structured(inputs)), np.float32)
+        return arrays(call(structured(inputs)))
 
     return predict

@@ -9,6 +9,10 @@ mask at the input size) join every decoder level, and a global hint (an ab distr
 from a reference image) joins the deepest one. The encoder never sees them. Every hint layer starts at
 zero, so a hint model made from automatic weights colorizes exactly as they did, and all-zero hints
 ("none given") are a valid input, which is how one set of weights serves both uses.
+
+A `unet` built with `predicts_lightness=True` (the drawing model, `predicts_lightness` in its config) has a second
+output: the lightness of the fills, L in [0, 100], beside ab. The pipeline keeps the darker of it and the
+input's L, so ink lines stay as dark as drawn while white fills of line art get a tone of their own.
 """
 import keras
 from keras import layers
@@ -22,6 +26,7 @@ ARCHITECTURES = ("unet", "seed")
 HEADS = ("regression", "bins")
 DEFAULT_TEMPERATURE = 0.38  # Zhang et al.'s annealed-mean temperature
 UNET_SKIPS = ("block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
+FILL_START = 3.0  # the lightness head's first bias: sigmoid(3) = L 95, paper, so a new head changes nothing
 
 
 def _conv(x, filters, name, batch_norm=False, extra=()):
@@ -55,6 +60,14 @@ def _head(x, head, temperature, mute=0.0):
     return AnnealedMean(temperature, mute, dtype="float32", name="ab")(logits)
 
 
+def _lightness_head(x):
+    """The fills' lightness at half size, as a share of L's range (trained), then at full size in L units."""
+    share = layers.Conv2D(1, 3, padding="same", activation="sigmoid", dtype="float32", name="fill_lightness",
+                          bias_initializer=keras.initializers.Constant(FILL_START))(x)
+    full = layers.UpSampling2D(2, interpolation="bilinear", dtype="float32", name="fill_lightness_full")(share)
+    return layers.Rescaling(100.0, dtype="float32", name="lightness_out")(full)
+
+
 def _seed_decoder(features, head, temperature):
     """The report's decoder: 7x7x512 -> 3x3 ReLU convolutions and five UpSampling2D steps -> 224x224x2."""
     x = _conv(features, 256, "dec1")
@@ -67,9 +80,10 @@ def _seed_decoder(features, head, temperature):
     return layers.UpSampling2D(2, name="up5")(x)
 
 
-def _unet_decoder(skips, head, temperature, mute=0.0, hints=None, reference=None):
+def _unet_decoder(skips, head, temperature, mute=0.0, hints=None, reference=None, lightness=False):
     """Upsample from block 5 and join each encoder block on the way; ab comes out at half size.
-    Hints, when given, are added at every level (block 5 is 1/16 of the input, block 2 1/2)."""
+    Hints, when given, are added at every level (block 5 is 1/16 of the input, block 2 1/2).
+    With `lightness`, the fills' L comes out too: [ab, L]."""
 
     def hinted(factor, filters, name, *more):
         return (_local_hint(hints, factor, filters, name), *more) if hints is not None else ()
@@ -82,41 +96,44 @@ def _unet_decoder(skips, head, temperature, mute=0.0, hints=None, reference=None
         x = layers.Concatenate(name=f"{name}_join")([x, skip])
         x = _conv(x, filters, name, batch_norm=True, extra=hinted(factor, filters, name))
     x = _conv(x, 64, "dec1", batch_norm=True, extra=hinted(2, 64, "dec1"))
-    x = _head(x, head, temperature, mute)
-    return layers.UpSampling2D(2, interpolation="bilinear", name="ab_full")(x)
+    ab = layers.UpSampling2D(2, interpolation="bilinear", name="ab_full")(_head(x, head, temperature, mute))
+    return [ab, _lightness_head(x)] if lightness else ab
 
 
 def build_model(architecture="unet", encoder_init="none", head="regression", temperature=DEFAULT_TEMPERATURE,
-                hints=False, mute=0.0):
+                hints=False, mute=0.0, predicts_lightness=False):
     """A Keras model: L (B, H, W, 1) in [0, 100] -> ab (B, H, W, 2) in [-1, 1]; H and W divisible by 32.
 
     With hints=True its inputs are [L, hints (B, H, W, 3), reference (B, Q)] (see the module's docstring);
-    mute > 0 makes a unet's bins head shrink unsure colours towards gray (see layers.AnnealedMean)."""
+    mute > 0 makes a unet's bins head shrink unsure colours towards gray (see layers.AnnealedMean);
+    predicts_lightness=True adds the fills' lightness as a second output (B, H, W, 1) in [0, 100]."""
     if architecture not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {architecture!r}; choose one of {', '.join(ARCHITECTURES)}")
     if head not in HEADS:
         raise ValueError(f"unknown head {head!r}; choose one of {', '.join(HEADS)}")
-    if hints and architecture != "unet":
-        raise ValueError("colour hints need the unet architecture")
-    lightness = keras.Input((None, None, 1), name="lightness")
-    vgg_input = GrayToVGGInput(name="vgg_input")(lightness)
+    if (hints or predicts_lightness) and architecture != "unet":
+        raise ValueError("colour hints and predicted lightness need the unet architecture")
+    image = keras.Input((None, None, 1), name="lightness")
+    vgg_input = GrayToVGGInput(name="vgg_input")(image)
     outputs = ("block5_pool",) if architecture == "seed" else UNET_SKIPS
     features = vgg16_encoder(encoder_init, outputs)(vgg_input)
     if architecture == "seed":
-        return keras.Model(lightness, _seed_decoder(features, head, temperature), name="colorize_seed")
+        return keras.Model(image, _seed_decoder(features, head, temperature), name="colorize_seed")
+    name = "colorize_unet" + ("_drawing" if predicts_lightness else "")
     if not hints:
-        return keras.Model(lightness, _unet_decoder(features, head, temperature, mute), name="colorize_unet")
+        return keras.Model(image, _unet_decoder(features, head, temperature, mute, lightness=predicts_lightness),
+                           name=name)
     local = keras.Input((None, None, HINT_CHANNELS), name="hints")
     reference = keras.Input((len(ab_bin_centers()),), name="reference")
-    ab = _unet_decoder(features, head, temperature, mute, local, reference)
-    return keras.Model([lightness, local, reference], ab, name="colorize_unet_hints")
+    outputs = _unet_decoder(features, head, temperature, mute, local, reference, predicts_lightness)
+    return keras.Model([image, local, reference], outputs, name=f"{name}_hints")
 
 
 def model_from_config(config):
     """The network a weights config describes (its weights still to be loaded)."""
     return build_model(config["architecture"], "none", config.get("head", "regression"),
                        config.get("temperature", DEFAULT_TEMPERATURE), bool(config.get("hints")),
-                       config.get("mute", 0.0))
+                       config.get("mute", 0.0), bool(config.get("predicts_lightness")))
 
 
 def encoder_of(model):

@@ -10,8 +10,11 @@ from PIL import Image
 from .fast_model import compiled_predictor
 from .hints import HintError, local_hints, open_reference, reference_distribution
 from .images import MAX_PIXELS, lightness_of, open_image
+from .kind_detector import feature_model
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
+from .screentone import check_screentone, descreen
 
+PAPER_FADE = 8.0  # L units: a drawing's colours fade out within 8 of paper white and of ink black (see compose)
 COMPOSE_THREADS = int(os.environ.get("COLORIZE_THREADS") or min(4, os.cpu_count() or 1))
 
 
@@ -21,6 +24,7 @@ class Colorized(NamedTuple):
     lightness: np.ndarray  # (H, W): the input's L channel, 0-100 shown as 0-255
     ab: np.ndarray  # (H, W, 3): the predicted ab planes rendered at constant lightness
     rgb: np.ndarray  # (H, W, 3): the input's L joined with the predicted ab
+    kind: str = "photo"  # the model that made it: "photo" or "drawing"
 
 
 def resize_plane(plane, size):
@@ -42,14 +46,19 @@ def bilinear_taps(source, target):
     return np.minimum(taps, source - 1), weight.astype(np.float32)
 
 
-def compose(lightness, ab_small, saturation=1.0):
+def compose(lightness, ab_small, saturation=1.0, result_lightness=None, paper_fade=0.0):
     """Full-resolution output from L (H, W) and the model's ab (S, S, 2), band by band so that the
-    full-size ab never exists: the shown L, the ab picture and the RGB result, all uint8.
+    full-size ab never exists: the shown L, the ab picture and the RGB result, all uint8. The result
+    takes `result_lightness` (H, W) instead of L where given (a drawing's lightness, see `drawing_lightness`),
+    and with `paper_fade` > 0 its colour fades to none over the last `paper_fade` L units below white and
+    above black: what the drawing model leaves at paper white stays white paper, not a tinted wash, and
+    ink stays black ink (sRGB has no dark or light colours of high chroma to show there anyway).
 
     Equal, to float32 rounding, to resizing ab with `resize_plane`, scaling it by the saturation,
     clipping it to [-1, 1] and converting with `lab.ab_picture` and `lab.convert_rgb`. The bands are
     shared among COMPOSE_THREADS threads (NumPy lets go of the interpreter lock in this arithmetic)."""
     height, width = lightness.shape
+    result_lightness = lightness if result_lightness is None else result_lightness
     wide = [resize_plane(ab_small[..., c], (width, ab_small.shape[0])) for c in range(2)]  # Pillow's first pass
     rows, weights = bilinear_taps(ab_small.shape[0], height)
     weights *= np.float32(saturation)
@@ -67,7 +76,13 @@ def compose(lightness, ab_small, saturation=1.0):
                 for k in range(1, rows.shape[1]):
                     plane += source[rows[part, k]] * weights[part, k, None]
             a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab[:, :n])
-            band.srgb(lightness[part].reshape(-1), a, b, rgb[part].reshape(-1, 3))
+            result_l = result_lightness[part].reshape(-1)
+            if paper_fade:
+                fade = np.minimum(np.float32(100) - result_l, result_l)
+                np.clip(fade * np.float32(1 / paper_fade), 0.0, 1.0, out=fade)
+                band.srgb(result_l, a * fade, b * fade, rgb[part].reshape(-1, 3))
+            else:
+                band.srgb(result_l, a, b, rgb[part].reshape(-1, 3))
             band.srgb(AB_PICTURE_LIGHTNESS, a, b, picture[part].reshape(-1, 3))
             shown_l[part] = np.rint(lightness[part] * np.float32(2.55))
 
@@ -78,6 +93,15 @@ def compose(lightness, ab_small, saturation=1.0):
     else:
         fill(tops)
     return Colorized(shown_l, picture, rgb)
+
+
+def drawing_lightness(lightness, fill_small, screentone="keep"):
+    """A drawing's result L: the darker of the page's L and the predicted fills' L (S, S) at full size, so
+    ink lines stay as dark as drawn, white fills get a tone, and shading is kept. screentone="keep" keeps
+    the page's dots and hatching over the colours; "smooth" takes the descreened page instead."""
+    page = descreen(lightness) if screentone == "smooth" else lightness
+    height, width = lightness.shape
+    return np.minimum(page, resize_plane(fill_small, (width, height)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -98,36 +122,67 @@ class Colorizer:
         self.warning = warning
         self.input_size = int(config["input_size"])
         self._predict = compiled_predictor(model, config, precision)
+        self._features = None
 
     @classmethod
-    def from_weights(cls, weights=None, hub=None, revision=None, precision="auto"):
-        """Load from a local path, a Hub repo (pinned by revision), or the shipped default (neither given)."""
+    def from_weights(cls, weights=None, hub=None, revision=None, precision="auto", kind="photo"):
+        """Load from a local path, a Hub repo (pinned by revision), or the shipped default for `kind`
+        ("photo" or "drawing") when neither is given."""
         from .weights import load_weights
 
-        loaded = load_weights(weights=weights, hub=hub, revision=revision)
+        loaded = load_weights(weights=weights, hub=hub, revision=revision, kind=kind)
         return cls(loaded.model, loaded.config, loaded.source, loaded.warning, precision)
 
     @property
     def takes_hints(self):
         return bool(self.config.get("hints"))
 
+    @property
+    def kind(self):
+        """What the weights are for: "drawing" (they predict the fills' lightness too) or "photo"."""
+        return "drawing" if self.config.get("predicts_lightness") else "photo"
+
+    def predict(self, lightness_batch, hints=None, reference=None):
+        """L (N, S, S) at the model's input size -> (ab (N, S, S, 2) in [-1, 1], the fills' L (N, S, S) or
+        None for a photo model). A hint model also takes local hints (N, S, S, 3) and a reference
+        distribution (N, Q); either may be None (no hints)."""
+        outputs = self._predict(np.asarray(lightness_batch, np.float32)[..., None], hints, reference)
+        return (outputs[0], outputs[1][..., 0]) if self.kind == "drawing" else (outputs, None)
+
     def predict_ab(self, lightness_batch, hints=None, reference=None):
-        """L (N, S, S) at the model's input size -> ab (N, S, S, 2) in [-1, 1]. A hint model also takes
-        local hints (N, S, S, 3) and a reference distribution (N, Q); either may be None (no hints)."""
-        return self._predict(np.asarray(lightness_batch, np.float32)[..., None], hints, reference)
+        """The ab part of `predict`."""
+        return self.predict(lightness_batch, hints, reference)[0]
+
+    def features(self, lightness):
+        """What the encoder sees in L (H, W) at the model's input size, averaged over the image (for
+        `kind_detector`)."""
+        if self._features is None:
+            self._features = feature_model(self.model)
+        small = resize_plane(lightness, (self.input_size, self.input_size))
+        return np.asarray(self._features(small[None, ..., None], training=False))[0]
 
     def _model_input(self, lightness):
-        return resize_plane(lightness, (self.input_size, self.input_size))
+        """What the model sees: L at its input size; a drawing's screentones descreened first."""
+        seen = descreen(lightness) if self.kind == "drawing" else lightness
+        return resize_plane(seen, (self.input_size, self.input_size))
 
-    def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS):
+    def _result(self, lightness, ab, fill, saturation, screentone):
+        if fill is None:
+            return compose(lightness, ab, saturation)
+        return compose(lightness, ab, saturation, drawing_lightness(lightness, fill, screentone),
+                       PAPER_FADE)._replace(kind=self.kind)
+
+    def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS, screentone="keep"):
         """One image (path, bytes, PIL image or array) -> Colorized at the image's full resolution.
 
         hints: points (x, y, colour[, radius]) in the image's pixels (origin top left; colour '#rrggbb' or
         (r, g, b)), or a hint layer (an RGBA image of the image's size whose opaque pixels are hints).
         reference: an image whose colours the result should take on. Both need weights with hint inputs;
-        bad ones raise HintError."""
+        bad ones raise HintError. screentone: for a drawing model, "keep" the page's dots and hatching in the
+        result, or "smooth" them into flat gray (see `drawing_lightness`)."""
+        check_screentone(screentone)
         if hints is None and reference is None:
-            return self.colorize_many([image], saturation, max_pixels)[0]
+            return self.colorize_many([image], saturation, max_pixels, screentone=screentone)[0]
         if not self.takes_hints:
             raise HintError("these weights take no colour hints or reference (train them with --hints; "
                             "the shipped default takes them)")
@@ -135,16 +190,18 @@ class Colorizer:
         local = None if hints is None else local_hints(hints, picture.size, self.input_size)
         distribution = None if reference is None else reference_distribution(open_reference(reference, max_pixels))
         lightness = lightness_of(picture)
-        ab = self.predict_ab(self._model_input(lightness)[None], None if local is None else local[None],
-                             None if distribution is None else distribution[None])[0]
-        return compose(lightness, ab, saturation)
+        ab, fill = self.predict(self._model_input(lightness)[None], None if local is None else local[None],
+                                None if distribution is None else distribution[None])
+        return self._result(lightness, ab[0], None if fill is None else fill[0], saturation, screentone)
 
-    def colorize_many(self, images, saturation=1.0, max_pixels=MAX_PIXELS, batch_size=8):
+    def colorize_many(self, images, saturation=1.0, max_pixels=MAX_PIXELS, batch_size=8, screentone="keep"):
         """Several images, run through the model in batches; raises ImageError on the first bad one."""
+        check_screentone(screentone)
         lightness = [lightness_of(open_image(image, max_pixels)) for image in images]
         results = []
         for start in range(0, len(lightness), batch_size):
             chunk = lightness[start : start + batch_size]
-            ab_small = self.predict_ab(np.stack([self._model_input(l) for l in chunk]))
-            results += [compose(l, ab, saturation) for l, ab in zip(chunk, ab_small)]
+            ab, fill = self.predict(np.stack([self._model_input(l) for l in chunk]))
+            fills = [None] * len(chunk) if fill is None else fill
+            results += [self._result(*parts, saturation, screentone) for parts in zip(chunk, ab, fills)]
         return results

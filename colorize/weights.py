@@ -25,7 +25,9 @@ CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
 BEST_SUBFOLDER = "best"  # where a training run keeps its best epoch
 DEFAULT_WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_weights")
+DRAWING_WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "drawing_weights")
 FORMAT = "colorize-weights-1"
+KINDS = ("photo", "drawing")  # what a model is for: photos keep their L, drawings get their fills' L too
 COMMIT_HASH = re.compile(r"[0-9a-f]{40}")
 logger = logging.getLogger("colorize")
 
@@ -89,6 +91,8 @@ CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it mus
     "input_size": (True, _input_size, "a whole number of pixels from 32 to 1024, divisible by 32"),
     "temperature": (False, lambda v: _finite_number(v) and v > 0, "a positive number"),
     "hints": (False, lambda v: isinstance(v, bool), "true or false"),
+    "predicts_lightness": (False, lambda v: isinstance(v, bool), "true or false"),
+    "kind": (False, lambda v: v in KINDS, f"one of {', '.join(KINDS)}"),
     "mute": (False, lambda v: _finite_number(v) and 0 <= v <= 100, "a number from 0 to 100"),
     "undo_rebalancing": (False, lambda v: _finite_number(v) and 0 <= v <= 1, "a number from 0 to 1"),
     "weights_sha256": (False, lambda v: isinstance(v, str) and re.fullmatch("[0-9a-f]{64}", v), "64 hex digits"),
@@ -153,13 +157,16 @@ def load_local(path):
     return LoadedWeights(model, config, f"local weights {folder}")
 
 
-def load_default():
-    if not os.path.isfile(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE)):
+def load_default(kind="photo"):
+    """The shipped weights for photos (the default) or for drawings."""
+    folder = DRAWING_WEIGHTS_DIR if kind == "drawing" else DEFAULT_WEIGHTS_DIR
+    if not os.path.isfile(os.path.join(folder, CONFIG_FILE)):
         raise WeightsError(
-            "no default weights are shipped in this copy of colorize yet; use local weights or a Hub repo"
+            f"no default {kind} weights are shipped in this copy of colorize; use local weights or a Hub repo"
         )
-    model, config = build_from_folder(DEFAULT_WEIGHTS_DIR)
-    return LoadedWeights(model, config, f"shipped default weights ({config['architecture']})")
+    model, config = build_from_folder(folder)
+    label = "shipped default weights" if kind == "photo" else "shipped drawing weights"
+    return LoadedWeights(model, config, f"{label} ({config['architecture']})")
 
 
 def _download(repo_id, revision, offline):
@@ -201,13 +208,14 @@ def load_hub(repo_id, revision=None):
     return fallback._replace(warning=f"{label} could not be downloaded ({reason}); using the shipped default weights")
 
 
-def load_weights(weights=None, hub=None, revision=None):
-    """The one entry point: a local path, else a Hub repo, else the shipped default."""
+def load_weights(weights=None, hub=None, revision=None, kind="photo"):
+    """The one entry point: a local path, else a Hub repo, else the shipped default (for photos, or the
+    shipped drawing weights for kind="drawing")."""
     if weights and hub:
         raise WeightsError("give either a local weights path or a Hub repo, not both")
     if revision and not hub:
         raise WeightsError("a revision needs a Hub repo to go with it")
-    loaded = load_local(weights) if weights else load_hub(hub, revision) if hub else load_default()
+    loaded = load_local(weights) if weights else load_hub(hub, revision) if hub else load_default(kind)
     if loaded.warning:
         logger.warning(loaded.warning)
     return loaded

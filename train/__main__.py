@@ -12,6 +12,7 @@ COMMANDS = {
     "push": "publish a training run to the Hugging Face Hub",
     "export": "write a run's best weights as a compact weights folder (float16 storage)",
     "pack": "re-encode photos small, in parts, to carry them to a GPU machine",
+    "kinds": "fit and measure the photo-or-drawing detector that picks the model for each image",
 }
 
 

@@ -16,7 +16,9 @@ from colorize.ab_bins import ab_bin_centers, nearest_bins
 from colorize.images import ImageError, read_rgb
 from colorize.lab import convert_lab
 from colorize.hints import HINT_CHANNELS
+from colorize.screentone import descreen
 from train.degrade import maybe_degrade
+from train.drawn_inputs import drawn_input, fill_lightness, line_twin
 from train.simulated_hints import simulate_hints
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
@@ -109,16 +111,21 @@ class ColorBatches(keras.utils.PyDataset):
     instead of each photo once, degrade the input L like an old print with probability `degrade` (the
     target stays clean), and carry simulated hints for a hint model (`hints`: the inputs become a dict
     of lightness, hints and reference; validation batches carry none, so their loss is the automatic one).
+
+    `drawing=True` is the drawing model's data: each crop of colour art becomes a gray drawing, line art or
+    toned page (train.drawn_inputs), descreened as the pipeline does, and the bins target carries the
+    per-pixel weight and the fills' lightness beside each bin: (bin, weight, L / 100), for `DrawingLoss`.
     """
 
     def __init__(self, paths, batch_size, size, train, targets="ab", target_stride=1, bin_weights=None,
-                 seed=0, epoch=0, probabilities=None, epoch_photos=None, degrade=0.0, hints=False, **kwargs):
+                 seed=0, epoch=0, probabilities=None, epoch_photos=None, degrade=0.0, hints=False, drawing=False,
+                 **kwargs):
         super().__init__(**kwargs)
         self.paths, self.batch_size, self.size, self.train = list(paths), batch_size, size, train
         self.targets, self.target_stride, self.bin_weights = targets, target_stride, bin_weights
         self.seed, self.epoch = seed, epoch
         self.probabilities, self.epoch_photos = probabilities, epoch_photos or len(self.paths)
-        self.degrade, self.hints = degrade, hints
+        self.degrade, self.hints, self.drawing = degrade, hints, drawing
         self.order = np.arange(len(self.paths))
         self.unreadable = set()
         self.on_epoch_end()
@@ -136,7 +143,7 @@ class ColorBatches(keras.utils.PyDataset):
             self.epoch += 1
 
     def crop(self, index, rng):
-        """A photo that became unreadable after the split (changed, truncated or removed during a long run) is
+        """(crop, its line layer's L or None). A photo that became unreadable after the split (changed, truncated or removed during a long run) is
         replaced by the next readable one, and counted in `unreadable`, rather than ending the run."""
         for step in range(len(self.paths)):
             path = self.paths[(index + step) % len(self.paths)]
@@ -148,12 +155,23 @@ class ColorBatches(keras.utils.PyDataset):
                     print(f"fit: skipping {path}, unreadable since the split ({error}); "
                           f"{len(self.unreadable)} so far", file=sys.stderr)
                 continue
-            return random_crop(rgb, self.size, rng) if self.train else center_crop(rgb, self.size)
+            twin = line_twin(path) if self.drawing else None
+            if not twin:
+                return self.cropped(rgb, rng), None
+            view = int(rng.integers(2**32))  # the same crop of the art and of its line layer
+            line = convert_lab(self.cropped(read_rgb(twin), np.random.default_rng(view)))[0]
+            return self.cropped(rgb, np.random.default_rng(view)), line
         raise ImageError("none of the photos can be read any more")
 
-    def inputs(self, lightness, ab, rng):
-        """The model's inputs for a batch: L (degraded at random when training), and hints for a hint model."""
-        if self.train and self.degrade:
+    def cropped(self, rgb, rng):
+        return random_crop(rgb, self.size, rng) if self.train else center_crop(rgb, self.size)
+
+    def inputs(self, lightness, ab, rng, lines):
+        """The model's inputs for a batch: L (degraded at random when training, made a drawing for the drawing
+        model), and hints for a hint model."""
+        if self.drawing:
+            lightness = np.stack([descreen(drawn_input(l, rng, line)) for l, line in zip(lightness, lines)])
+        elif self.train and self.degrade:
             lightness = np.stack([maybe_degrade(l, rng, self.degrade) for l in lightness])
         lightness = lightness[..., None]
         if not self.hints:
@@ -168,13 +186,16 @@ class ColorBatches(keras.utils.PyDataset):
     def __getitem__(self, batch):
         indices = self.order[batch * self.batch_size : (batch + 1) * self.batch_size]
         rng = np.random.default_rng([self.seed, self.epoch, batch])
-        lab = [convert_lab(self.crop(i, rng)) for i in indices]
-        ab = np.stack([ab for _, ab in lab])
-        inputs = self.inputs(np.stack([l for l, _ in lab]), ab, rng)
+        crops, lines = zip(*(self.crop(i, rng) for i in indices))
+        lab = [convert_lab(crop) for crop in crops]
+        truth, ab = np.stack([l for l, _ in lab]), np.stack([ab for _, ab in lab])
+        inputs = self.inputs(truth, ab, rng, lines)
         if self.targets == "ab":
             return inputs, ab
         s = self.target_stride
         n, h, w, _ = ab.shape
         small = ab.reshape(n, h // s, s, w // s, s, 2).mean(axis=(2, 4))
         bins = nearest_bins(small)
+        if self.drawing:
+            return inputs, np.stack([bins, self.bin_weights[bins], fill_lightness(truth, s)], axis=-1).astype(np.float32)
         return inputs, bins, self.bin_weights[bins]

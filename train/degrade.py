@@ -38,18 +38,25 @@ def blur(lightness, rng, strength=1.0):
     return gaussian_filter(lightness, rng.uniform(0.4, 1.4) * strength, mode="reflect")
 
 
-def halftone(lightness, rng, strength=1.0):
-    """A newspaper or magazine reprint: a dot screen rotated by a random angle at a period of 3-6 px,
-    printed with greyish ink on off-white paper, then slightly blurred (the scanner's optics: 0.12-0.2 of
-    the period)."""
-    height, width = lightness.shape
-    period, angle = rng.uniform(3.0, 6.0), rng.uniform(0.0, np.pi / 2)
+def dot_screen(shape, period, angle, lines=False):
+    """A printing screen's threshold (H, W) in [0, 1], 0 at the dots' centres: ink where 1 - L/100 exceeds it,
+    so the darker the pixel, the larger the dot. Rotated by `angle`; `lines` gives a line screen (hatching)."""
+    height, width = shape
     y, x = np.ogrid[:height, :width]
     frequency = np.float32(2 * np.pi / period)
     cos, sin = np.float32(np.cos(angle)) * frequency, np.float32(np.sin(angle)) * frequency
     u, v = x * cos + y * sin, y * cos - x * sin  # the rotated screen's coordinates, in radians
-    screen = (np.cos(u) + np.cos(v)) * np.float32(0.25) + np.float32(0.5)  # in [0, 1], 0 at the dots' centres
-    ink = (1 - _unit(lightness)) > screen  # the darker the pixel, the larger the dot that covers it
+    if lines:
+        return np.cos(u) * np.float32(0.5) + np.float32(0.5)
+    return (np.cos(u) + np.cos(v)) * np.float32(0.25) + np.float32(0.5)
+
+
+def halftone(lightness, rng, strength=1.0):
+    """A newspaper or magazine reprint: a dot screen rotated by a random angle at a period of 3-6 px,
+    printed with greyish ink on off-white paper, then slightly blurred (the scanner's optics: 0.12-0.2 of
+    the period)."""
+    period = rng.uniform(3.0, 6.0)
+    ink = (1 - _unit(lightness)) > dot_screen(lightness.shape, period, rng.uniform(0.0, np.pi / 2))
     ink_l, paper_l = rng.uniform(5.0, 20.0), rng.uniform(85.0, 97.0)
     printed = np.where(ink, np.float32(ink_l), np.float32(paper_l))
     printed = gaussian_filter(printed, period * rng.uniform(0.12, 0.2), mode="reflect")

@@ -19,6 +19,7 @@ from colorize.model import model_from_config
 from colorize.pipeline import Colorizer
 from colorize.weights import BEST_SUBFOLDER, WeightsError
 from train.data import is_colorless, is_validation, list_images
+from train.drawn_inputs import line_twin
 from train.fit import RUN_FILE
 from train.metrics import MIN_SIDE, compare, summarize
 from train.rebalance import read_bin_weights
@@ -27,7 +28,7 @@ from train.rebalance import undo_rebalancing as undo
 METRICS_FILE = "metrics.json"
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
            ("colorfulness_ratio", "colorful", "{:8.2f}"), ("ab_auc", "AuC", "{:6.3f}"),
-           ("splotch_share", "splotch", "{:7.3f}"))
+           ("splotch_share", "splotch", "{:7.3f}"), ("paper_chroma", "paper C", "{:7.2f}"))
 OVERALL = "overall"
 
 
@@ -52,6 +53,10 @@ def add_arguments(parser):
     parser.add_argument("--split", choices=("all", "val"), default="all",
                         help="val: only the photos held out for validation: the run's own split when --weights is "
                         "a training run folder, else the split fit makes with --val-share")
+    parser.add_argument("--input", choices=("gray", "lines"), default="gray",
+                        help="what the model is shown: the photo made gray (default), or for drawings with an "
+                        "exact line layer (a color/ folder beside line/, as OpenMoji's) that line art, measured "
+                        "against its colour twin; the baseline is then the line art itself")
     parser.add_argument("--val-share", type=float, default=0.1, metavar="SHARE",
                         help="for --split val with weights that are not a run folder: the share fit held out "
                         "(default 0.1, fit's default)")
@@ -96,25 +101,35 @@ def photos_of(folder, limit=None, val_share=None):
     return paths
 
 
-def measure(colorizer, truth):
-    """(model's measures, gray baseline's measures) for one colour photo, RGB uint8."""
-    gray = gray_rgb(convert_lab(truth)[0])
-    return compare(truth, colorizer.colorize(gray).rgb), compare(truth, gray)
+def measure(colorizer, truth, shown=None):
+    """(model's measures, baseline's measures) for one colour photo, RGB uint8: the model is shown `shown`
+    (default: the photo made gray), and the baseline is what it was shown."""
+    shown = gray_rgb(convert_lab(truth)[0]) if shown is None else shown
+    return compare(truth, colorizer.colorize(shown).rgb), compare(truth, shown)
 
 
-def evaluate_folder(colorizer, name, paths):
-    """(summary, per-photo measures of the model, of gray) for one data set."""
+def line_input(path):
+    """The exact line art of a drawing as a gray RGB image, or None where it has none."""
+    twin = line_twin(path)
+    return None if twin is None else gray_rgb(convert_lab(read_rgb(twin))[0])
+
+
+def evaluate_folder(colorizer, name, paths, shown_as="gray"):
+    """(summary, per-photo measures of the model, of the baseline) for one data set."""
     model, gray, skipped = [], [], Counter()
     for path in tqdm(paths, desc=name, unit="photo"):
         try:  # the same rule as fit's: unreadable and colorless photos are left out
             truth = read_rgb(path)
             reason = "colorless" if is_colorless(truth) else "too small" if min(truth.shape[:2]) < MIN_SIDE else None
+            shown = line_input(path) if shown_as == "lines" and not reason else None
+            if shown_as == "lines" and not reason and (shown is None or shown.shape != truth.shape):
+                reason = "no line layer"
         except ImageError:
             reason = "unreadable"
         if reason:
             skipped[reason] += 1
             continue
-        ours, baseline = measure(colorizer, truth)
+        ours, baseline = measure(colorizer, truth, shown)
         model.append(ours)
         gray.append(baseline)
     return summary_of(model, gray, skipped), model, gray
@@ -166,11 +181,11 @@ def run(args):
     report = {"weights": colorizer.source, "architecture": colorizer.config["architecture"],
               "head": colorizer.config.get("head"), "temperature": colorizer.config.get("temperature"),
               "undo_rebalancing": colorizer.config.get("undo_rebalancing", 0), "mute": colorizer.config.get("mute", 0),
-              "input_size": colorizer.input_size, "split": args.split,
+              "input_size": colorizer.input_size, "split": args.split, "input": args.input,
               "limit": args.limit, "datasets": {}}
     everything = ([], [], Counter())
     for name, (folder, paths) in chosen.items():
-        summary, model, gray = evaluate_folder(colorizer, name, paths)
+        summary, model, gray = evaluate_folder(colorizer, name, paths, args.input)
         report["datasets"][name] = {"path": folder, **summary}
         everything[0].extend(model)
         everything[1].extend(gray)

@@ -45,6 +45,9 @@ def add_arguments(parser):
     model.add_argument("--hints", action=argparse.BooleanOptionalAction, default=False,
                        help="a network that also takes colour hints (unet only), trained on hints simulated "
                        "from the truth")
+    model.add_argument("--drawing", action=argparse.BooleanOptionalAction, default=False,
+                       help="the drawing model: trained on colour art made into gray drawings, line art and "
+                       "screentoned pages (train.drawn_inputs), predicting the fills' lightness too (unet, bins)")
     model.add_argument("--loss", choices=LOSSES, default="bins",
                        help="bins: rebalanced classification over ab bins, decoded by annealed mean (default); "
                        "mse: the report's regression")
@@ -99,6 +102,8 @@ def settings_of(args):
         raise SystemExit("fit: --degrade is a share, between 0 and 1")
     if args.hints and args.architecture != "unet":
         raise SystemExit("fit: --hints needs --architecture unet")
+    if args.drawing and (args.architecture != "unet" or args.loss != "bins"):
+        raise SystemExit("fit: --drawing needs --architecture unet and --loss bins")
     settings.update(crop_size=crop, epochs=args.epochs or 10, data=[os.path.abspath(d) for d, _ in args.data],
                     data_weights=[w for _, w in args.data],
                     freeze_encoder=args.freeze_encoder if args.freeze_encoder is not None else args.encoder != "none")

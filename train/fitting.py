@@ -13,6 +13,7 @@ from colorize.model import build_model, encoder_of
 from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
 from train.data import ColorBatches, split
+from train.drawing_loss import DrawingLoss
 from train.mix import photos_per_folder, sampling_probabilities
 from train.fit import LOG_FILE, RUN_FILE
 from train.rebalance import BIN_WEIGHTS_FILE, ab_prior, rebalancing_weights
@@ -86,11 +87,12 @@ def bin_weights_for(paths, probabilities, crop_size, seed):
 def initial_model(settings, head, restoring=False):
     """The model a run starts from: built on its --encoder, or a copy of the --init weights; when a checkpoint
     will overwrite every weight, the bare network (so a resumed run needs neither again)."""
-    hints = bool(settings.get("hints"))
+    hints, drawing = bool(settings.get("hints")), bool(settings.get("drawing"))
     if restoring or not settings.get("init"):
         encoder = "none" if restoring else settings["encoder"]
         try:
-            return build_model(settings["architecture"], encoder, head, settings["temperature"], hints)
+            return build_model(settings["architecture"], encoder, head, settings["temperature"], hints,
+                               predicts_lightness=drawing)
         except EncoderInitError as error:
             raise SystemExit(f"fit: {error}") from error
     try:
@@ -103,12 +105,18 @@ def initial_model(settings, head, restoring=False):
                          f"{config.get('head', 'regression')} head; this run trains {settings['architecture']} "
                          f"with a {head} head")
     print(f"fit: starting from the weights in {folder}")
-    if hints and not config.get("hints"):
-        print("fit: adding hint inputs, at zero: the model starts out colorizing as those weights do")
-        return with_weights_of(model, build_model(settings["architecture"], "none", head, settings["temperature"], True))
     if config.get("hints") and not hints:
         raise SystemExit(f"fit: --init {folder} takes hints; add --hints")
-    return model
+    if config.get("predicts_lightness") and not drawing:
+        raise SystemExit(f"fit: --init {folder} is a drawing model; add --drawing")
+    added = [what for what, wanted, has in (("hint inputs, at zero", hints, config.get("hints")),
+                                            ("a lightness head, at paper white", drawing, config.get("predicts_lightness")))
+             if wanted and not has]
+    if not added:
+        return model
+    print(f"fit: adding {' and '.join(added)}: the model starts out colorizing as those weights do")
+    return with_weights_of(model, build_model(settings["architecture"], "none", head, settings["temperature"], hints,
+                                              predicts_lightness=drawing))
 
 
 def with_weights_of(source, target):
@@ -148,20 +156,27 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
         epochs=settings["epochs"], batch_size=settings["batch_size"], learning_rate=settings["learning_rate"],
         freeze_encoder=settings["freeze_encoder"], precision=policy, data=settings["data"],
         data_weights=mix_weights(settings), degrade=settings.get("degrade", 0.0), hints=bool(settings.get("hints")),
+        predicts_lightness=bool(settings.get("drawing")), kind="drawing" if settings.get("drawing") else "photo",
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
     )
     size, batch = settings["crop_size"], settings["batch_size"]
     probabilities = mixed_probabilities(train_paths, settings)
     epoch_photos = settings.get("epoch_photos") or len(train_paths)
+    drawing = bool(settings.get("drawing"))
     if head == "bins":
-        trained = keras.Model(model.input, model.get_layer("ab_logits").output)
+        logits = model.get_layer("ab_logits").output
+        if drawing:  # the fills' L beside the logits, at the same (half) size: one output for DrawingLoss
+            logits = keras.layers.Concatenate(name="logits_and_fill")([logits, model.get_layer("fill_lightness").output])
+        trained = keras.Model(model.input, logits)
         shapes = [(1, size, size, 1), (1, size, size, HINT_CHANNELS), (1, len(ab_bin_centers()))]
         stride = size // trained.compute_output_shape(shapes if settings.get("hints") else shapes[0])[1]
         weights_path = os.path.join(run_dir, BIN_WEIGHTS_FILE)
         if not os.path.isfile(weights_path):
             np.save(weights_path, bin_weights_for(train_paths, probabilities, size, settings["seed"]))
         data = {"targets": "bins", "target_stride": stride, "bin_weights": np.load(weights_path, allow_pickle=False)}
-        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        loss = DrawingLoss() if drawing else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    elif drawing:
+        raise SystemExit("fit: --drawing needs --loss bins")
     else:
         trained, data, loss = model, {"targets": "ab"}, keras.losses.MeanSquaredError()
     steps = max(1, epoch_photos // batch)
@@ -179,7 +194,7 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
     if initial_epoch >= settings["epochs"]:
         print(f"fit: the run already has {initial_epoch} of {settings['epochs']} epochs")
     threads = {"workers": workers, "max_queue_size": 4 * workers}
-    data["hints"] = bool(settings.get("hints"))
+    data.update(hints=bool(settings.get("hints")), drawing=drawing)
     train_data = ColorBatches(train_paths, batch, size, True, seed=settings["seed"], epoch=initial_epoch,
                               probabilities=probabilities, epoch_photos=epoch_photos,
                               degrade=settings.get("degrade", 0.0), **data, **threads)

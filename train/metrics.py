@@ -9,6 +9,7 @@ from skimage import color, metrics
 AUC_THRESHOLDS = np.arange(151)  # Zhang et al. 2016 sweep the ab distance from 0 to 150
 SPLOTCH_ERROR = 30.0  # ab units: a pixel this far off shows a wrong hue (a green cheek), not a muted one
 MIN_SIDE = 7  # SSIM's 7x7 window needs at least this many pixels each way
+PAPER_L, PAPER_CHROMA = 95.0, 5.0  # a pixel of white paper (in a drawing's truth)
 
 
 def psnr(truth, pred):
@@ -51,6 +52,13 @@ def splotch_share(truth_ab, pred_ab):
     return float(np.mean(np.linalg.norm(np.asarray(truth_ab, np.float64) - pred_ab, axis=-1) > SPLOTCH_ERROR))
 
 
+def paper_chroma(truth_lab, pred_lab):
+    """Mean chroma of the prediction where the truth is white paper (L above PAPER_L, chroma below
+    PAPER_CHROMA): a drawing's paper must stay white, not take a wash. NaN where the truth has no paper."""
+    paper = (truth_lab[..., 0] > PAPER_L) & (np.hypot(truth_lab[..., 1], truth_lab[..., 2]) < PAPER_CHROMA)
+    return float(np.hypot(pred_lab[paper, 1], pred_lab[paper, 2]).mean()) if paper.any() else float("nan")
+
+
 def compare(truth_rgb, pred_rgb):
     """Every measure of one prediction against its truth, and both images' colorfulness."""
     truth_lab, pred_lab = color.rgb2lab(truth_rgb), color.rgb2lab(pred_rgb)
@@ -60,14 +68,18 @@ def compare(truth_rgb, pred_rgb):
         "ciede2000": ciede2000(truth_lab, pred_lab),
         "ab_auc": ab_auc(truth_lab[..., 1:], pred_lab[..., 1:]),
         "splotch_share": splotch_share(truth_lab[..., 1:], pred_lab[..., 1:]),
+        "paper_chroma": paper_chroma(truth_lab, pred_lab),
         "colorfulness": colorfulness(pred_rgb),
         "truth_colorfulness": colorfulness(truth_rgb),
     }
 
 
 def summarize(results):
-    """Means over images; colorfulness as the ratio of mean colorfulness to the truth's (1: as vivid as life)."""
-    means = {key: float(np.mean([r[key] for r in results])) for key in results[0]}
+    """Means over images (paper chroma over those with paper); colorfulness as the ratio of mean colorfulness
+    to the truth's (1: as vivid as life)."""
+    with np.errstate(invalid="ignore"):
+        means = {key: float(np.nanmean([r[key] for r in results])) if any(np.isfinite(r[key]) for r in results)
+                 else float("nan") for key in results[0]}
     truth = means.pop("truth_colorfulness")
     colorful = means.pop("colorfulness")
     return {**means, "colorfulness_ratio": colorful / truth if truth else float("nan")}

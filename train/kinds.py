@@ -1,0 +1,126 @@
+"""Fit the photo-or-drawing detector (colorize.kind_detector) and measure it on the held-out photos and art.
+
+Drawings are shown to it as users bring them: colour art made gray, line art and toned pages (made as
+the drawing model's training inputs are, train.drawn_inputs); photos clean and as old prints
+(train.degrade). It is fitted on the training side of the file-name split and measured on the
+validation side of every folder, which the detector never saw.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+from scipy.optimize import minimize
+from tqdm import tqdm
+
+from colorize.images import ImageError, read_rgb
+from colorize.kind_detector import DETECTOR_FILE
+from colorize.pipeline import Colorizer
+from colorize.lab import convert_lab
+from train.data import is_colorless, is_validation, list_images
+from train.degrade import maybe_degrade
+from train.drawn_inputs import MAKERS, line_twin
+from colorize.weights import WeightsError
+from train.evaluate import dataset_names
+
+L2 = 1e-3  # ridge on the standardized coefficients
+
+
+def add_arguments(parser):
+    parser.add_argument("--drawn", nargs="+", required=True, metavar="DIR", help="folders of colour drawn art")
+    parser.add_argument("--photos", nargs="+", required=True, metavar="DIR", help="folders of colour photos")
+    parser.add_argument("--weights", metavar="PATH",
+                        help="weights whose encoder gives the features (default: the shipped photo weights, whose "
+                        "encoder the drawing weights share)")
+    parser.add_argument("--per-folder", type=int, default=300, metavar="N",
+                        help="at most N images per folder and side of the split (default 300)")
+    parser.add_argument("--val-share", type=float, default=0.1, help="the split's validation share (default 0.1, fit's)")
+    parser.add_argument("--out", default=DETECTOR_FILE, help=f"the detector file to write (default {DETECTOR_FILE})")
+
+
+def sides(folder, share, limit):
+    """(training paths, validation paths) of a folder, each at most `limit`, spread over it."""
+    paths = list_images([folder])
+    chosen = []
+    for held_out in (False, True):
+        side = [p for p in paths if is_validation(p, share) == held_out]
+        if len(side) > limit:
+            side = [side[i] for i in np.linspace(0, len(side) - 1, limit).round().astype(int)]
+        chosen.append(side)
+    return chosen
+
+
+def views(path, drawn, rng):
+    """{view name: L} for one image: a drawing as gray art, line art and toned page; a photo clean and old."""
+    rgb = read_rgb(path)
+    if is_colorless(rgb):
+        return {}
+    lightness = convert_lab(rgb)[0]
+    if not drawn:
+        return {"photo": lightness, "old photo": maybe_degrade(lightness, rng, 1.0)}
+    twin = line_twin(path)
+    line = convert_lab(read_rgb(twin))[0] if twin else None
+    return {name: make(lightness, rng, line) for name, make in MAKERS.items()}
+
+
+def table_of(colorizer, folders, drawn, share, limit, rng, side):
+    """(feature rows, labels: 1 for drawn, "folder: view" of each row) for one side of the split."""
+    rows, labels, groups = [], [], []
+    for name, folder in folders:
+        paths = sides(folder, share, limit)[side]
+        for path in tqdm(paths, desc=f"{name} ({'val' if side else 'train'})", unit="image"):
+            try:
+                shown = views(path, drawn, rng)
+            except ImageError:
+                continue
+            for view, lightness in shown.items():
+                rows.append(colorizer.features(lightness))
+                labels.append(float(drawn))
+                groups.append(f"{name}: {view}")
+    return rows, labels, groups
+
+
+def fit_logistic(x, y):
+    """(weights, bias) of an L2-regularised logistic regression, by SciPy's L-BFGS."""
+    def loss(theta):
+        z = x @ theta[:-1] + theta[-1]
+        p = 1 / (1 + np.exp(-z))
+        value = np.mean(np.logaddexp(0, z) - y * z) + L2 * np.sum(theta[:-1] ** 2)
+        gradient = np.append(x.T @ (p - y) / len(y) + 2 * L2 * theta[:-1], np.mean(p - y))
+        return value, gradient
+
+    theta = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B").x
+    return theta[:-1], theta[-1]
+
+
+def run(args):
+    rng = np.random.default_rng(0)
+    try:
+        drawn = list(zip(dataset_names(args.drawn), args.drawn))
+        photos = list(zip(dataset_names(args.photos), args.photos))
+        colorizer = Colorizer.from_weights(args.weights)
+        data = {side: [table_of(colorizer, folders, is_drawn, args.val_share, args.per_folder, rng, side)
+                       for folders, is_drawn in ((drawn, True), (photos, False))] for side in (0, 1)}
+    except (FileNotFoundError, WeightsError) as error:
+        print(f"kinds: {error}", file=sys.stderr)
+        return 2
+    x, y, _ = (sum((part[i] for part in data[0]), []) for i in range(3))
+    x, y = np.asarray(x), np.asarray(y)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    weights, bias = fit_logistic((x - mean) / scale, y)
+    detector = {"features": f"{colorizer.source}: encoder block 4 and 5 means", "mean": mean.tolist(), "scale": scale.tolist(),
+                "weights": weights.tolist(), "bias": float(bias)}
+    vx, vy, groups = (sum((part[i] for part in data[1]), []) for i in range(3))
+    vx, vy = np.asarray(vx), np.asarray(vy)
+    right = (((vx - mean) / scale @ weights + bias) >= 0) == (vy == 1)
+    report = {group: round(float(right[[g == group for g in groups]].mean()), 4) for group in dict.fromkeys(groups)}
+    report["drawn (all views)"] = round(float(right[vy == 1].mean()), 4)
+    report["photos (all views)"] = round(float(right[vy == 0].mean()), 4)
+    detector["validation_share_right"] = report
+    detector["validation_images"] = int(len(vy))
+    with open(args.out, "w") as f:
+        json.dump(detector, f, indent=1)
+    for group, share in report.items():
+        print(f"{group:<40}{share:7.1%}")
+    print(f"kinds: wrote {os.path.abspath(args.out)}")
+    return 0
