@@ -17,7 +17,8 @@ import numpy as np
 from PIL import Image
 
 from colorize import ImageError, WeightsError
-from colorize.kinds import KINDS, AutoColorizer
+from colorize.auto_colorizer import AutoColorizer
+from colorize.kinds import KINDS
 from colorize.screentone import SCREENTONES
 from colorize.cli import output_paths
 from colorize.hints import HintError, parse_hint_points
@@ -198,9 +199,6 @@ def make_colorize(colorizer, error=""):
         check_ready(colorizer, error, saturation)
         if image is None:
             raise gr.Error("Upload, paste or capture an image first.")
-        if str(kind).lower() not in KINDS or str(screentone).lower() not in SCREENTONES:
-            raise gr.Error(f"Kind must be one of {', '.join(KIND_CHOICES)} and screentone one of "
-                           f"{', '.join(SCREENTONE_CHOICES)}, not {kind!r} and {screentone!r}.")
         try:
             points = parsed_hints(hints)
             original = open_image(image, DECODE_LIMIT)
@@ -208,8 +206,9 @@ def make_colorize(colorizer, error=""):
             if points and upright.size != original.size:  # hints are in the uploaded image's pixels
                 sx, sy = upright.width / original.width, upright.height / original.height
                 points = [(scaled(x, sx), scaled(y, sy), c, scaled(r, sx)) for x, y, c, r in points]
-            result = colorizer.colorize(upright, saturation, points, reference, DECODE_LIMIT, str(screentone).lower(),
-                                        str(kind).lower())
+            # the radios refuse other values (API calls included) before this runs
+            result = colorizer.colorize(upright, saturation, points, reference, DECODE_LIMIT, screentone.lower(),
+                                        kind.lower())
         except (ImageError, HintError) as bad:
             raise gr.Error(str(bad)) from bad
         os.makedirs(get_upload_folder(), exist_ok=True)
@@ -218,8 +217,10 @@ def make_colorize(colorizer, error=""):
         for path, pixels in zip(paths, (result.lightness, result.ab, np.asarray(upright.convert("RGB")))):
             Image.fromarray(pixels).save(path, quality=90)
         write_png(result.rgb, paths[3])
-        shown = gr.Image(paths[3], label=f"Result, by the {result.kind} model (full-size PNG)")
-        return paths[0], paths[1], shown, (paths[2], paths[3])
+        if kind == "Auto":
+            gr.Info(f"Colorized as a {result.kind}: set Picture to {'Photo' if result.kind == 'drawing' else 'Drawing'} "
+                    "if that is wrong.")
+        return paths[0], paths[1], paths[3], (paths[2], paths[3])
 
     def colorize_image(image, saturation=1.0, kind="Auto", screentone="Keep"):
         """Colorize one image without hints: returns its lightness (L), the predicted colors (ab), the result and

@@ -10,7 +10,6 @@ from .hints import HintError, open_reference, read_hints_file
 from .images import MAX_PIXELS, ImageError
 from .kinds import KINDS
 from .screentone import SCREENTONES
-from .weights import WeightsError
 
 
 def parse_args(argv=None):
@@ -84,8 +83,9 @@ def main(argv=None):
 
 def colorize_all(args):
     """Load the weights once, then write each input's PNG; returns the exit status."""
-    from .kinds import AutoColorizer
+    from .auto_colorizer import AutoColorizer
     from .png import write_png
+    from .weights import WeightsError
 
     try:
         hints = read_hints_file(args.hints) if args.hints else None

@@ -96,26 +96,26 @@ def bad_inputs(folder):
 
 
 def test_colorize_in_process_keeps_full_resolution(app):
-    lightness, ab, rgb, (before, after) = app.demo(str(WIDE), 1.0, api_name="colorize")
+    lightness, ab, rgb, (before, after) = app.demo(str(WIDE), 1.0, "Auto", "Keep", api_name="colorize")
     assert {size_of(path) for path in (lightness, ab, rgb, before, after)} == {size_of(WIDE)}
     assert rgb.endswith(".png") and Image.open(lightness).mode == "L"
 
 
 def test_saturation_zero_gives_gray(app):
-    rgb = np.asarray(Image.open(app.demo(str(WIDE), 0.0, api_name="colorize")[2]), dtype=int)
+    rgb = np.asarray(Image.open(app.demo(str(WIDE), 0.0, "Auto", "Keep", api_name="colorize")[2]), dtype=int)
     assert np.abs(rgb - rgb[..., :1]).max() <= 1
 
 
 def test_saturation_outside_the_slider_is_refused(app):
     with pytest.raises(gr.Error, match="Saturation must be between"):
-        app.demo(str(WIDE), float("nan"), api_name="colorize")
+        app.demo(str(WIDE), float("nan"), "Auto", "Keep", api_name="colorize")
 
 
 def test_images_over_the_limit_are_scaled_down(app, monkeypatch, tmp_path):
     big = tmp_path / "big.png"
     Image.new("L", (400, 300), 128).save(big)
     monkeypatch.setattr(app, "MAX_OUTPUT_PIXELS", 30_000)
-    rgb = app.demo(str(big), 1.0, api_name="colorize")[2]
+    rgb = app.demo(str(big), 1.0, "Auto", "Keep", api_name="colorize")[2]
     assert size_of(rgb) == (200, 150)
 
 
@@ -125,13 +125,13 @@ def page_text(demo):
 
 def test_page_names_the_weights_and_the_limits(app):
     text = page_text(app.demo)
-    assert "**Model:** local weights" in text
+    assert "**Models:** photos: local weights" in text and "drawings: shipped drawing weights" in text
     assert f"{app.MAX_OUTPUT_PIXELS / 1e6:.0f} megapixels" in text and f"{app.MAX_FILE_MB} MB" in text
 
 
 def test_a_fallback_warning_is_shown(app):
-    note = app.weights_note(types.SimpleNamespace(source="Hub me/model@main (cached copy)",
-                                                     warning="the Hub could not be reached"))
+    fallback = types.SimpleNamespace(source="Hub me/model@main (cached copy)", warning="the Hub could not be reached")
+    note = app.weights_note(types.SimpleNamespace(loaded={"photo": fallback}))
     assert "cached copy" in note and "could not be reached" in note
 
 
@@ -142,7 +142,7 @@ def test_without_weights_the_page_opens_and_explains(app, monkeypatch):
     demo = app.build_demo(colorizer, error)
     assert "No model weights could be loaded" in page_text(demo) and "/nonexistent/weights" in page_text(demo)
     with pytest.raises(gr.Error, match="No model weights are loaded"):
-        demo(str(WIDE), 1.0, api_name="colorize")
+        demo(str(WIDE), 1.0, "Auto", "Keep", api_name="colorize")
 
 
 def test_share_flag_asks_for_a_public_link(app, monkeypatch):
@@ -252,3 +252,11 @@ def test_the_api_refuses_a_reference_that_is_not_an_image(hint_client, tmp_path)
     fake.write_text("not an image")
     with pytest.raises(AppError, match="not an image file|not usable"):
         hint_client.predict(handle_file(str(WIDE)), 1.0, "[]", handle_file(str(fake)), api_name="/colorize_hints")
+
+
+def test_the_picture_kind_can_be_chosen_and_a_wrong_one_is_refused(app):
+    line_art = str(EXAMPLES / "chibi.png")
+    rgb = app.demo(line_art, 1.0, "Drawing", "Smooth", api_name="colorize")[2]
+    assert Image.open(rgb).size == Image.open(line_art).size
+    with pytest.raises(gr.Error, match=r"'Comic'.* not in the list of choices: \['Auto', 'Photo', 'Drawing'\]"):
+        app.demo(line_art, 1.0, "Comic", "Keep", api_name="colorize")

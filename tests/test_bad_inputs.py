@@ -164,7 +164,7 @@ def test_app_gives_each_upload_a_correct_picture_or_one_clear_message(app, corpu
     problems = []
     for case in (c for c in corpus if c.app):
         outputs = []
-        message = app_message(lambda: outputs.append(app.demo(str(case.path), 1.0, api_name="colorize")))
+        message = app_message(lambda: outputs.append(app.demo(str(case.path), 1.0, "Auto", "Keep", api_name="colorize")))
         if case.error is not None:
             problems.append(one_line_matching(message, case, case.app_error) if message else f"{case.name}: accepted")
             continue

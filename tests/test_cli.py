@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from colorize.cli import main, output_paths
@@ -74,3 +75,24 @@ def test_an_input_in_the_output_folder_is_never_replaced(untrained_weights, tmp_
     assert inside.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["a-2.png", "a-3.png", "a.png"]
     assert Image.open(out / "a-2.png").size == (40, 30) and Image.open(out / "a-3.png").size == (20, 10)
+
+
+EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples")
+
+
+def test_kind_chooses_the_model_and_a_wrong_kind_is_refused(untrained_weights, tmp_path):
+    line_art = os.path.join(EXAMPLES, "chibi.png")
+    # the given weights are a photo model: a drawing still goes to the shipped drawing weights
+    assert main([line_art, "--output-dir", str(tmp_path), "--weights", untrained_weights, "--kind", "drawing",
+                 "--screentone", "smooth"]) == 0
+    assert Image.open(tmp_path / "chibi.png").size == Image.open(line_art).size
+    with pytest.raises(SystemExit) as refused:
+        main([line_art, "--output-dir", str(tmp_path), "--kind", "comic"])
+    assert refused.value.code == 2
+
+
+def test_help_starts_without_importing_tensorflow():
+    code = ("import runpy, sys\nsys.argv = ['colorize', '--help']\ntry:\n    runpy.run_module('colorize', run_name='__main__')\n"
+            "except SystemExit:\n    pass\nprint('loaded:', 'tensorflow' in sys.modules or 'keras' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "--kind" in done.stdout and "loaded: False" in done.stdout

@@ -47,3 +47,29 @@ def test_shipped_weights_follow_hints_there_and_not_far_away():
     (_, ab_plain), (_, ab_hinted) = convert_lab(plain.rgb), convert_lab(hinted.rgb)
     assert ab_hinted[near][..., 0].mean() * 128 > ab_plain[near][..., 0].mean() * 128 + 10, "the grass turns red"
     assert np.abs(ab_hinted[far] - ab_plain[far]).mean() * 128 < 3, "the sky stays as it was"
+
+
+def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for_photos():
+    from colorize.images import open_image
+    from colorize.auto_colorizer import AutoColorizer
+
+    colorizer = AutoColorizer()
+    for name, kind in (("manga-girl.png", "drawing"), ("chibi.png", "drawing"), ("river-landscape.png", "drawing"),
+                       ("astronaut.jpg", "photo"), ("camera.jpg", "photo"), ("chelsea.jpg", "photo"),
+                       ("coins.jpg", "photo"), ("rocket.jpg", "photo")):
+        assert colorizer.kind_of(open_image(os.path.join(EXAMPLES, name))) == kind, name
+
+
+def test_shipped_drawing_weights_colour_line_art_and_keep_paper_white():
+    colorizer = Colorizer.from_weights(kind="drawing")
+    assert "shipped drawing" in colorizer.source and colorizer.kind == "drawing" and colorizer.takes_hints
+    page = os.path.join(EXAMPLES, "chibi.png")  # a black-and-white chibi girl on white paper
+    result = colorizer.colorize(page)
+    _, ab = convert_lab(result.rgb)
+    chroma = np.hypot(ab[..., 0], ab[..., 1]) * 128
+    gray = np.asarray(result.lightness, np.float32)
+    figure = gray < 240
+    assert result.kind == "drawing" and chroma[figure].mean() > 6, "the figure gets colour"
+    assert chroma[:40, :40].mean() < 3 and chroma[-40:, -40:].mean() < 3, "the paper stays white"
+    result_l = convert_lab(result.rgb)[0]
+    assert np.all(result_l[gray < 40] <= gray[gray < 40] / 2.55 + 3), "ink stays as dark as drawn"

@@ -1,0 +1,71 @@
+"""A contact sheet of drawings: what the photo model and the drawing model make of comics and manga-like pages.
+
+    python -m bench.drawing_sheet --out docs/samples-drawings.jpg
+
+Rows: the Pepper&Carrot pages and the pencil sketch in `comics/` (made gray), then manga-like pages made
+from held-out colour drawings (bench.pages) with their colour truth. Columns: the input, the photo
+default, the drawing model (screentones kept), the drawing model with them smoothed, and the truth
+where there is one. Which model `--kind auto` picks is written under the input.
+"""
+import argparse
+import glob
+import os
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from bench.pages import held_out_drawings, make_page, manga_input
+from colorize.images import open_image, read_rgb
+from colorize.auto_colorizer import AutoColorizer
+from train.data import is_colorless
+
+COMICS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data", "comics")
+HEIGHT = 300
+CAPTION = 18
+
+
+def cell(rgb, text=""):
+    image = Image.fromarray(np.asarray(rgb))
+    image = image.resize((max(1, round(image.width * HEIGHT / image.height)), HEIGHT), Image.LANCZOS)
+    out = Image.new("RGB", (image.width, HEIGHT + CAPTION), "white")
+    out.paste(image, (0, 0))
+    ImageDraw.Draw(out).text((4, HEIGHT + 3), text, fill="black")
+    return np.asarray(out)
+
+
+def row_of(colorizer, gray, truth=None):
+    picked = colorizer.kind_of(gray)
+    photo, drawing = colorizer.colorizer("photo"), colorizer.colorizer("drawing")
+    cells = [cell(gray.convert("RGB"), f"input (auto: {picked})"), cell(photo.colorize(gray).rgb, "photo model"),
+             cell(drawing.colorize(gray).rgb, "drawing model"),
+             cell(drawing.colorize(gray, screentone="smooth").rgb, "drawing, tones smoothed")]
+    if truth is not None:
+        cells.append(cell(truth, "truth"))
+    return np.hstack(cells)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="docs/samples-drawings.jpg")
+    parser.add_argument("--pages", type=int, default=3, help="manga-like pages with truth (default 3)")
+    parser.add_argument("--weights", help="drawing weights (default: the shipped ones)")
+    args = parser.parse_args(argv)
+    colorizer = AutoColorizer(args.weights)
+    rows = []
+    for path in sorted(glob.glob(os.path.join(COMICS, "*.*")) + glob.glob(os.path.join(COMICS, "grayscale_only", "*"))):
+        if not path.endswith(".md"):
+            rows.append(row_of(colorizer, open_image(path).convert("L")))
+    rng = np.random.default_rng(1)
+    drawings = [rgb for rgb in (read_rgb(p) for p in held_out_drawings()) if not is_colorless(rgb)]
+    for _ in range(args.pages):
+        truth = make_page(drawings, rng)
+        gray = Image.fromarray(np.clip(manga_input(truth, rng) * 2.55 + 0.5, 0, 255).astype(np.uint8))
+        rows.append(row_of(colorizer, gray, truth))
+    width = max(row.shape[1] for row in rows)
+    sheet = np.vstack([np.pad(row, ((0, 4), (0, width - row.shape[1]), (0, 0)), constant_values=255) for row in rows])
+    Image.fromarray(sheet).save(args.out, quality=85)
+    print(f"wrote {args.out} ({sheet.shape[1]}x{sheet.shape[0]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Whole manga-like pages with colour truth: does the drawing model colour small figures, at which input size?
+
+    python -m bench.pages --weights colorize/drawing_weights --pages 12 --sizes 224 448 576
+
+Each page is a grid of 2x2 to 3x3 panels, each holding a held-out colour drawing (validation split of
+`drawn/`, never trained on) small in its panel, on white paper with black panel borders: the colour truth.
+The input is that page made into line art and screentones as the drawing model's training inputs are
+(train.drawn_inputs), at about 1000x1400 pixels. The page is run at each model input size; the report
+gives PSNR and CIEDE2000 against the truth, the colorfulness ratio, the paper's chroma and the time.
+"""
+import argparse
+import os
+import time
+
+import numpy as np
+from PIL import Image, ImageDraw
+from skimage import color
+
+from colorize.lab import convert_lab
+from colorize.pipeline import Colorizer
+from colorize.images import read_rgb
+from train.data import is_colorless, is_validation, list_images
+from train.drawn_inputs import MAKERS
+from train.metrics import ciede2000, colorfulness, paper_chroma, psnr
+
+DRAWN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data", "drawn")
+FOLDERS = ("openclipart", "gcompris_cartoons", "wesnoth_portraits", "openmoji/color")
+PAGE = (1000, 1400)
+BORDER = 4
+
+
+def held_out_drawings(val_share=0.1):
+    """Paths of the validation side of the drawn folders that have whole figures (not the 64 px faces)."""
+    paths = []
+    for folder in FOLDERS:
+        paths += [p for p in list_images([os.path.join(DRAWN, folder)]) if is_validation(p, val_share)]
+    return paths
+
+
+def make_page(drawings, rng):
+    """(colour truth RGB, panel boxes) of one page of panels, each holding one drawing scaled to 45-80 % of it."""
+    rows, cols = (int(v) for v in rng.integers(2, 4, 2))
+    page = Image.new("RGB", PAGE, "white")
+    draw = ImageDraw.Draw(page)
+    width, height = (PAGE[0] - 40) // cols, (PAGE[1] - 40) // rows
+    for r in range(rows):
+        for c in range(cols):
+            left, top = 20 + c * width, 20 + r * height
+            box = (left + 8, top + 8, left + width - 8, top + height - 8)
+            art = Image.fromarray(drawings[int(rng.integers(len(drawings)))])
+            share = rng.uniform(0.45, 0.8)
+            scale = share * min((box[2] - box[0]) / art.width, (box[3] - box[1]) / art.height)
+            art = art.resize((max(1, round(art.width * scale)), max(1, round(art.height * scale))), Image.LANCZOS)
+            x = int(rng.integers(box[0], box[2] - art.width + 1))
+            y = int(rng.integers(box[1], box[3] - art.height + 1))
+            page.paste(art, (x, y))
+            draw.rectangle(box, outline="black", width=BORDER)
+    return np.asarray(page)
+
+
+def manga_input(truth, rng):
+    """The page as a reader's black-and-white print: line art with screentones (or plain line art)."""
+    lightness = convert_lab(truth)[0]
+    made = MAKERS["tones"] if rng.random() < 0.7 else MAKERS["lines"]
+    return made(lightness, rng)
+
+
+def measures(truth, result, seconds):
+    truth_lab, result_lab = color.rgb2lab(truth), color.rgb2lab(result)
+    return {"psnr": psnr(truth, result), "ciede2000": ciede2000(truth_lab, result_lab),
+            "colorfulness_ratio": colorfulness(result) / colorfulness(truth),
+            "paper_chroma": paper_chroma(truth_lab, result_lab), "seconds": seconds}
+
+
+def at_size(colorizer, size):
+    return Colorizer(colorizer.model, {**colorizer.config, "input_size": size}, colorizer.source)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", default=None, help="drawing weights (default: the shipped ones)")
+    parser.add_argument("--pages", type=int, default=12)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[224, 448, 576])
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(args.seed)
+    drawings = [rgb for rgb in (read_rgb(p) for p in held_out_drawings()) if not is_colorless(rgb)]
+    colorizer = Colorizer.from_weights(args.weights, kind="drawing")
+    sized = {size: at_size(colorizer, size) for size in args.sizes}
+    results = {"the input": [], **{size: [] for size in args.sizes}}
+    for _ in range(args.pages):
+        truth = make_page(drawings, rng)
+        shown = Image.fromarray(np.clip(manga_input(truth, rng) * 2.55 + 0.5, 0, 255).astype(np.uint8))
+        results["the input"].append(measures(truth, np.asarray(shown.convert("RGB")), 0.0))
+        for size, model in sized.items():
+            model.colorize(shown)  # the first call at a size compiles it
+            started = time.perf_counter()
+            result = model.colorize(shown).rgb
+            results[size].append(measures(truth, result, time.perf_counter() - started))
+    print(f"{len(drawings)} held-out drawings, {args.pages} pages of {PAGE[0]}x{PAGE[1]}; weights {colorizer.source}")
+    print(f"{'input':>9} {'PSNR dB':>8} {'CIEDE':>7} {'colorful':>9} {'paper C':>8} {'seconds':>8}")
+    for size, rows in results.items():
+        mean = {key: np.nanmean([row[key] for row in rows]) for key in rows[0]}
+        median_time = np.median([row["seconds"] for row in rows])
+        print(f"{size:>9} {mean['psnr']:8.2f} {mean['ciede2000']:7.2f} {mean['colorfulness_ratio']:9.2f} "
+              f"{mean['paper_chroma']:8.2f} {median_time:8.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Photos and drawings take different models: one colorizer that picks the right one for each image.
+
+"auto" asks `kind_detector` whether the picture is drawn (on the drawing model's encoder features);
+"photo" and "drawing" say it. Weights given by
+path or Hub repo stand in for the shipped model of their own kind (a drawing model's config says
+`predicts_lightness`), and the other kind keeps its shipped weights. Each model is loaded when first
+needed, unless `eager`.
+"""
+from .images import MAX_PIXELS, lightness_of, open_image
+from .kind_detector import drawing_probability
+from .kinds import KINDS, MODEL_KINDS
+from .pipeline import Colorizer
+
+
+class AutoColorizer:
+    """The photo and the drawing colorizer behind one `colorize`, which says in its result which one ran."""
+
+    def __init__(self, weights=None, hub=None, revision=None, precision="auto", eager=False):
+        self.precision = precision
+        self._colorizers = {}
+        if weights or hub:
+            given = Colorizer.from_weights(weights, hub, revision, precision)
+            self._colorizers[given.kind] = given
+        if eager:
+            for kind in MODEL_KINDS:
+                self.colorizer(kind)
+
+    def colorizer(self, kind):
+        """The Colorizer for "photo" or "drawing" (the given weights, else the shipped ones), loaded once."""
+        if kind not in MODEL_KINDS:
+            raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(MODEL_KINDS)}")
+        if kind not in self._colorizers:
+            self._colorizers[kind] = Colorizer.from_weights(precision=self.precision, kind=kind)
+        return self._colorizers[kind]
+
+    @property
+    def loaded(self):
+        """{kind: Colorizer} of the models loaded so far."""
+        return dict(self._colorizers)
+
+    def kind_of(self, picture, kind="auto"):
+        """The kind to colorize an opened picture as: `kind`, or for "auto" what the detector sees in it."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+        if kind != "auto":
+            return kind
+        features = self.colorizer("drawing").features(lightness_of(picture))
+        return "drawing" if drawing_probability(features[None])[0] >= 0.5 else "photo"
+
+    def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS,
+                 screentone="keep", kind="auto"):
+        """`Colorizer.colorize` by the model for the image's kind; the result's `kind` says which ran."""
+        picture = open_image(image, max_pixels)
+        chosen = self.colorizer(self.kind_of(picture, kind))
+        return chosen.colorize(picture, saturation, hints, reference, max_pixels, screentone)
