@@ -5,11 +5,14 @@ Weights: `COLORIZE_WEIGHTS` (a local weights or training-run folder), else `COLO
 `python app.py --share` for a public link; Gradio's `GRADIO_SERVER_NAME`/`GRADIO_SERVER_PORT` apply.
 """
 import argparse
+import base64
+import binascii
 import ctypes
 import json
 import os
 import tempfile
 import zipfile
+from urllib.parse import unquote_to_bytes
 
 import gradio as gr
 from gradio.utils import get_upload_folder
@@ -110,26 +113,46 @@ def use_example_cache_for(colorizer):
     os.environ.setdefault("GRADIO_EXAMPLES_CACHE", os.path.join(".gradio", "cached_examples", key))
 
 
-def with_readable_errors(image):
-    """Gradio opens each upload before the handler sees it: turn an unreadable one into a message, not a bare "Error".
+def guarded(image):
+    """Gradio decodes a `data:` URL sent to an image input, whatever its claimed size, before the handler is
+    called (and re-encodes it): here no image is decoded before the handler, which opens the file with the
+    library's guarded opener (it refuses too many pixels from the header alone). An upload, or a URL Gradio
+    fetched, is passed on as its path; a data URL is written to a file as it is, after a size check.
 
     (A gr.Image subclass would do the same, but Gradio writes a .pyi file beside any module defining one.)
     """
-    preprocess = image.preprocess
 
     def checked(payload):
-        name = (payload.orig_name or os.path.basename(payload.path or "")) if payload else ""
-        try:
-            return preprocess(payload)
-        except Image.DecompressionBombError as error:
-            raise gr.Error(f"{name} is too large: over {DECODE_LIMIT / 1e6:.0f} megapixels") from error
-        except gr.Error:
-            raise
-        except Exception as error:  # whatever Pillow raises on a damaged file: OSError, struct.error...
-            raise gr.Error(f"cannot read {name}: not an image file, or a damaged one") from error
+        if payload is None:
+            return None
+        name = payload.orig_name or os.path.basename(payload.path or "") or "the image"
+        if payload.url and payload.url.startswith("data:"):
+            return saved_data_url(payload.url)
+        if payload.path is None or not os.path.isfile(payload.path):
+            raise gr.Error(f"{name} did not arrive: send an image file")
+        size = os.path.getsize(payload.path)
+        if size > MAX_FILE_MB * 1e6:
+            raise gr.Error(f"{name} is {size / 1e6:.0f} MB; the limit is {MAX_FILE_MB} MB")
+        return payload.path
 
     image.preprocess = checked
     return image
+
+
+def saved_data_url(url):
+    """The bytes of a `data:` URL in a file of the upload folder, refused before decoding if over the file limit."""
+    header, _, data = url.partition(",")
+    if len(data) > MAX_FILE_MB * 1e6 * 4 / 3 + 4:
+        raise gr.Error(f"the image sent as a data URL is over {MAX_FILE_MB} MB; the limit is {MAX_FILE_MB} MB")
+    try:
+        content = base64.b64decode(data, validate=True) if header.endswith(";base64") else unquote_to_bytes(data)
+    except (binascii.Error, ValueError) as error:
+        raise gr.Error("the image sent as a data URL is not valid base64") from error
+    os.makedirs(get_upload_folder(), exist_ok=True)
+    fd, path = tempfile.mkstemp(prefix="data-url-", dir=get_upload_folder())
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
+    return path
 
 
 def prepare(source):
@@ -207,8 +230,9 @@ def make_colorize(colorizer, error=""):
                 sx, sy = upright.width / original.width, upright.height / original.height
                 points = [(scaled(x, sx), scaled(y, sy), c, scaled(r, sx)) for x, y, c, r in points]
             # the radios refuse other values (API calls included) before this runs
+            chosen = colorizer.kind_of(upright, kind.lower())
             result = colorizer.colorize(upright, saturation, points, reference, DECODE_LIMIT, screentone.lower(),
-                                        kind.lower())
+                                        chosen)
         except (ImageError, HintError) as bad:
             raise gr.Error(str(bad)) from bad
         os.makedirs(get_upload_folder(), exist_ok=True)
@@ -218,7 +242,7 @@ def make_colorize(colorizer, error=""):
             Image.fromarray(pixels).save(path, quality=90)
         write_png(result.rgb, paths[3])
         if kind == "Auto":
-            gr.Info(f"Colorized as a {result.kind}: set Picture to {'Photo' if result.kind == 'drawing' else 'Drawing'} "
+            gr.Info(f"Colorized as a {chosen}: set Picture to {'Photo' if chosen == 'drawing' else 'Drawing'} "
                     "if that is wrong.")
         return paths[0], paths[1], paths[3], (paths[2], paths[3])
 
@@ -276,7 +300,7 @@ def build_demo(colorizer, error=""):
         with gr.Tab("One image"):
             with gr.Row():
                 with gr.Column():
-                    image = with_readable_errors(gr.Image(
+                    image = guarded(gr.Image(
                         label="Black-and-white image", type="filepath", image_mode=None,
                         sources=["upload", "clipboard", "webcam"], elem_id="input-image"))
                     saturation = gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation")
@@ -299,7 +323,7 @@ def build_demo(colorizer, error=""):
                         with gr.Row():
                             undo = gr.Button("Undo last hint", size="sm", elem_id="hints-undo")
                             clear = gr.Button("Clear hints", size="sm", elem_id="hints-clear")
-                        reference = with_readable_errors(gr.Image(
+                        reference = guarded(gr.Image(
                             label="Reference image: take its colors (optional)", type="filepath", image_mode=None,
                             sources=["upload", "clipboard"], elem_id="reference-image"))
                 slider = gr.ImageSlider(label="Before / after", format="jpeg", elem_id="before-after")

@@ -37,9 +37,11 @@ def held_out_drawings(val_share=0.1):
     return paths
 
 
-def make_page(drawings, rng):
-    """(colour truth RGB, panel boxes) of one page of panels, each holding one drawing scaled to 45-80 % of it."""
-    rows, cols = (int(v) for v in rng.integers(2, 4, 2))
+def make_page(drawings, rng, grid=None, order=None):
+    """The colour truth (RGB) of one page of panels (a random 2x2 to 3x3 grid, or `grid`), each holding a
+    drawing (at random, or the `order` given) scaled to 45-80 % of it."""
+    rows, cols = grid or (int(v) for v in rng.integers(2, 4, 2))
+    picks = iter(order) if order is not None else None
     page = Image.new("RGB", PAGE, "white")
     draw = ImageDraw.Draw(page)
     width, height = (PAGE[0] - 40) // cols, (PAGE[1] - 40) // rows
@@ -47,7 +49,7 @@ def make_page(drawings, rng):
         for c in range(cols):
             left, top = 20 + c * width, 20 + r * height
             box = (left + 8, top + 8, left + width - 8, top + height - 8)
-            art = Image.fromarray(drawings[int(rng.integers(len(drawings)))])
+            art = Image.fromarray(drawings[next(picks) if picks else int(rng.integers(len(drawings)))])
             share = rng.uniform(0.45, 0.8)
             scale = share * min((box[2] - box[0]) / art.width, (box[3] - box[1]) / art.height)
             art = art.resize((max(1, round(art.width * scale)), max(1, round(art.height * scale))), Image.LANCZOS)
@@ -58,10 +60,11 @@ def make_page(drawings, rng):
     return np.asarray(page)
 
 
-def manga_input(truth, rng):
-    """The page as a reader's black-and-white print: line art with screentones (or plain line art)."""
+def manga_input(truth, rng, tones=None):
+    """The page as a reader's black-and-white print: line art with screentones (70 % of the time, or if
+    `tones`), else plain line art."""
     lightness = convert_lab(truth)[0]
-    made = MAKERS["tones"] if rng.random() < 0.7 else MAKERS["lines"]
+    made = MAKERS["tones"] if (rng.random() < 0.7 if tones is None else tones) else MAKERS["lines"]
     return made(lightness, rng)
 
 

@@ -13,7 +13,7 @@ from .pipeline import Colorizer
 
 
 class AutoColorizer:
-    """The photo and the drawing colorizer behind one `colorize`, which says in its result which one ran."""
+    """The photo and the drawing colorizer behind one `colorize`; `kind_of` says which one an image gets."""
 
     def __init__(self, weights=None, hub=None, revision=None, precision="auto", eager=False):
         self.precision = precision
@@ -49,7 +49,7 @@ class AutoColorizer:
 
     def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS,
                  screentone="keep", kind="auto"):
-        """`Colorizer.colorize` by the model for the image's kind; the result's `kind` says which ran."""
+        """`Colorizer.colorize` by the model for the image's kind (`kind_of` tells it beforehand)."""
         picture = open_image(image, max_pixels)
         chosen = self.colorizer(self.kind_of(picture, kind))
         return chosen.colorize(picture, saturation, hints, reference, max_pixels, screentone)

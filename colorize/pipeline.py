@@ -24,7 +24,6 @@ class Colorized(NamedTuple):
     lightness: np.ndarray  # (H, W): the input's L channel, 0-100 shown as 0-255
     ab: np.ndarray  # (H, W, 3): the predicted ab planes rendered at constant lightness
     rgb: np.ndarray  # (H, W, 3): the input's L joined with the predicted ab
-    kind: str = "photo"  # the model that made it: "photo" or "drawing"
 
 
 def resize_plane(plane, size):
@@ -170,7 +169,7 @@ class Colorizer:
         if fill is None:
             return compose(lightness, ab, saturation)
         return compose(lightness, ab, saturation, drawing_lightness(lightness, fill, screentone),
-                       PAPER_FADE)._replace(kind=self.kind)
+                       PAPER_FADE)
 
     def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS, screentone="keep"):
         """One image (path, bytes, PIL image or array) -> Colorized at the image's full resolution.

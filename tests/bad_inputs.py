@@ -28,7 +28,6 @@ class Case:
     error: str = None  # unreadable: regex for its message
     tolerance: float = 1.0  # mean |L*| difference allowed (lossy formats need more)
     app: bool = True  # False where an upload cannot carry it (a missing path, a folder, a dangling link)
-    app_error: str = None  # the app's message, where it differs (Gradio opens uploads before the app sees them)
 
     @property
     def size(self):
@@ -113,7 +112,7 @@ def make_corpus(folder):
         cases.append(Case(name, kind, path, **expected))
 
     # Not images at all, or damaged: one clear message each.
-    add("empty.jpg", "empty file", b"", error=r"empty file", app_error=UNREADABLE)
+    add("empty.jpg", "empty file", b"", error=r"empty file")
     add("truncated.jpg", "JPEG cut to a third", jpeg[: len(jpeg) // 3], error=UNREADABLE)
     add("truncated.png", "PNG cut in half", png[: len(png) // 2], error=UNREADABLE)
     add("header-only.jpg", "JPEG with only its first marker", jpeg[:20], error=UNREADABLE)

@@ -163,7 +163,7 @@ def test_api_endpoint_colorize_needs_only_the_image(client):
 
 def test_bad_inputs_get_messages_and_the_app_keeps_serving(client, tmp_path):
     for path in bad_inputs(tmp_path):
-        with pytest.raises(AppError, match=rf"{path.name}.*(not an image|damaged|too large|megapixels)"):
+        with pytest.raises(AppError, match=rf"{path.name}.*(not an image|damaged|too large|megapixels|an empty file)"):
             client.predict(handle_file(str(path)), api_name="/colorize")
     with pytest.raises(AppError, match="greater than maximum"):
         client.predict(handle_file(str(WIDE)), 5.0, api_name="/colorize")
@@ -260,3 +260,25 @@ def test_the_picture_kind_can_be_chosen_and_a_wrong_one_is_refused(app):
     assert Image.open(rgb).size == Image.open(line_art).size
     with pytest.raises(gr.Error, match=r"'Comic'.* not in the list of choices: \['Auto', 'Photo', 'Drawing'\]"):
         app.demo(line_art, 1.0, "Comic", "Keep", api_name="colorize")
+
+
+def call_with_data_url(url, data_url):
+    """POST /colorize with the image as a data URL, as any HTTP client may; (event, data) of its answer."""
+    image = {"url": data_url, "meta": {"_type": "gradio.FileData"}}
+    started = httpx.post(f"{url}gradio_api/call/colorize", json={"data": [image, 1.0, "Auto", "Keep"]}, timeout=60)
+    answer = httpx.get(f"{url}gradio_api/call/colorize/{started.json()['event_id']}", timeout=120).text
+    events = [line.split(":", 1)[1].strip() for line in answer.splitlines() if line.startswith("event:")]
+    data = [line.split(":", 1)[1].strip() for line in answer.splitlines() if line.startswith("data:")]
+    return events[-1], data[-1]
+
+
+def test_a_data_url_is_checked_before_anything_decodes_it(url, tmp_path):
+    import base64
+
+    bomb = png_header_only(tmp_path / "bomb.png", 40_000, 40_000)
+    event, data = call_with_data_url(url, "data:image/png;base64," + base64.b64encode(bomb.read_bytes()).decode())
+    assert event == "error" and "megapixels" in data
+    event, data = call_with_data_url(url, "data:image/png;base64,not*base64")
+    assert event == "error" and "not valid base64" in data
+    event, data = call_with_data_url(url, "data:image/jpeg;base64," + base64.b64encode(WIDE.read_bytes()).decode())
+    assert event == "complete" and "result.png" in data

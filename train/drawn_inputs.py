@@ -53,11 +53,13 @@ def line_art(lightness, rng, line=None):
 
 
 def toned_page(lightness, rng, line=None):
-    """Lines (the art's own line layer or XDoG) over its fills quantised to 2-4 grays, each printed flat,
-    as dots (period 3-7 px) or as hatching; paper stays paper, the darkest level solid ink."""
+    """Lines (the art's own line layer or XDoG) over its fills quantised to 2-4 grays (split at quantiles of
+    the drawn pixels), each printed flat, as dots (period 3-7 px) or as hatching; the lightest level is
+    paper, the darkest often solid ink."""
     lines = line_art(lightness, rng, line)
     levels = int(rng.integers(2, 5))
-    edges = np.quantile(lightness, np.linspace(0, 1, levels + 1)[1:-1])
+    drawn = lightness[lightness < PAPER - 3]  # the levels split the drawing's tones, not the paper around it
+    edges = np.quantile(drawn if drawn.size else lightness, np.linspace(0, 1, levels + 1)[1:-1])
     level = np.digitize(lightness, edges)
     grays = np.sort(rng.uniform(15.0, 90.0, levels))
     grays[-1] = PAPER  # the lightest fills are the paper
