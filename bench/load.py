@@ -11,7 +11,10 @@ else an untrained unet of the same size, which costs the same to run) and stops 
    requests wait at once: the queue's size in app.py is 16);
 3. burst: BURST callers send one request each at the same moment, more than the queue holds: what do the
    callers beyond it see?
-4. steady load again (--rounds times): memory should stay where it was after step 2.
+4. steady load again (--rounds times): memory should stay where it was after step 2;
+5. with --data-url-bombs N: N requests at once whose image is a data URL of a small PNG claiming 144
+   megapixels (what Gradio used to decode before the app's checks), and beside them one ordinary request:
+   they must be refused, memory must stay near idle, and the ordinary request must not wait for them.
 
 It samples the app's resident memory (RSS) every half second, and prints a Markdown report: errors,
 latency percentiles, throughput, the burst's answers and memory. Everything is bounded by --max-seconds.
@@ -52,6 +55,8 @@ def parse_args(argv=None):
     parser.add_argument("--url", help="drive this running app instead of starting one")
     parser.add_argument("--pid", type=int, help="with --url: the app's process id, for its memory")
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--data-url-bombs", type=int, default=0, metavar="N",
+                        help="also send N data-URL decompression bombs at once beside one ordinary request (step 5)")
     return parser.parse_args(argv)
 
 
@@ -241,6 +246,54 @@ def burst(url, photos, count, deadline, timeout):
     return results, run_threads(caller, pool)
 
 
+def bomb_data_url(width=12_000, height=12_000):
+    """A data URL of a gray PNG of width x height zeros: under a megabyte, 144 MP once decoded."""
+    import base64
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer, row = zlib.compressobj(9), b"\0" * (width + 1)
+    pixels = b"".join(packer.compress(row * 500) for _ in range(height // 500)) + packer.flush()
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+           + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def data_url_request(url, data_url, timeout):
+    """(outcome, seconds, message) of one /colorize call with its image as a data URL, over plain HTTP."""
+    import httpx
+
+    started = time.perf_counter()
+    image = {"url": data_url, "meta": {"_type": "gradio.FileData"}}
+    try:
+        event = httpx.post(f"{url}gradio_api/call/colorize", json={"data": [image, 1.0, "Auto", "Keep"]}, timeout=timeout).json()
+        answer = httpx.get(f"{url}gradio_api/call/colorize/{event['event_id']}", timeout=timeout).text
+    except Exception as error:  # noqa: BLE001 - every failure is a result here
+        return "error", time.perf_counter() - started, one_line(error)
+    outcome = "ok" if "event: complete" in answer else "error"
+    message = answer.strip().splitlines()[-1][:120] if outcome == "error" else ""
+    return outcome, time.perf_counter() - started, message
+
+
+def bombs_beside_one_request(url, photos, count, timeout):
+    """(bomb results, the ordinary request's result, wall seconds): all sent at the same moment."""
+    bomb, client = bomb_data_url(), clients(url, 1)[0]
+    bombs, ordinary, gate = [], [], threading.Barrier(count + 1)
+
+    def send(i):
+        gate.wait()
+        if i == count:
+            ordinary.append(request(client, photos, timeout))
+        else:
+            bombs.append(data_url_request(url, bomb, timeout))
+
+    wall = run_threads(send, range(count + 1))
+    return bombs, ordinary, wall
+
+
 def summary(name, results, wall):
     latencies = np.array([seconds for outcome, seconds, _ in results if outcome == "ok"])
     errors = collections.Counter(message for outcome, _, message in results if outcome != "ok")
@@ -316,6 +369,13 @@ def main(argv=None):
                                 wall))
             marks[f"after {phase}"] = memory.now() if memory else None
             print(f"load: {phase} done", file=sys.stderr)
+        if args.data_url_bombs:
+            idle = len(memory.samples) if memory else 0
+            bombs, ordinary, wall = bombs_beside_one_request(url, photos, args.data_url_bombs, args.request_timeout)
+            rows.append(summary(f"{args.data_url_bombs} data-URL bombs (refused = right)", bombs, wall))
+            rows.append(summary("one ordinary request beside them", ordinary, wall))
+            if memory:
+                marks["peak during the bombs"] = max(v for _, v in memory.samples[idle:] or [(0, memory.now())])
     finally:
         if memory:
             memory.stopping.set()

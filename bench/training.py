@@ -2,7 +2,7 @@
 
     python -m bench.training [--crops 128 224] [--precisions float32 mixed_bfloat16] [--steps 3] [--no-write]
 
-The training step of `train/fitting.py` (Adam; the bins head's logits with sparse cross-entropy, or
+The training step of `train/training_loop.py` (Adam; the bins head's logits with sparse cross-entropy, or
 the regression head with MSE) on random data through `train_on_batch`, after two warm-up steps (the
 first one compiles). Reference in the same run: float32 matrix-multiply GFLOP/s, measured before and
 after, which says how much of the CPU the run had.
@@ -29,7 +29,7 @@ def matmul_gflops(size=2048, repeats=5):
 
 
 def training_step(architecture, head, crop, batch, precision):
-    """A compiled model and one batch, set up as train/fitting.py does for this head."""
+    """A compiled model and one batch, set up as train/training_loop.py does for this head."""
     keras.mixed_precision.set_global_policy(precision)
     try:
         model = build_model(architecture, "none", head)

@@ -158,7 +158,7 @@ class Colorizer:
         if self._features is None:
             self._features = feature_model(self.model)
         small = resize_plane(lightness, (self.input_size, self.input_size))
-        return np.asarray(self._features(small[None, ..., None], training=False))[0]
+        return np.asarray(self._features.predict_on_batch(small[None, ..., None]))[0]
 
     def _model_input(self, lightness):
         """What the model sees: L at its input size; a drawing's screentones descreened first."""

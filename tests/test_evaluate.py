@@ -13,7 +13,7 @@ from train import evaluate
 from train.data import is_validation
 from train.metrics import ab_auc, colorfulness, compare, summarize
 
-METRICS = {"psnr", "ssim", "ciede2000", "ab_auc", "colorfulness_ratio", "splotch_share"}
+METRICS = {"psnr", "ssim", "ciede2000", "ab_auc", "colorfulness_ratio", "splotch_share", "paper_chroma"}
 
 
 def colour_photo(seed, size=(40, 48)):

@@ -17,7 +17,8 @@ import pytest
 from PIL import Image
 
 from colorize.weights import WEIGHTS_FILE
-from train.checkpoints import BEST, BEST_PREFIX, CHECKPOINTS, Checkpoint, latest_checkpoint, restore
+from train.checkpoints import BEST_PREFIX, Checkpoint, latest_checkpoint, restore
+from train.run_folder import BEST, CHECKPOINTS
 from train.data import ColorBatches
 
 ROOT = Path(__file__).resolve().parents[1]

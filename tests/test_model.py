@@ -50,7 +50,7 @@ def test_saved_model_loads_in_safe_mode(tmp_path):
 
 
 def test_hint_inputs_start_at_zero_so_automatic_weights_keep_their_colours():
-    from train.fitting import with_weights_of
+    from train.training_loop import with_weights_of
 
     keras.utils.set_random_seed(1)
     plain = build_model("unet", "none", "bins")

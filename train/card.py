@@ -9,11 +9,10 @@ import os
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
-from colorize.weights import BEST_SUBFOLDER, CONFIG_FILE, read_config
-from train.evaluate import METRICS_FILE
+from colorize.weights import CONFIG_FILE, read_config
+from train.run_folder import BEST, METRICS_FILE, PLOTS
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "card_template.md")
-PLOTS = ("learning_curves.png", "samples.png")
 METRIC_NAMES = {"psnr": "PSNR (dB)", "ssim": "SSIM", "ciede2000": "mean CIEDE2000",
                 "colorfulness_ratio": "colorfulness ratio", "ab_auc": "AuC of ab error (0-150)",
                 "splotch_share": "splotch share (ab error over 30)"}
@@ -36,7 +35,7 @@ def model_card(run_dir, repo_id=None):
 
     str(card) is the Hub README (YAML front matter, then markdown); card.text is the markdown alone.
     """
-    config = read_config(os.path.join(run_dir, BEST_SUBFOLDER, CONFIG_FILE))
+    config = read_config(os.path.join(run_dir, BEST, CONFIG_FILE))
     with open(os.path.join(run_dir, METRICS_FILE)) as f:
         metrics = json.load(f)
     name = f"colorize-{config['architecture']}"

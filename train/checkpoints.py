@@ -16,10 +16,9 @@ import numpy as np
 
 from colorize.files import write_atomically
 from colorize.weights import save_weights, sha256_of
+from train.run_folder import BEST, CHECKPOINTS
 
-CHECKPOINTS = "checkpoints"
 LATEST = "latest"
-BEST = "best"
 BEST_PREFIX = "best-epoch-"
 EPOCH_PREFIX = "epoch-"
 CHECKED_FILES = ("model.weights.h5", "optimizer.npz")  # their hashes are in state.json

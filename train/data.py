@@ -57,8 +57,8 @@ def is_colorless(rgb):
     return np.abs(convert_lab(small)[1]).mean() < MIN_CHROMA
 
 
-def usable(path):
-    """None if the photo can train the model, else why not ('unreadable' or 'colorless')."""
+def unusable_reason(path):
+    """Why a photo cannot train the model ('unreadable' or 'colorless'), or None if it can."""
     try:
         rgb = read_rgb(path)
     except ImageError:
@@ -70,7 +70,7 @@ def split(folders, val_share):
     """{'train': [...], 'val': [...], 'skipped': {'unreadable': n, 'colorless': n}}."""
     result = {"train": [], "val": [], "skipped": {"unreadable": 0, "colorless": 0}}
     for path in list_images(folders):
-        reason = usable(path)
+        reason = unusable_reason(path)
         if reason:
             result["skipped"][reason] += 1
         else:

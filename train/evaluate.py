@@ -17,15 +17,14 @@ from colorize.images import ImageError, read_rgb
 from colorize.lab import convert_lab, gray_rgb
 from colorize.model import model_from_config
 from colorize.pipeline import Colorizer
-from colorize.weights import BEST_SUBFOLDER, WeightsError
+from colorize.weights import WeightsError
 from train.data import is_colorless, is_validation, list_images
 from train.drawn_inputs import line_twin
-from train.fit import RUN_FILE
 from train.metrics import MIN_SIDE, compare, summarize
 from train.rebalance import read_bin_weights
 from train.rebalance import undo_rebalancing as undo
+from train.run_folder import METRICS_FILE, held_out_share, is_run_folder
 
-METRICS_FILE = "metrics.json"
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
            ("colorfulness_ratio", "colorful", "{:8.2f}"), ("ab_auc", "AuC", "{:6.3f}"),
            ("splotch_share", "splotch", "{:7.3f}"), ("paper_chroma", "paper C", "{:7.2f}"))
@@ -62,17 +61,7 @@ def add_arguments(parser):
                         "(default 0.1, fit's default)")
 
 
-def is_run_folder(path):
-    return os.path.isdir(os.path.join(path, BEST_SUBFOLDER))
-
-
-def held_out_share(run_dir):
-    """The validation share the run was fitted with, so that --split val picks the photos fit held out."""
-    with open(os.path.join(run_dir, RUN_FILE)) as f:
-        return json.load(f)["val_share"]
-
-
-def decoded_otherwise(colorizer, run_dir, temperature=None, undo_rebalancing=None, mute=None):
+def with_decoding(colorizer, run_dir, temperature=None, undo_rebalancing=None, mute=None):
     """The same weights with another vivid/dull balance of a bins head: its annealed-mean temperature,
     how much of the training's class rebalancing to take back out (see train.rebalance), and how much
     to mute unsure colours (see colorize.layers.AnnealedMean)."""
@@ -174,7 +163,7 @@ def run(args):
                   for name, folder in zip(dataset_names(args.data), args.data)}
         colorizer = Colorizer.from_weights(args.weights)
         if args.temperature or args.undo_rebalancing or args.mute is not None:
-            colorizer = decoded_otherwise(colorizer, args.weights, args.temperature, args.undo_rebalancing, args.mute)
+            colorizer = with_decoding(colorizer, args.weights, args.temperature, args.undo_rebalancing, args.mute)
     except (WeightsError, OSError, KeyError, ValueError) as error:
         print(f"evaluate: {error}", file=sys.stderr)
         return 2

@@ -14,8 +14,9 @@ import numpy as np
 
 from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, load_local, resolve_folder, sha256_of
 from train.rebalance import read_bin_weights, undo_rebalancing
+from train.run_folder import LEARNING_CURVES, METRICS_FILE
 
-EXTRA_FILES = ("metrics.json", "learning_curves.png")
+EXTRA_FILES = (METRICS_FILE, LEARNING_CURVES)
 
 
 def add_arguments(parser):

@@ -11,10 +11,9 @@ import time
 from colorize.encoder import ENCODER_INITS
 from colorize.model import ARCHITECTURES, DEFAULT_TEMPERATURE
 from train.mix import parse_folder_weight
+from train.run_folder import RUN_FILE, SAMPLES
 
 LOSSES = ("bins", "mse")
-RUN_FILE = "run.json"
-LOG_FILE = "log.csv"
 
 
 def add_arguments(parser):
@@ -65,7 +64,7 @@ def add_arguments(parser):
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--workers", type=int, default=min(16, os.cpu_count() or 1),
                      help="threads preparing batches (default: one per CPU core, at most 16)")
-    fit.add_argument("--samples", type=int, default=8, help="validation photos in the final samples.png")
+    fit.add_argument("--samples", type=int, default=8, help=f"validation photos in the final {SAMPLES}")
     fit.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                      help="Keras' progress display: 1 a progress bar (default), 2 a line per epoch, 0 none")
 
@@ -113,7 +112,7 @@ def settings_of(args):
 def run(args):
     started = time.time()
     settings = settings_of(args)
-    from train.fitting import fit
+    from train.training_loop import fit
 
     fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers)
     print(f"fit: done in {time.time() - started:.0f} s; try it: python -m colorize PHOTO --output-dir out "

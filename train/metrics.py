@@ -78,7 +78,7 @@ def summarize(results):
     """Means over images (paper chroma over those with paper); colorfulness as the ratio of mean colorfulness
     to the truth's (1: as vivid as life)."""
     with np.errstate(invalid="ignore"):
-        means = {key: float(np.nanmean([r[key] for r in results])) if any(np.isfinite(r[key]) for r in results)
+        means = {key: float(np.nanmean([r[key] for r in results])) if not all(np.isnan(r[key]) for r in results)
                  else float("nan") for key in results[0]}
     truth = means.pop("truth_colorfulness")
     colorful = means.pop("colorfulness")

@@ -11,15 +11,15 @@ import sys
 import httpx2
 from huggingface_hub import CommitOperationAdd, HfApi
 
-from colorize.weights import (BEST_SUBFOLDER, CONFIG_FILE, WEIGHTS_FILE, WeightsError, read_config, reason_of,
+from colorize.weights import (CONFIG_FILE, WEIGHTS_FILE, WeightsError, read_config, reason_of,
                               sha256_of)
-from train.card import PLOTS, model_card
-from train.evaluate import METRICS_FILE
+from train.card import model_card
+from train.run_folder import BEST, METRICS_FILE, PLOTS
 
 
 def add_arguments(parser):
     parser.add_argument("--run", required=True, metavar="RUN_DIR", help="a training run folder, evaluated (it holds "
-                        f"{BEST_SUBFOLDER}/ and {METRICS_FILE}: python -m train evaluate --weights RUN_DIR ...)")
+                        f"{BEST}/ and {METRICS_FILE}: python -m train evaluate --weights RUN_DIR ...)")
     parser.add_argument("--repo", required=True, metavar="REPO_ID", help="the model repo, e.g. user/colorize-unet "
                         "(created if needed)")
     parser.add_argument("--private", action="store_true", help="create the repo private")
@@ -31,7 +31,7 @@ def add_arguments(parser):
 
 def files_to_upload(run_dir):
     """{path in the repo: local path}; raises WeightsError when the run is incomplete or its weights damaged."""
-    best = os.path.join(run_dir, BEST_SUBFOLDER)
+    best = os.path.join(run_dir, BEST)
     config = read_config(os.path.join(best, CONFIG_FILE))
     weights = os.path.join(best, WEIGHTS_FILE)
     if not os.path.isfile(weights) or sha256_of(weights) != config.get("weights_sha256"):

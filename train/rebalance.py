@@ -11,6 +11,7 @@ from scipy.ndimage import gaussian_filter
 
 from colorize.ab_bins import GRID_STEP, ab_bin_centers, nearest_bins
 from colorize.lab import AB_SCALE
+from train.run_folder import BIN_WEIGHTS_FILE
 
 SMOOTHING_SIGMA = 5.0  # ab units, as in the paper
 UNIFORM_MIX = 0.5  # lambda: how much of a uniform distribution to mix into the prior
@@ -33,9 +34,6 @@ def rebalancing_weights(prior, uniform_mix=UNIFORM_MIX):
     """Per-bin loss weights proportional to 1 / ((1 - lambda) prior + lambda / Q), with mean 1 under the prior."""
     weights = 1.0 / ((1.0 - uniform_mix) * prior + uniform_mix / len(prior))
     return (weights / np.sum(prior * weights)).astype(np.float32)
-
-
-BIN_WEIGHTS_FILE = "bin_weights.npy"
 
 
 def read_bin_weights(run_dir):

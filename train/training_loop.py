@@ -15,8 +15,8 @@ from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atom
 from train.data import ColorBatches, split
 from train.drawing_loss import DrawingLoss
 from train.mix import photos_per_folder, sampling_probabilities
-from train.fit import LOG_FILE, RUN_FILE
-from train.rebalance import BIN_WEIGHTS_FILE, ab_prior, rebalancing_weights
+from train.rebalance import ab_prior, rebalancing_weights
+from train.run_folder import BIN_WEIGHTS_FILE, LEARNING_CURVES, LOG_FILE, RUN_FILE, SAMPLES
 from train.reports import plot_learning_curves, save_samples
 
 PRIOR_PHOTOS = 500  # training photos whose colours estimate the ab prior
@@ -207,5 +207,5 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
                    Checkpoint(run_dir, model, weights_config, best)],
         verbose=verbose,
     )
-    plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, "learning_curves.png"))
-    save_samples([run_dir], val_paths[: settings["samples"]], os.path.join(run_dir, "samples.png"))
+    plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, LEARNING_CURVES))
+    save_samples([run_dir], val_paths[: settings["samples"]], os.path.join(run_dir, SAMPLES))
