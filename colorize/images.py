@@ -123,6 +123,11 @@ def lightness_of(image):
     return rgb_lightness(np.asarray(image.convert("RGB")))
 
 
+def resize_plane(plane, size):
+    """Resize one float plane to size=(width, height) with Pillow's antialiased bilinear filter."""
+    return np.asarray(Image.fromarray(np.asarray(plane, np.float32), mode="F").resize(size, Image.BILINEAR))
+
+
 def read_rgb(source, max_pixels=MAX_PIXELS):
     """An image as RGB uint8 (H, W, 3), upright, for training and evaluation on colour photos."""
     return np.asarray(open_image(source, max_pixels).convert("RGB"))

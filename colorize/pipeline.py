@@ -9,7 +9,7 @@ from PIL import Image
 
 from .fast_model import compiled_predictor
 from .hints import HintError, local_hints, open_reference, reference_distribution
-from .images import MAX_PIXELS, lightness_of, open_image
+from .images import MAX_PIXELS, lightness_of, open_image, resize_plane
 from .kind_detector import feature_model
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 from .screentone import check_screentone, descreen
@@ -24,11 +24,6 @@ class Colorized(NamedTuple):
     lightness: np.ndarray  # (H, W): the input's L channel, 0-100 shown as 0-255
     ab: np.ndarray  # (H, W, 3): the predicted ab planes rendered at constant lightness
     rgb: np.ndarray  # (H, W, 3): the input's L joined with the predicted ab
-
-
-def resize_plane(plane, size):
-    """Resize one float plane to size=(width, height) with Pillow's antialiased bilinear filter."""
-    return np.asarray(Image.fromarray(np.asarray(plane, np.float32), mode="F").resize(size, Image.BILINEAR))
 
 
 def bilinear_taps(source, target):
@@ -94,11 +89,14 @@ def compose(lightness, ab_small, saturation=1.0, result_lightness=None, paper_fa
     return Colorized(shown_l, picture, rgb)
 
 
-def drawing_lightness(lightness, fill_small, screentone="keep"):
-    """A drawing's result L: the darker of the page's L and the predicted fills' L (S, S) at full size, so
-    ink lines stay as dark as drawn, white fills get a tone, and shading is kept. screentone="keep" keeps
-    the page's dots and hatching over the colours; "smooth" takes the descreened page instead."""
-    page = descreen(lightness) if screentone == "smooth" else lightness
+def drawing_lightness(lightness, fill_small, screentone="keep", descreened=None):
+    """A drawing's result L: the darker of the page's L and the predicted fills' L (any small size) at full
+    size, so ink lines stay as dark as drawn, white fills get a tone, and shading is kept. screentone="keep"
+    keeps the page's dots and hatching over the colours; "smooth" takes the descreened page instead."""
+    if screentone == "smooth":
+        page = descreen(lightness) if descreened is None else descreened
+    else:
+        page = lightness
     height, width = lightness.shape
     return np.minimum(page, resize_plane(fill_small, (width, height)))
 
@@ -160,16 +158,17 @@ class Colorizer:
         small = resize_plane(lightness, (self.input_size, self.input_size))
         return np.asarray(self._features.predict_on_batch(small[None, ..., None]))[0]
 
-    def _model_input(self, lightness):
-        """What the model sees: L at its input size; a drawing's screentones descreened first."""
-        seen = descreen(lightness) if self.kind == "drawing" else lightness
+    def _seen(self, lightness):
+        """The L the model looks at: a drawing's screentones are descreened first."""
+        return descreen(lightness) if self.kind == "drawing" else lightness
+
+    def _model_input(self, seen):
         return resize_plane(seen, (self.input_size, self.input_size))
 
-    def _result(self, lightness, ab, fill, saturation, screentone):
+    def _result(self, lightness, seen, ab, fill, saturation, screentone):
         if fill is None:
             return compose(lightness, ab, saturation)
-        return compose(lightness, ab, saturation, drawing_lightness(lightness, fill, screentone),
-                       PAPER_FADE)
+        return compose(lightness, ab, saturation, drawing_lightness(lightness, fill, screentone, seen), PAPER_FADE)
 
     def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS, screentone="keep"):
         """One image (path, bytes, PIL image or array) -> Colorized at the image's full resolution.
@@ -189,9 +188,10 @@ class Colorizer:
         local = None if hints is None else local_hints(hints, picture.size, self.input_size)
         distribution = None if reference is None else reference_distribution(open_reference(reference, max_pixels))
         lightness = lightness_of(picture)
-        ab, fill = self.predict(self._model_input(lightness)[None], None if local is None else local[None],
+        seen = self._seen(lightness)
+        ab, fill = self.predict(self._model_input(seen)[None], None if local is None else local[None],
                                 None if distribution is None else distribution[None])
-        return self._result(lightness, ab[0], None if fill is None else fill[0], saturation, screentone)
+        return self._result(lightness, seen, ab[0], None if fill is None else fill[0], saturation, screentone)
 
     def colorize_many(self, images, saturation=1.0, max_pixels=MAX_PIXELS, batch_size=8, screentone="keep"):
         """Several images, run through the model in batches; raises ImageError on the first bad one."""
@@ -200,7 +200,8 @@ class Colorizer:
         results = []
         for start in range(0, len(lightness), batch_size):
             chunk = lightness[start : start + batch_size]
-            ab, fill = self.predict(np.stack([self._model_input(l) for l in chunk]))
+            seen = [self._seen(l) for l in chunk]
+            ab, fill = self.predict(np.stack([self._model_input(s) for s in seen]))
             fills = [None] * len(chunk) if fill is None else fill
-            results += [self._result(*parts, saturation, screentone) for parts in zip(chunk, ab, fills)]
+            results += [self._result(*parts, saturation, screentone) for parts in zip(chunk, seen, ab, fills)]
         return results

@@ -19,7 +19,7 @@ from scipy.ndimage import gaussian_filter, maximum_filter
 
 from train.degrade import dot_screen, maybe_degrade
 
-KINDS = (("gray", 0.3), ("lines", 0.35), ("tones", 0.35))  # (input kind, share of training crops)
+KINDS = (("gray", 0.4), ("lines", 0.3), ("tones", 0.3))  # (input kind, share of training crops)
 SCAN_WEAR = 0.3  # share of inputs that also get a scan's blur, grain or JPEG
 PAPER, INK = 100.0, 5.0
 
