@@ -23,7 +23,7 @@ from colorize import ImageError, WeightsError
 from colorize.auto_colorizer import AutoColorizer
 from colorize.kinds import KINDS
 from colorize.screentone import SCREENTONES
-from colorize.cli import output_paths
+from colorize.files_batch import colorize_files, open_capped
 from colorize.hints import HintError, parse_hint_points
 from colorize.images import MAX_PIXELS as DECODE_LIMIT
 from colorize.images import open_image
@@ -157,13 +157,7 @@ def saved_data_url(url):
 
 def prepare(source):
     """Open upright; scale down to MAX_OUTPUT_PIXELS (the model sees a small copy anyway)."""
-    image = source if isinstance(source, Image.Image) else open_image(source, DECODE_LIMIT)
-    pixels = image.width * image.height
-    if pixels > MAX_OUTPUT_PIXELS:
-        scale = (MAX_OUTPUT_PIXELS / pixels) ** 0.5
-        size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
-        image = image.resize(size, Image.Resampling.LANCZOS)
-    return image
+    return open_capped(source, MAX_OUTPUT_PIXELS, DECODE_LIMIT)
 
 
 def check_ready(colorizer, error, saturation):
@@ -276,12 +270,12 @@ def make_colorize_batch(colorizer, error=""):
         with tempfile.TemporaryDirectory(prefix="colorize-batch-") as folder:
             archive_path = os.path.join(folder, "colorized.zip")
             with zipfile.ZipFile(archive_path, "w") as archive:
-                pairs = list(zip(files, output_paths(files, "")))
-                for source, name in progress.tqdm(pairs, desc="Colorizing"):
-                    try:
-                        archive.writestr(name, png_bytes(colorizer.colorize(prepare(source), saturation).rgb))
-                    except ImageError as bad:
-                        failed.append(str(bad))
+                done = colorize_files(colorizer, files, open_source=prepare, saturation=saturation)
+                for _, name, result, reason in progress.tqdm(done, total=len(files), desc="Colorizing"):
+                    if reason:
+                        failed.append(reason)
+                    else:
+                        archive.writestr(name, png_bytes(result.rgb))
             if len(failed) == len(files):
                 raise gr.Error("None of the files could be colorized:\n" + "\n".join(failed))
             yield archive_path, batch_summary(len(files) - len(failed), failed)

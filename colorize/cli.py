@@ -7,7 +7,8 @@ import sys
 from tqdm import tqdm
 
 from .hints import HintError, open_reference, read_hints_file
-from .images import MAX_PIXELS, ImageError
+from .files_batch import colorize_files
+from .images import MAX_PIXELS
 from .kinds import KINDS
 from .screentone import SCREENTONES
 
@@ -53,23 +54,6 @@ def parse_args(argv=None):
     return args
 
 
-def output_paths(inputs, output_dir):
-    """DIR/<stem>.png per input, kept inside DIR; -2, -3... are added until the name is neither one given
-    before in this run (compared as a case-insensitive disk or a zip would) nor an input: no result replaces
-    another result or an input."""
-    inputs = [str(path) for path in inputs]
-    sources = {os.path.realpath(path) for path in inputs}
-    given = set()
-    for path in inputs:
-        stem = os.path.splitext(os.path.basename(os.path.normpath(path)))[0] or "image"
-        name, count = f"{stem}.png", 1
-        while name.casefold() in given or os.path.realpath(os.path.join(output_dir, name)) in sources:
-            count += 1
-            name = f"{stem}-{count}.png"
-        given.add(name.casefold())
-        yield os.path.join(output_dir, name)
-
-
 def main(argv=None):
     """The command; Ctrl-C ends it with one line and the shell's status for it, 130 (each file written is whole)."""
     args = parse_args(argv)
@@ -100,16 +84,21 @@ def colorize_all(args):
         print(f"colorize: {error}", file=sys.stderr)
         return 2
     failed = 0
-    pairs = list(zip(args.inputs, output_paths(args.inputs, args.output_dir)))
-    for source, target in tqdm(pairs, desc="colorizing", unit="image", disable=len(pairs) < 2):
-        try:
-            result = colorizer.colorize(source, args.saturation, hints, reference, args.max_megapixels * 1e6,
-                                        args.screentone, args.kind)
-            write_png(result.rgb, target)
-        except HintError as error:  # the same hints or reference fail for every input
-            print(f"colorize: {error}", file=sys.stderr)
-            return 2
-        except (ImageError, OSError) as error:
-            failed += 1
-            tqdm.write(f"colorize: {source}: {error}", file=sys.stderr)
+    done = colorize_files(colorizer, args.inputs, args.output_dir, saturation=args.saturation, hints=hints,
+                          reference=reference, max_pixels=args.max_megapixels * 1e6, screentone=args.screentone,
+                          kind=args.kind)
+    try:
+        for source, target, result, error in tqdm(done, total=len(args.inputs), desc="colorizing", unit="image",
+                                                  disable=len(args.inputs) < 2):
+            try:
+                if result is not None:
+                    write_png(result.rgb, target)
+            except OSError as write_error:
+                error = str(write_error)
+            if error:
+                failed += 1
+                tqdm.write(f"colorize: {source}: {error}", file=sys.stderr)
+    except HintError as error:  # the same hints or reference fail for every input
+        print(f"colorize: {error}", file=sys.stderr)
+        return 2
     return 1 if failed else 0

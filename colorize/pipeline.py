@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
-from PIL import Image
 
 from .fast_model import compiled_predictor
 from .hints import HintError, local_hints, open_reference, reference_distribution

@@ -20,7 +20,7 @@ from PIL import Image
 
 from bad_inputs import lightness_error, make_corpus, png_header_only
 from colorize import ImageError
-from colorize.cli import output_paths
+from colorize.files_batch import output_paths
 from colorize.lab import convert_lab
 from test_app import WIDE
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from colorize.cli import main, output_paths
+from colorize.cli import main
+from colorize.files_batch import output_paths
 from tests.images import gradient_rgb
 
 
