@@ -2,12 +2,10 @@
 import glob
 import importlib
 import os
-import struct
 import sys
 import tempfile
 import types
 import zipfile
-import zlib
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio is imported
@@ -21,6 +19,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from colorize.model import build_model
+from tests.bad_inputs import png_header_only
 from colorize.weights import model_config, save_weights
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -70,13 +69,9 @@ def size_of(path):
         return image.size
 
 
-def png_header_only(path, width, height):
-    """A tiny PNG that claims huge dimensions: a decompression bomb as far as any reader can tell."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    Path(path).write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)))
+def bomb_file(path, width, height):
+    """A tiny PNG file that claims huge dimensions (see tests.bad_inputs.png_header_only)."""
+    Path(path).write_bytes(png_header_only(width, height))
     return path
 
 
@@ -92,7 +87,7 @@ def bad_inputs(folder):
     for name, data in files.items():
         (folder / name).write_bytes(data)
     paths = [folder / name for name in files]
-    return paths + [png_header_only(folder / "bomb.png", 40_000, 40_000), png_header_only(folder / "wide.png", 60_000, 1_000)]
+    return paths + [bomb_file(folder / "bomb.png", 40_000, 40_000), bomb_file(folder / "wide.png", 60_000, 1_000)]
 
 
 def test_colorize_in_process_keeps_full_resolution(app):
@@ -275,7 +270,7 @@ def call_with_data_url(url, data_url):
 def test_a_data_url_is_checked_before_anything_decodes_it(url, tmp_path):
     import base64
 
-    bomb = png_header_only(tmp_path / "bomb.png", 40_000, 40_000)
+    bomb = bomb_file(tmp_path / "bomb.png", 40_000, 40_000)
     event, data = call_with_data_url(url, "data:image/png;base64," + base64.b64encode(bomb.read_bytes()).decode())
     assert event == "error" and "megapixels" in data
     event, data = call_with_data_url(url, "data:image/png;base64,not*base64")

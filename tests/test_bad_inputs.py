@@ -3,7 +3,6 @@
 Every input gets either a correct output (the size, orientation and lightness the image really has) or
 one clear line saying what is wrong with it; nothing crashes, and the app keeps serving.
 """
-import importlib
 import os
 import re
 import subprocess
@@ -18,11 +17,11 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
-from bad_inputs import lightness_error, make_corpus, png_header_only
+from tests.bad_inputs import lightness_error, make_corpus, png_header_only
 from colorize import ImageError
 from colorize.files_batch import output_paths
 from colorize.lab import convert_lab
-from test_app import WIDE
+from tests.test_app import WIDE, import_app
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JPEG_OUTPUT_SLACK = 1.5  # the app shows L as a JPEG: a little more error than the PNG
@@ -53,14 +52,8 @@ def colorizer(small_weights):
 
 @pytest.fixture(scope="module")
 def app(small_weights, tmp_path_factory):
-    """app.py imported afresh on the small weights (as tests/test_app.py does with its own)."""
-    os.environ["GRADIO_EXAMPLES_CACHE"] = str(tmp_path_factory.mktemp("examples-cache"))
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("COLORIZE_WEIGHTS", small_weights)
-        env.delenv("COLORIZE_HUB_REPO", raising=False)
-        env.delenv("COLORIZE_HUB_REVISION", raising=False)
-        sys.modules.pop("app", None)
-        return importlib.import_module("app")
+    """app.py imported afresh on the small weights."""
+    return import_app(tmp_path_factory, small_weights)
 
 
 def test_the_corpus_has_enough_kinds(corpus):

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from colorize.weights import DEFAULT_WEIGHTS_DIR
-from test_app import EXAMPLES, import_app
+from tests.test_app import EXAMPLES, import_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -11,7 +11,7 @@ from PIL import Image
 from colorize import Colorizer, WeightsError, cli, load_weights
 from colorize import weights
 from colorize.weights import CONFIG_FILE, WEIGHTS_FILE
-from hub_stand_in import HubStandIn
+from tests.hub_stand_in import HubStandIn
 
 REPO = "tester/colorize-unet"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

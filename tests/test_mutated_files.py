@@ -10,7 +10,7 @@ from PIL import Image
 
 from colorize import ImageError
 from colorize.cli import main
-from test_app import batch_endpoint, import_app
+from tests.test_app import batch_endpoint, import_app
 from tests.images import gradient_rgb
 
 FORMATS = {"jpg": "JPEG", "png": "PNG", "tif": "TIFF", "webp": "WEBP", "gif": "GIF"}

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from colorize.weights import BEST_SUBFOLDER, CONFIG_FILE, WEIGHTS_FILE, model_config, sha256_of
-from hub_stand_in import HubStandIn
+from tests.hub_stand_in import HubStandIn
 from tests.subcommand import run_subcommand
 from train import push
 from train.card import model_card

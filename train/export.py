@@ -55,6 +55,10 @@ def run(args):
         print(f"export: {error}", file=sys.stderr)
         return 2
     config = dict(loaded.config)
+    if (args.temperature or args.mute is not None or args.undo_rebalancing) and config.get("head") != "bins":
+        print("export: --temperature, --mute and --undo-rebalancing apply only to models with the bins head",
+              file=sys.stderr)
+        return 2
     staging = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
     if args.undo_rebalancing:
         corrected = os.path.join(staging, "float32.weights.h5")
