@@ -40,7 +40,7 @@ CACHE_CLEANUP = (600, 3600)  # every 10 minutes delete uploads and results older
 EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "examples")
 EXAMPLES = [  # historical and B&W photos, outdoor scenes, drawn line art; sources in examples/README.md
     "coins.jpg", "camera.jpg", "rocket.jpg", "river-landscape.png", "astronaut.jpg", "chelsea.jpg",
-    "manga-girl.png", "chibi.png",
+    "manga-girl.png", "chibi.png", "manga-page.png",
 ]
 
 KIND_CHOICES = [kind.capitalize() for kind in KINDS]  # Auto, Photo, Drawing
@@ -57,10 +57,12 @@ Upload, paste or photograph a black-and-white picture and get it back in color, 
 - **Works well** on landscapes and streets, on faces and people (skin tones, hair, lips), and on old
   prints: it learned from scenes, faces, street photos and everyday objects, part of them made grainy,
   faded or scratched like old prints.
+- **Drawings, manga and comics** go to a second model made for drawn art (Picture: Auto tells them
+  apart): colors inside the lines, ink kept black, paper kept white; a manga page's screentones can be
+  kept or smoothed.
 - **Works less well** on things that could be any color (clothes, cars, painted objects: plausible,
-  not right, colors), on rare subjects (muted, brownish guesses) and on drawings and manga. Use
-  **color hints** below the image to say what you know. The colors are plausible guesses, never the
-  true ones.
+  not right, colors) and on rare subjects (muted, brownish guesses). Use **color hints** below the
+  image to say what you know. The colors are plausible guesses, never the true ones.
 - **Color photos** are reduced to their lightness and colored again.
 - **Saturation** scales the predicted colors: 0 gives gray, 1 the model's colors, 2 twice as vivid.
 - **Limits:** files up to {MAX_FILE_MB} MB; results keep your image's full resolution

@@ -168,3 +168,27 @@ def test_paper_chroma_is_measured_where_the_truth_is_white():
     assert paper_chroma(color.rgb2lab(truth), color.rgb2lab(truth)) < 0.5
     assert paper_chroma(color.rgb2lab(truth), color.rgb2lab(washed)) > 5
     assert np.isnan(paper_chroma(color.rgb2lab(truth * 0.5), color.rgb2lab(truth)))
+
+
+def test_train_kinds_fits_a_detector_that_tells_the_kinds_apart(drawings, untrained_weights, tmp_path):
+    from colorize.kind_detector import drawing_probability
+    from tests.images import gradient_rgb
+    from train import kinds as train_kinds
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(12):  # noisy gradients: textured, as photos are
+        noisy = gradient_rgb(64, 64).astype(int) + rng.integers(-40, 40, (64, 64, 3))
+        Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(photos / f"p{i}.png")
+    out = tmp_path / "detector.json"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert run_subcommand(train_kinds, "--weights", untrained_weights, "--drawn", os.path.join(drawings, "color"),
+                              "--photos", str(photos), "--val-share", "0.3", "--out", str(out)) == 0
+    detector = json.loads(out.read_text())
+    assert set(detector["validation_share_right"]) >= {"drawn (all views)", "photos (all views)", "drawn (gray art only)"}
+    colorizer = Colorizer.from_weights(untrained_weights)
+    line = np.asarray(cartoon((0, 0, 0), fill=False).convert("L"), np.float32) / 2.55
+    photo = np.asarray(Image.open(photos / "p0.png").convert("L"), np.float32) / 2.55
+    drawn, photographed = (drawing_probability(colorizer.features(x)[None], detector)[0] for x in (line, photo))
+    assert drawn > 0.5 > photographed

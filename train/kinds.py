@@ -114,10 +114,12 @@ def run(args):
     vx, vy = np.asarray(vx), np.asarray(vy)
     right = (((vx - mean) / scale @ weights + bias) >= 0) == (vy == 1)
     report = {group: round(float(right[[g == group for g in groups]].mean()), 4) for group in dict.fromkeys(groups)}
+    gray_art = np.array([group.endswith(": gray") for group in groups])
+    report["drawn (gray art only)"] = round(float(right[gray_art].mean()), 4)
     report["drawn (all views)"] = round(float(right[vy == 1].mean()), 4)
     report["photos (all views)"] = round(float(right[vy == 0].mean()), 4)
     detector["validation_share_right"] = report
-    detector["validation_images"] = int(len(vy))
+    detector["validation_images"] = {group: groups.count(group) for group in dict.fromkeys(groups)}
     with open(args.out, "w") as f:
         json.dump(detector, f, indent=1)
     for group, share in report.items():
