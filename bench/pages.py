@@ -21,7 +21,7 @@ from colorize.pipeline import Colorizer
 from colorize.images import read_rgb
 from train.data import is_colorless, is_validation, list_images
 from train.drawn_inputs import MAKERS
-from train.metrics import ciede2000, colorfulness, paper_chroma, psnr
+from train.metrics import PAPER_CHROMA, PAPER_L, ciede2000, colorfulness, paper_chroma, psnr
 
 DRAWN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data", "drawn")
 FOLDERS = ("openclipart", "gcompris_cartoons", "wesnoth_portraits", "openmoji/color")
@@ -69,21 +69,29 @@ def manga_input(truth, rng, tones=None):
 
 
 def measures(truth, result, seconds):
+    """The whole page's PSNR and paper chroma; CIEDE2000 and colorfulness over the figures only (the truth's
+    pixels that are not paper), where the colour is."""
     truth_lab, result_lab = color.rgb2lab(truth), color.rgb2lab(result)
-    return {"psnr": psnr(truth, result), "ciede2000": ciede2000(truth_lab, result_lab),
-            "colorfulness_ratio": colorfulness(result) / colorfulness(truth),
+    figures = (truth_lab[..., 0] < PAPER_L) | (np.hypot(truth_lab[..., 1], truth_lab[..., 2]) >= PAPER_CHROMA)
+    return {"psnr": psnr(truth, result), "ciede2000": ciede2000(truth_lab[figures], result_lab[figures]),
+            "colorfulness_ratio": colorfulness(result[figures]) / colorfulness(truth[figures]),
             "paper_chroma": paper_chroma(truth_lab, result_lab), "seconds": seconds}
 
 
 def at_size(colorizer, size):
-    return Colorizer(colorizer.model, {**colorizer.config, "input_size": size}, colorizer.source)
+    """The colorizer at one input size ("auto": the weights' own choice, see Colorizer.model_size)."""
+    if size == "auto":
+        return colorizer
+    config = {**colorizer.config, "input_size": int(size), "max_input_size": int(size)}
+    return Colorizer(colorizer.model, config, colorizer.source)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", default=None, help="drawing weights (default: the shipped ones)")
     parser.add_argument("--pages", type=int, default=12)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[224, 448, 576])
+    parser.add_argument("--sizes", nargs="+", default=["224", "448", "576", "auto"],
+                        help="model input sizes to compare, or auto: as the weights choose (default: all four)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
@@ -105,7 +113,7 @@ def main(argv=None):
     for size, rows in results.items():
         mean = {key: np.nanmean([row[key] for row in rows]) for key in rows[0]}
         median_time = np.median([row["seconds"] for row in rows])
-        print(f"{size:>9} {mean['psnr']:8.2f} {mean['ciede2000']:7.2f} {mean['colorfulness_ratio']:9.2f} "
+        print(f"{str(size):>9} {mean['psnr']:8.2f} {mean['ciede2000']:7.2f} {mean['colorfulness_ratio']:9.2f} "
               f"{mean['paper_chroma']:8.2f} {median_time:8.2f}")
 
 

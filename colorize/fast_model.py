@@ -72,7 +72,8 @@ def compiled_predictor(model, config, precision="auto"):
         return predict
     import tensorflow as tf
 
-    call = tf.function(lambda inputs: model(inputs, training=False), reduce_retracing=True)
+    # traced once per input shape: a shape-relaxed trace breaks bilinear upsampling, and there are few sizes
+    call = tf.function(lambda inputs: model(inputs, training=False))
 
     def predict(lightness, hints=None, reference=None):
         inputs = [tf.constant(x, tf.float32) for x in model_inputs(lightness, takes_hints, hints, reference)]

@@ -157,12 +157,30 @@ class Colorizer:
         small = resize_plane(lightness, (self.input_size, self.input_size))
         return np.asarray(self._features.predict_on_batch(small[None, ..., None]))[0]
 
+    def _predict_each(self, inputs):
+        """(ab, fills' L or None) for each model input, those of one size run as one batch."""
+        ab, fills = [None] * len(inputs), [None] * len(inputs)
+        for shape in dict.fromkeys(x.shape for x in inputs):
+            chosen = [i for i, x in enumerate(inputs) if x.shape == shape]
+            batch_ab, batch_fill = self.predict(np.stack([inputs[i] for i in chosen]))
+            for j, i in enumerate(chosen):
+                ab[i], fills[i] = batch_ab[j], None if batch_fill is None else batch_fill[j]
+        return ab, fills
+
     def _seen(self, lightness):
         """The L the model looks at: a drawing's screentones are descreened first."""
         return descreen(lightness) if self.kind == "drawing" else lightness
 
+    def model_size(self, shape):
+        """The model's input side for an image of shape (H, W): `input_size`; for weights with a larger
+        `max_input_size` (the drawing model: whole pages, whose figures are small) about half the image's
+        long side, between the two."""
+        largest = int(self.config.get("max_input_size") or self.input_size)
+        return int(min(largest, max(self.input_size, round(max(shape) / 64) * 32)))
+
     def _model_input(self, seen):
-        return resize_plane(seen, (self.input_size, self.input_size))
+        side = self.model_size(seen.shape)
+        return resize_plane(seen, (side, side))
 
     def _result(self, lightness, seen, ab, fill, saturation, screentone):
         if fill is None:
@@ -184,9 +202,9 @@ class Colorizer:
             raise HintError("these weights take no colour hints or reference (train them with --hints; "
                             "the shipped default takes them)")
         picture = open_image(image, max_pixels)
-        local = None if hints is None else local_hints(hints, picture.size, self.input_size)
-        distribution = None if reference is None else reference_distribution(open_reference(reference, max_pixels))
         lightness = lightness_of(picture)
+        local = None if hints is None else local_hints(hints, picture.size, self.model_size(lightness.shape))
+        distribution = None if reference is None else reference_distribution(open_reference(reference, max_pixels))
         seen = self._seen(lightness)
         ab, fill = self.predict(self._model_input(seen)[None], None if local is None else local[None],
                                 None if distribution is None else distribution[None])
@@ -200,7 +218,6 @@ class Colorizer:
         for start in range(0, len(lightness), batch_size):
             chunk = lightness[start : start + batch_size]
             seen = [self._seen(l) for l in chunk]
-            ab, fill = self.predict(np.stack([self._model_input(s) for s in seen]))
-            fills = [None] * len(chunk) if fill is None else fill
+            ab, fills = self._predict_each([self._model_input(s) for s in seen])
             results += [self._result(*parts, saturation, screentone) for parts in zip(chunk, seen, ab, fills)]
         return results

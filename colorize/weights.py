@@ -89,6 +89,7 @@ CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it mus
     "architecture": (True, lambda v: v in ARCHITECTURES, f"one of {', '.join(ARCHITECTURES)}"),
     "head": (False, lambda v: v in HEADS, f"one of {', '.join(HEADS)}"),
     "input_size": (True, _input_size, "a whole number of pixels from 32 to 1024, divisible by 32"),
+    "max_input_size": (False, _input_size, "a whole number of pixels from 32 to 1024, divisible by 32"),
     "temperature": (False, lambda v: _finite_number(v) and v > 0, "a positive number"),
     "hints": (False, lambda v: isinstance(v, bool), "true or false"),
     "predicts_lightness": (False, lambda v: isinstance(v, bool), "true or false"),

@@ -73,3 +73,13 @@ def test_shipped_drawing_weights_colour_line_art_and_keep_paper_white():
     assert chroma[:40, :40].mean() < 3 and chroma[-40:, -40:].mean() < 3, "the paper stays white"
     result_l = convert_lab(result.rgb)[0]
     assert np.all(result_l[gray < 40] <= gray[gray < 40] / 2.55 + 3), "ink stays as dark as drawn"
+
+
+def test_hints_work_for_drawings_too():
+    colorizer = Colorizer.from_weights(kind="drawing")
+    page = os.path.join(EXAMPLES, "chibi.png")  # 453 x 640: the dress is around (210, 385)
+    plain, hinted = colorizer.colorize(page), colorizer.colorize(page, hints=[(210, 385, "#1f3a6e", 10)])
+    dress, paper = (slice(372, 398), slice(198, 222)), (slice(20, 80), slice(20, 80))
+    (_, ab_plain), (_, ab_hinted) = convert_lab(plain.rgb), convert_lab(hinted.rgb)
+    assert ab_hinted[dress][..., 1].mean() * 128 < ab_plain[dress][..., 1].mean() * 128 - 8, "the dress turns navy"
+    assert np.abs(ab_hinted[paper] - ab_plain[paper]).mean() * 128 < 1, "the paper stays as it was"
