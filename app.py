@@ -37,6 +37,7 @@ QUEUE_SIZE = 16  # waiting requests; beyond this new ones are told the queue is 
 CONCURRENCY = 2  # requests computed at once (each full-size image needs up to about 2 GB)
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 CACHE_CLEANUP = (600, 3600)  # every 10 minutes delete uploads and results older than an hour
+DATA_URL_NAME = "image sent as a data URL"  # the file a data URL is saved as: messages name it so
 EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "examples")
 EXAMPLES = [  # historical and B&W photos, outdoor scenes, drawn line art; sources in examples/README.md
     "coins.jpg", "camera.jpg", "rocket.jpg", "river-landscape.png", "astronaut.jpg", "chelsea.jpg",
@@ -151,8 +152,8 @@ def saved_data_url(url):
     except (binascii.Error, ValueError) as error:
         raise gr.Error("the image sent as a data URL is not valid base64") from error
     os.makedirs(get_upload_folder(), exist_ok=True)
-    fd, path = tempfile.mkstemp(prefix="data-url-", dir=get_upload_folder())
-    with os.fdopen(fd, "wb") as f:
+    path = os.path.join(tempfile.mkdtemp(prefix="data-url-", dir=get_upload_folder()), DATA_URL_NAME)
+    with open(path, "wb") as f:
         f.write(content)
     return path
 
