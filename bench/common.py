@@ -3,6 +3,7 @@ import io
 import os
 import platform
 import re
+import socket
 import sys
 import tempfile
 import time
@@ -63,6 +64,13 @@ def untrained_weights(architecture="unet", head="bins"):
     folder = tempfile.mkdtemp(prefix=f"bench-{architecture}-{head}-")
     save_weights(build_model(architecture, "none", head), model_config(architecture, head=head), folder)
     return folder
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (for an app a benchmark starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def timed(function, *args):

@@ -8,15 +8,13 @@ size (about the training crop's), so that pixel-sized effects (grain, halftone, 
 """
 import argparse
 import os
-import sys
 
 import numpy as np
 from PIL import Image, ImageDraw
 from skimage import color, data
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from train.degrade import degrade_lightness  # noqa: E402  (train.degrade imports no Keras: this stays quick)
+from train.degrade import degrade_lightness  # (imports no Keras: this stays quick)
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "camera")
 CAPTION = 26  # pixels under each cell for the effects' names

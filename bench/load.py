@@ -1,7 +1,7 @@
 """Load test of the web demo: concurrent gradio_client callers against the app launched on 127.0.0.1.
 
-    python bench/load.py [--callers 16] [--requests 8] [--burst 48] [--max-seconds 480] [--weights PATH]
-    python bench/load.py --url http://127.0.0.1:7860/ [--pid PID]   # drive an app that is already running
+    python -m bench.load [--callers 16] [--requests 8] [--burst 48] [--max-seconds 480] [--weights PATH]
+    python -m bench.load --url http://127.0.0.1:7860/ [--pid PID]   # drive an app that is already running
 
 Unless --url is given it starts `python app.py` on a free port (weights: --weights, else the shipped default,
 else an untrained unet of the same size, which costs the same to run) and stops it at the end. Then:
@@ -23,7 +23,6 @@ import argparse
 import collections
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,8 +31,8 @@ import time
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from bench.common import ROOT, free_port, machine, untrained_weights
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -100,26 +99,15 @@ class Photos:
         return path
 
 
-def weights_for_app(args, folder):
+def weights_for_app(args):
     """What COLORIZE_WEIGHTS should be for the app started here, and how to describe it."""
     if args.weights:
         return args.weights, f"weights {args.weights}"
     from colorize.weights import CONFIG_FILE, DEFAULT_WEIGHTS_DIR
 
     if os.path.isfile(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG_FILE)):
-        return "", "the shipped default weights"
-    from colorize.model import build_model
-    from colorize.weights import model_config, save_weights
-
-    path = os.path.join(folder, "untrained-unet")
-    save_weights(build_model("unet", "none"), model_config("unet"), path)
-    return path, "an untrained unet at 224 (no default weights are shipped yet; the same network, so the same cost)"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return "", "the shipped weights"
+    return untrained_weights("unet", "regression"), "an untrained unet at 224 (this copy ships no weights; same cost)"
 
 
 def start_app(weights, log_path, timeout=240):
@@ -306,13 +294,6 @@ def summary(name, results, wall):
     return row
 
 
-def machine():
-    with open("/proc/cpuinfo") as f:
-        cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "unknown CPU")
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{cpu}, {os.cpu_count()} cores, load average {load} at the start"
-
-
 def report(rows, memory, setup):
     lines = [f"Machine: {setup['machine']}.", f"App: {setup['app']}; model: {setup['weights']}; "
              f"each request: {setup['image']}.", "",
@@ -348,7 +329,7 @@ def main(argv=None):
         url, pid = args.url, args.pid
         setup.update(app=f"running app at {url}", weights="whatever it loaded")
     else:
-        weights, setup["weights"] = weights_for_app(args, folder)
+        weights, setup["weights"] = weights_for_app(args)
         process, url = start_app(weights, os.path.join(folder, "app.log"))
         pid = process.pid
         setup["app"] = f"`python app.py` on {url} (pid {pid}, log {folder}/app.log)"

@@ -1,17 +1,14 @@
 """Side-by-side colours of several weights on the same photos, to look at (numbers miss dull, brownish colour).
 
-    python bench/samples.py --weights runs/old colorize/default_weights --photos a.jpg b.png --out docs/x.jpg
+    python -m bench.samples --weights runs/old colorize/default_weights --photos a.jpg b.png --out docs/x.jpg
 
 Columns: the photo's lightness, each weights' colours in the order given, the true photo (left out with
 --no-truth, for real black-and-white photos).
 """
 import argparse
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from train.reports import save_samples  # noqa: E402
+from train.reports import save_samples
 
 
 def main(argv=None):

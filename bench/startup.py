@@ -8,7 +8,6 @@ Peak memory is the process's peak resident set (VmHWM / ru_maxrss), after servin
 """
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from bench.common import (ROOT, SIZES, command_line, machine, photo_jpeg, source_photo, spread, timed,  # noqa: E402
+from bench.common import (ROOT, SIZES, command_line, free_port, machine, photo_jpeg, source_photo, spread, timed,  # noqa: E402
                           untrained_weights, report)
 
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
@@ -53,12 +52,6 @@ def cli(weights, photo, folder, repeats):
     return [f"| CLI, one 1024x768 photo | {spread([t for t, _ in small], 1, 1)} s | {spread(floor, 1, 1)} s | "
             f"{max(m for _, m in small):.0f} MB |",
             f"| CLI, one 4000x3000 photo | {large[0][0]:.1f} s | | {large[0][1]:.0f} MB |"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def peak_rss_mb(pid):
