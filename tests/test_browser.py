@@ -57,7 +57,7 @@ def test_upload_shows_the_three_outputs_and_examples_work(browser, page_url, tmp
                            timeout=WAIT_MS)
     width = page.eval_on_selector("#out-rgb img", "img => img.naturalWidth")
     assert width == Image.open(upload).width and page.locator("#before-after img").count() == 2
-    assert "Model:" in page.inner_text("#weights-note")
+    assert "Models:" in page.inner_text("#weights-note") and "drawings:" in page.inner_text("#weights-note")
     screenshot = tmp_path / "app.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert Image.open(screenshot).size[0] >= 1280
