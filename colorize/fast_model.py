@@ -1,11 +1,11 @@
 """The model call at inference: bfloat16 where the CPU multiplies it natively, in a compiled function.
 
-On a 2-core Xeon with AVX512-BF16 and AMX, bfloat16 runs the network 3-5 times faster than float32 and
-moves the output's colours by a mean Delta E of 0.2 (docs/BENCHMARKS.md), and a `tf.function` called
-directly skips the per-call work of `predict_on_batch`. The twin keeps its weights in bfloat16 (the
-"bfloat16" policy, not "mixed_bfloat16"): the same products, without casting 18M float32 weights on
-every call (measured faster, and half the memory). XLA (`jit_compile`) measured slower in bfloat16
-and no faster in float32, so it is not used.
+On a CPU with AVX512-BF16 and AMX, bfloat16 runs the network several times faster than float32 and
+moves the output's colours by well under a just-noticeable difference, and a `tf.function` called
+directly skips the per-call work of `predict_on_batch` (the numbers are in docs/BENCHMARKS.md). The twin
+keeps its weights in bfloat16 (the "bfloat16" policy, not "mixed_bfloat16"): the same products, without
+casting the float32 weights on every call (measured faster, and half the memory). XLA (`jit_compile`)
+measured slower in bfloat16 and no faster in float32, so it is not used.
 """
 import keras
 import numpy as np

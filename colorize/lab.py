@@ -2,8 +2,8 @@
 
 Named after the report's `convert_lab` / `convert_rgb`. The colour science is scikit-image's (its
 constants and formulas); Lab -> sRGB bytes, which runs on every output pixel, is re-implemented in
-float32 over cache-sized bands of pixels with a lookup table for the sRGB gamma: about ten times
-faster than `skimage.color.lab2rgb` on a 12-megapixel photo, and within one level of it.
+float32 over cache-sized bands of pixels with a lookup table for the sRGB gamma: many times faster
+than `skimage.color.lab2rgb` on a large photo, and within one level of it (docs/BENCHMARKS.md).
 """
 import functools
 

@@ -1,9 +1,9 @@
 """A fast lossless PNG writer for the full-size results.
 
-Pillow's PNG encoder (zlib level 6, a filter chosen per row) takes about 4.6 s for a 4000x3000 RGB
-result on one of this machine's cores, and still 1.1 s at level 1. Here every row gets the "Up" filter
-(one NumPy subtraction) and the deflate is Intel's ISA-L (the `isal` package): about 0.16 s, with files
-about 10% larger than level 6 (docs/BENCHMARKS.md). Without `isal`, the standard zlib at level 1 is used.
+Pillow's PNG encoder (zlib, a filter chosen per row) takes seconds for a 12-megapixel result even at
+level 1. Here every row gets the "Up" filter (one NumPy subtraction) and the deflate is Intel's ISA-L
+(the `isal` package): many times faster, with files a little larger (measured in docs/BENCHMARKS.md).
+Without `isal`, the standard zlib at level 1 is used.
 """
 import struct
 import zlib

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from colorize.images import ImageError, read_rgb
 from colorize.lab import convert_lab, gray_rgb
-from colorize.model import model_from_config
+from colorize.model import head_of, model_from_config
 from colorize.pipeline import Colorizer
 from colorize.weights import WeightsError
 from train.data import is_colorless, is_validation, list_images
@@ -65,7 +65,7 @@ def with_decoding(colorizer, run_dir, temperature=None, undo_rebalancing=None, m
     """The same weights with another vivid/dull balance of a bins head: its annealed-mean temperature,
     how much of the training's class rebalancing to take back out (see train.rebalance), and how much
     to mute unsure colours (see colorize.layers.AnnealedMean)."""
-    if colorizer.config.get("head") != "bins":
+    if head_of(colorizer.config) != "bins":
         raise ValueError("--temperature, --mute and --undo-rebalancing apply only to models with the bins head")
     config = {**colorizer.config, "temperature": temperature or colorizer.config["temperature"]}
     if mute is not None:
@@ -168,7 +168,7 @@ def run(args):
         print(f"evaluate: {error}", file=sys.stderr)
         return 2
     report = {"weights": colorizer.source, "architecture": colorizer.config["architecture"],
-              "head": colorizer.config.get("head"), "temperature": colorizer.config.get("temperature"),
+              "head": head_of(colorizer.config), "temperature": colorizer.config.get("temperature"),
               "undo_rebalancing": colorizer.config.get("undo_rebalancing", 0), "mute": colorizer.config.get("mute", 0),
               "input_size": colorizer.input_size, "split": args.split, "input": args.input,
               "limit": args.limit, "datasets": {}}

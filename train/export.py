@@ -13,6 +13,7 @@ import h5py
 import numpy as np
 
 from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, load_local, resolve_folder, sha256_of
+from colorize.model import head_of
 from train.rebalance import read_bin_weights, undo_rebalancing
 from train.run_folder import LEARNING_CURVES, METRICS_FILE
 
@@ -55,7 +56,7 @@ def run(args):
         print(f"export: {error}", file=sys.stderr)
         return 2
     config = dict(loaded.config)
-    if (args.temperature or args.mute is not None or args.undo_rebalancing) and config.get("head") != "bins":
+    if (args.temperature or args.mute is not None or args.undo_rebalancing) and head_of(config) != "bins":
         print("export: --temperature, --mute and --undo-rebalancing apply only to models with the bins head",
               file=sys.stderr)
         return 2

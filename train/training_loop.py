@@ -9,7 +9,7 @@ from colorize.encoder import EncoderInitError
 from colorize.fast_model import cpu_has_bfloat16
 from colorize.ab_bins import ab_bin_centers
 from colorize.hints import HINT_CHANNELS
-from colorize.model import build_model, encoder_of
+from colorize.model import build_model, encoder_of, head_of
 from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
 from train.data import ColorBatches, split
@@ -100,9 +100,9 @@ def initial_model(settings, head, restoring=False):
         model, config = build_from_folder(folder)
     except WeightsError as error:
         raise SystemExit(f"fit: --init: {error}") from error
-    if (config["architecture"], config.get("head", "regression")) != (settings["architecture"], head):
+    if (config["architecture"], head_of(config)) != (settings["architecture"], head):
         raise SystemExit(f"fit: --init {folder} holds a {config['architecture']} model with a "
-                         f"{config.get('head', 'regression')} head; this run trains {settings['architecture']} "
+                         f"{head_of(config)} head; this run trains {settings['architecture']} "
                          f"with a {head} head")
     print(f"fit: starting from the weights in {folder}")
     if config.get("hints") and not hints:
