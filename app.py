@@ -290,8 +290,8 @@ def build_demo(colorizer, error=""):
     """The page and its two API endpoints, `colorize` and `colorize_batch`, for one loaded model."""
     use_example_cache_for(colorizer)
     colorize, colorize_image = make_colorize(colorizer, error)
-    with gr.Blocks(title="Colorize black-and-white photos", delete_cache=CACHE_CLEANUP) as demo:
-        gr.Markdown("# Colorize black-and-white photos")
+    with gr.Blocks(title="Colorize black-and-white photos and drawings", delete_cache=CACHE_CLEANUP) as demo:
+        gr.Markdown("# Colorize black-and-white photos and drawings")
         gr.Markdown(GUIDANCE)
         gr.Markdown(weights_note(colorizer, error), elem_id="weights-note")
         with gr.Tab("One image"):
