@@ -80,11 +80,12 @@ def with_decoding(colorizer, run_dir, temperature=None, undo_rebalancing=None, m
     return Colorizer(model, config, f"{colorizer.source} at {label}")
 
 
-def photos_of(folder, limit=None, val_share=None):
-    """The folder's photos (only the validation side if val_share), at most `limit`, evenly spread."""
+def photos_of(folder, limit=None, val_share=None, held_out=True):
+    """The folder's photos (with val_share, only the validation side, or the training side if not held_out),
+    at most `limit`, evenly spread."""
     paths = list_images([folder])
     if val_share is not None:
-        paths = [p for p in paths if is_validation(p, val_share)]
+        paths = [p for p in paths if is_validation(p, val_share) == held_out]
     if limit and len(paths) > limit:
         paths = [paths[i] for i in np.linspace(0, len(paths) - 1, limit).round().astype(int)]
     return paths

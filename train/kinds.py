@@ -17,11 +17,11 @@ from colorize.images import ImageError, read_rgb
 from colorize.kind_detector import DETECTOR_FILE
 from colorize.pipeline import Colorizer
 from colorize.lab import convert_lab
-from train.data import is_colorless, is_validation, list_images
+from train.data import is_colorless
 from train.degrade import maybe_degrade
 from train.drawn_inputs import MAKERS, line_twin
 from colorize.weights import WeightsError
-from train.evaluate import dataset_names
+from train.evaluate import dataset_names, photos_of
 
 L2 = 1e-3  # ridge on the standardized coefficients
 
@@ -36,18 +36,6 @@ def add_arguments(parser):
                         help="at most N images per folder and side of the split (default 300)")
     parser.add_argument("--val-share", type=float, default=0.1, help="the split's validation share (default 0.1, fit's)")
     parser.add_argument("--out", default=DETECTOR_FILE, help=f"the detector file to write (default {DETECTOR_FILE})")
-
-
-def sides(folder, share, limit):
-    """(training paths, validation paths) of a folder, each at most `limit`, spread over it."""
-    paths = list_images([folder])
-    chosen = []
-    for held_out in (False, True):
-        side = [p for p in paths if is_validation(p, share) == held_out]
-        if len(side) > limit:
-            side = [side[i] for i in np.linspace(0, len(side) - 1, limit).round().astype(int)]
-        chosen.append(side)
-    return chosen
 
 
 def views(path, drawn, rng):
@@ -67,7 +55,7 @@ def table_of(colorizer, folders, drawn, share, limit, rng, side):
     """(feature rows, labels: 1 for drawn, "folder: view" of each row) for one side of the split."""
     rows, labels, groups = [], [], []
     for name, folder in folders:
-        paths = sides(folder, share, limit)[side]
+        paths = photos_of(folder, limit, share, held_out=bool(side))
         for path in tqdm(paths, desc=f"{name} ({'val' if side else 'train'})", unit="image"):
             try:
                 shown = views(path, drawn, rng)

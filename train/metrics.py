@@ -3,6 +3,8 @@
 Every function takes the truth first. RGB images are uint8 (H, W, 3); ab is CIELab a and b in their own
 units (about -128..127), not the model's [-1, 1] scale.
 """
+import warnings
+
 import numpy as np
 from skimage import color, metrics
 
@@ -77,9 +79,9 @@ def compare(truth_rgb, pred_rgb):
 def summarize(results):
     """Means over images (paper chroma over those with paper); colorfulness as the ratio of mean colorfulness
     to the truth's (1: as vivid as life)."""
-    with np.errstate(invalid="ignore"):
-        means = {key: float(np.nanmean([r[key] for r in results])) if not all(np.isnan(r[key]) for r in results)
-                 else float("nan") for key in results[0]}
+    with warnings.catch_warnings():  # a measure that is NaN for every image (no paper anywhere) stays NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        means = {key: float(np.nanmean([r[key] for r in results])) for key in results[0]}
     truth = means.pop("truth_colorfulness")
     colorful = means.pop("colorfulness")
     return {**means, "colorfulness_ratio": colorful / truth if truth else float("nan")}
