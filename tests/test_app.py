@@ -21,6 +21,7 @@ from PIL import Image
 from colorize.model import build_model
 from tests.bad_inputs import png_header_only
 from colorize.weights import model_config, save_weights
+from webapp import batch, shown_image
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WIDE = EXAMPLES / "chelsea.jpg"  # 451 x 300: not square, so a swapped width and height would show
@@ -109,7 +110,7 @@ def test_saturation_outside_the_slider_is_refused(app):
 def test_images_over_the_limit_are_scaled_down(app, monkeypatch, tmp_path):
     big = tmp_path / "big.png"
     Image.new("L", (400, 300), 128).save(big)
-    monkeypatch.setattr(app, "MAX_OUTPUT_PIXELS", 30_000)
+    monkeypatch.setattr(shown_image, "MAX_OUTPUT_PIXELS", 30_000)
     rgb = app.demo(str(big), 1.0, "Auto", "Keep", api_name="colorize")[2]
     assert size_of(rgb) == (200, 150)
 
@@ -191,7 +192,7 @@ def test_batch_returns_a_zip_of_full_size_pngs(client, tmp_path):
 
 
 def test_batch_size_is_limited(app, client, monkeypatch):
-    monkeypatch.setattr(app, "MAX_BATCH_FILES", 1)
+    monkeypatch.setattr(batch, "MAX_BATCH_FILES", 1)
     with pytest.raises(AppError, match="too many for one batch"):
         client.predict([handle_file(str(WIDE))] * 2, api_name="/colorize_batch")
 
@@ -209,7 +210,9 @@ def test_batch_zip_never_holds_a_name_twice(app, tmp_path):
     for path in files:
         Image.open(WIDE).resize((40, 30)).save(path)
     answers = batch_endpoint(app)([str(path) for path in files], 1.0)
-    archive, _ = next(answers)
+    archive, _, previews = next(answers)
+    assert [caption for _, caption in previews] == ["a.png", "a-2.png", "a-2-2.png"]
+    assert os.path.basename(archive) == "a_and_2_more_colorized.zip"
     with zipfile.ZipFile(archive) as z:
         assert z.namelist() == ["a.png", "a-2.png", "a-2-2.png"]
     answers.close()
@@ -276,4 +279,40 @@ def test_a_data_url_is_checked_before_anything_decodes_it(url, tmp_path):
     event, data = call_with_data_url(url, "data:image/png;base64,not*base64")
     assert event == "error" and "not valid base64" in data
     event, data = call_with_data_url(url, "data:image/jpeg;base64," + base64.b64encode(WIDE.read_bytes()).decode())
-    assert event == "complete" and "result.png" in data
+    assert event == "complete" and "_colorized.png" in data
+
+
+def test_the_api_page_names_every_output_shows_images_and_states_ranges(app):
+    endpoints = app.demo.get_api_info()["named_endpoints"]
+    batch_api, single = endpoints["/colorize_batch"], endpoints["/colorize"]
+    assert [r["label"] for r in batch_api["returns"]] == ["Colorized PNGs (zip)", "Summary"]
+    assert all(f["orig_name"].endswith(".png") for f in batch_api["parameters"][0]["example_input"])
+    assert [r["label"] for r in single["returns"]] == ["Lightness", "Colors (ab)", "Result (PNG)", "Before / after"]
+    assert "saturation: 0 (gray) to 2" in single["description"] and "Drawing" in single["description"]
+
+
+def page_handlers(app):
+    return next(fn.fn.__self__ for fn in app.demo.fns.values() if getattr(fn.fn, "__name__", "") == "show")
+
+
+def test_the_status_line_says_what_was_done_to_the_picture(app, monkeypatch, tmp_path):
+    *_, status = page_handlers(app).show(str(WIDE.with_name("rocket.jpg")), 1.0, "[]", None, "Photo", "Keep")
+    assert "Colorized as a **photo**" in status and "scaled down" not in status and "colour photo" not in status
+    colour = tmp_path / "colour.png"
+    Image.merge("RGB", [Image.new("L", (90, 60), v) for v in (200, 60, 40)]).save(colour)
+    *_, status = page_handlers(app).show(str(colour), 1.0, "[]", None, "Photo", "Keep")
+    assert "this was a colour photo: its colours were replaced" in status
+    big = tmp_path / "big.png"
+    Image.new("L", (400, 300), 128).save(big)
+    monkeypatch.setattr(shown_image, "MAX_OUTPUT_PIXELS", 30_000)
+    *outputs, shown, status = page_handlers(app).show(str(big), 1.0, "[]", None, "Auto", "Keep")
+    assert "200×150" in status and "scaled down from 400×300" in status and "colour photo" not in status
+    assert os.path.basename(outputs[2]) == "big_colorized.png" and size_of(outputs[2]) == (200, 150)
+
+
+def test_a_bad_upload_on_the_page_keeps_the_previous_result(app, tmp_path):
+    bad = tmp_path / "notes.png"
+    bad.write_text("not an image")
+    *outputs, shown, status = page_handlers(app).show(str(bad), 1.0, "[]", None, "Auto", "Keep")
+    assert all(isinstance(o, type(gr.skip())) for o in [*outputs, shown])
+    assert "notes.png" in status and "The result shown is the previous one." in status

@@ -18,6 +18,8 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from tests.bad_inputs import lightness_error, make_corpus, png_header_only
+from webapp import batch
+from webapp.shown_image import PREVIEW_SIDE, THUMBNAIL_SIDE, preview
 from colorize import ImageError
 from colorize.files_batch import output_paths
 from colorize.lab import convert_lab
@@ -165,11 +167,13 @@ def test_app_gives_each_upload_a_correct_picture_or_one_clear_message(app, corpu
             problems.append(f"{case.name}: refused with {message!r}")
             continue
         lightness, ab, rgb, (before, after) = outputs[0]
-        sizes = {Image.open(path).size for path in (lightness, ab, rgb, before, after)}
-        if sizes != {case.size}:
-            problems.append(f"{case.name}: outputs of sizes {sizes}, expected {case.size}")
+        small, shown = preview(case.view, THUMBNAIL_SIDE), preview(case.view, PREVIEW_SIDE)
+        sizes = [Image.open(path).size for path in (rgb, lightness, ab, before, after)]
+        expected = [case.size, small.size, small.size, shown.size, shown.size]
+        if sizes != expected:  # the download at full size; the previews fit the screen, in the same shape
+            problems.append(f"{case.name}: outputs of sizes {sizes}, expected {expected}")
             continue
-        error = lightness_error(np.asarray(Image.open(lightness).convert("L"), np.float32), case.view)
+        error = lightness_error(np.asarray(Image.open(lightness).convert("L"), np.float32), np.asarray(small))
         if error > case.tolerance + JPEG_OUTPUT_SLACK:
             problems.append(f"{case.name}: lightness off by {error:.2f} L* on average")
     problems = [p for p in problems if p]
@@ -187,7 +191,7 @@ def test_launched_app_batch_of_the_whole_corpus(app, client, corpus, monkeypatch
     # Every upload through HTTP in one call: the good ones come back in the zip, upright at full size,
     # the bad ones are listed by name. Saturation 0, so that each PNG's lightness is the input's, exactly.
     uploads = [case for case in corpus if case.app]
-    monkeypatch.setattr(app, "MAX_BATCH_FILES", len(uploads))
+    monkeypatch.setattr(batch, "MAX_BATCH_FILES", len(uploads))
     archive, summary = client.predict([handle_file(str(case.path)) for case in uploads], 0.0,
                                       api_name="/colorize_batch")
     names = list(output_paths([str(case.path) for case in uploads], ""))  # as the app names them

@@ -35,39 +35,123 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def page_url(browser, tmp_path_factory):
+def served_app(browser, tmp_path_factory):
     app = import_app(tmp_path_factory)
     _, url, _ = app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
-    yield url
+    yield app, url
     app.demo.close()
+
+
+@pytest.fixture(scope="module")
+def page_url(served_app):
+    return served_app[1]
 
 
 def result_src(page):
     return page.eval_on_selector("#out-rgb img", "img => img.complete && img.naturalWidth ? img.src : ''")
 
 
-def test_upload_shows_the_three_outputs_and_examples_work(browser, page_url, tmp_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+def wait_for_result(page, previous=""):
+    """Until the result image shows, and is another than `previous`."""
+    page.wait_for_function(f"() => {{ const i = document.querySelector('#out-rgb img');"
+                           f" return i && i.complete && i.naturalWidth && i.src !== {previous!r}; }}", timeout=WAIT_MS)
+    return result_src(page)
+
+
+def on_screen(page, selector):
+    """Whether the element is wholly inside the viewport as it stands (no scrolling by the test)."""
+    box, view = page.locator(selector).first.bounding_box(), page.viewport_size
+    return box["y"] >= -1 and box["y"] + box["height"] <= view["height"] + 1 and box["x"] + box["width"] <= view["width"]
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
+def test_the_result_is_on_the_first_screen_after_an_upload_and_an_example(browser, page_url, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(page_url)
     upload = EXAMPLES / "chelsea.jpg"
     page.set_input_files("#input-image input[type=file]", str(upload))
-    for selector in OUTPUTS:
-        page.wait_for_selector(selector, timeout=WAIT_MS)
-    page.wait_for_function("() => [...document.querySelectorAll('#out-rgb img')].some(i => i.complete && i.naturalWidth)",
+    first = wait_for_result(page)
+    assert page.eval_on_selector("#out-rgb img", "img => img.naturalWidth") == Image.open(upload).width
+    assert page.locator("#before-after img").count() == 2
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('Colorized as a')",
                            timeout=WAIT_MS)
-    width = page.eval_on_selector("#out-rgb img", "img => img.naturalWidth")
-    assert width == Image.open(upload).width and page.locator("#before-after img").count() == 2
-    assert "Models:" in page.inner_text("#weights-note") and "drawings:" in page.inner_text("#weights-note")
-    screenshot = tmp_path / "app.png"
-    page.screenshot(path=str(screenshot), full_page=True)
-    assert Image.open(screenshot).size[0] >= 1280
+    assert "451×300" in page.inner_text("#status")
+    for selector in ("#before-after", "#status", *(OUTPUTS if width > 1000 else ())):
+        assert on_screen(page, selector), f"{selector} is off the first screen at {width}x{height}"
+    below = page.locator("#input-image").bounding_box()
+    hero = page.locator("#before-after").bounding_box()
+    assert hero["x"] > below["x"] if width > 1000 else hero["y"] >= below["y"] + below["height"] - 1
 
-    first_result = result_src(page)
-    page.locator("button.gallery-item").first.click()  # an example, colorized on first use (lazy cache)
-    page.wait_for_function(f"() => {{ const i = document.querySelector('#out-rgb img');"
-                           f" return i && i.complete && i.naturalWidth && i.src !== {first_result!r}; }}",
-                           timeout=WAIT_MS)
-    assert page.eval_on_selector("#out-rgb img", "img => img.naturalWidth") == Image.open(EXAMPLES / "coins.jpg").width
+    page.locator("button.gallery-item").last.click()  # an example, colorized on first use (lazy cache)
+    wait_for_result(page, first)
+    assert page.eval_on_selector("#out-rgb img", "img => img.naturalWidth") == Image.open(EXAMPLES / "manga-page.png").width
+    page.wait_for_timeout(1000)  # the smooth scroll to the result
+    assert on_screen(page, "#before-after"), f"the example's result is off screen at {width}x{height}"
+    page.click("#about button")
+    assert "Models:" in page.inner_text("#weights-note") and "drawings:" in page.inner_text("#weights-note")
+
+
+def counting_model_calls(app):
+    """The app's loaded colorizers, each counting its model calls (the calls themselves unchanged)."""
+    handlers = next(fn.fn.__self__ for fn in app.demo.fns.values() if getattr(fn.fn, "__name__", "") == "restyle")
+    calls = []
+    for colorizer in handlers.colorizer.loaded.values():
+        predict = colorizer._predict
+        colorizer._predict = lambda *args, predict=predict: calls.append(1) or predict(*args)
+    return calls
+
+
+def test_saturation_applies_at_once_without_a_model_call(browser, served_app):
+    app, url = served_app
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    page.set_input_files("#input-image input[type=file]", str(EXAMPLES / "astronaut.jpg"))
+    first = wait_for_result(page)
+    calls = counting_model_calls(app)
+    number = page.locator("#saturation input[type=number]")
+    number.fill("0")
+    number.press("Enter")
+    wait_for_result(page, first)
+    gray = result_pixels(page, url).astype(int)
+    assert np.abs(gray - gray[..., :1]).max() <= 1, "saturation 0 gives gray"
+    assert "without the model" in page.inner_text("#status")
+    assert calls == [], "the slider remade the result from the kept prediction"
+
+
+def test_a_bad_upload_keeps_the_previous_result_and_says_why(browser, page_url, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_url)
+    page.set_input_files("#input-image input[type=file]", str(EXAMPLES / "chelsea.jpg"))
+    first = wait_for_result(page)
+    bad = tmp_path / "holiday.png"
+    bad.write_text("not an image")
+    page.set_input_files("#input-image input[type=file]", str(bad))
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('holiday.png')", timeout=WAIT_MS)
+    page.wait_for_timeout(11_000)  # longer than a toast lasts
+    assert "previous one" in page.inner_text("#status") and result_src(page) == first
+    assert page.get_by_text("Error", exact=True).count() == 0
+
+
+def test_the_share_button_gives_a_link_that_opens_the_result(browser, page_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page_url.rstrip("/"))
+    page = context.new_page()
+    page.goto(page_url)
+    page.set_input_files("#input-image input[type=file]", str(EXAMPLES / "chelsea.jpg"))
+    wait_for_result(page)
+    page.get_by_role("button", name="Share a link to this result").click()
+    page.wait_for_function("() => document.body.innerText.includes('Link Copied')", timeout=WAIT_MS)
+    for _ in range(20):  # the button says "copied" as the copy starts
+        link = page.evaluate("() => navigator.clipboard.readText()")
+        if "deep_link=" in link:
+            break
+        page.wait_for_timeout(500)
+    assert "deep_link=" in link
+    shared = context.new_page()
+    shared.goto(link)
+    wait_for_result(shared)
+    assert shared.eval_on_selector("#out-rgb img", "img => img.naturalWidth") == Image.open(EXAMPLES / "chelsea.jpg").width
+    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +180,10 @@ def test_a_clicked_hint_changes_the_result_there(browser, shipped_page_url):
     page.click("#swatch-red")  # the click on the image sends the picker's value: wait until it is red
     page.wait_for_function("() => document.querySelector('#hint-color button').style.background.includes('178, 34, 34')",
                            timeout=WAIT_MS)
-    box = page.locator("#input-image img").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.85)  # the grass, bottom left
+    picture = page.locator("#input-image img").first
+    picture.scroll_into_view_if_needed()
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.2, "y": box["height"] * 0.85})  # the grass, bottom left
     page.wait_for_function("() => document.querySelector('#hints-json textarea').value.includes('#b22222')",
                            timeout=WAIT_MS)
     first = result_src(page)

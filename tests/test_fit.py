@@ -177,3 +177,18 @@ def test_pack_keeps_names_so_the_split_stays(photos, tmp_path):
     packed = split([str(tmp_path / "part1"), str(tmp_path / "part2")], 0.25)
     original = split([photos], 0.25)
     assert sorted(map(os.path.basename, packed["val"])) == sorted(map(os.path.basename, original["val"]))
+
+
+def test_train_blocks_fine_tunes_only_the_last_encoder_blocks(photos, tmp_path):
+    first = tmp_path / "first"
+    args = ["--data", photos, "--architecture", "unet", "--loss", "bins", "--epochs", "1", *FAST]
+    fit_in_process(*args, "--out", first, "--encoder", "none")
+    tuned = tmp_path / "tuned"
+    fit_in_process(*args, "--out", tuned, "--init", first, "--train-blocks", "1", "--learning-rate", "1e-2")
+    before, after = (Colorizer.from_weights(str(run)).model.get_layer("vgg16_encoder") for run in (first, tuned))
+    for layer in ("block4_conv3", "block5_conv1", "block5_conv3"):
+        moved = not np.array_equal(before.get_layer(layer).kernel.numpy(), after.get_layer(layer).kernel.numpy())
+        assert moved == layer.startswith("block5"), layer
+    assert Colorizer.from_weights(str(tuned)).config["train_blocks"] == 1
+    with pytest.raises(SystemExit, match="--train-blocks or --freeze-encoder, not both"):
+        fit_in_process(*args, "--out", tmp_path / "both", "--train-blocks", "2", "--freeze-encoder")

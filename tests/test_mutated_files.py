@@ -12,6 +12,7 @@ from colorize import ImageError
 from colorize.cli import main
 from tests.test_app import batch_endpoint, import_app
 from tests.images import gradient_rgb
+from webapp import batch
 
 FORMATS = {"jpg": "JPEG", "png": "PNG", "tif": "TIFF", "webp": "WEBP", "gif": "GIF"}
 MUTANTS_PER_FORMAT = 6
@@ -99,9 +100,9 @@ def test_command_line_writes_every_readable_one(readable, corpus, untrained_weig
 
 def test_app_batch_zips_every_readable_one(readable, corpus, tmp_path_factory, monkeypatch):
     app = import_app(tmp_path_factory)
-    monkeypatch.setattr(app, "MAX_BATCH_FILES", len(corpus))
+    monkeypatch.setattr(batch, "MAX_BATCH_FILES", len(corpus))
     answers = batch_endpoint(app)([str(path) for path, _ in corpus], 1.0)
-    archive, summary = next(answers)
+    archive, summary, _ = next(answers)
     with zipfile.ZipFile(archive) as z:
         assert sorted(z.namelist()) == sorted(name.rsplit(".", 1)[0] + ".png" for name in readable)
     answers.close()

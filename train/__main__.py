@@ -1,4 +1,4 @@
-"""`python -m train fit|evaluate|push|export|pack`: each subcommand lives in its own module (add_arguments, run)."""
+"""`python -m train fit|evaluate|push|export|pack|kinds|samples`: each subcommand lives in its own module (add_arguments, run)."""
 import argparse
 import importlib
 import os
@@ -13,6 +13,7 @@ COMMANDS = {
     "export": "write a run's best weights as a compact weights folder (float16 storage)",
     "pack": "re-encode photos small, in parts, to carry them to a GPU machine",
     "kinds": "fit and measure the photo-or-drawing detector that picks the model for each image",
+    "samples": "a contact sheet: several weights' colours side by side on the same photos",
 }
 
 

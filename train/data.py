@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from colorize.ab_bins import ab_bin_centers, nearest_bins
-from colorize.images import ImageError, read_rgb
+from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.lab import convert_lab
 from colorize.hints import HINT_CHANNELS
 from colorize.screentone import descreen
@@ -22,7 +22,6 @@ from train.drawn_inputs import drawn_input, fill_lightness, line_twin
 from train.simulated_hints import simulate_hints
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
-MIN_CHROMA = 0.01  # mean |ab| (scaled) below this: a gray photo, nothing to learn colours from
 
 
 def list_images(folders):
@@ -49,12 +48,6 @@ def is_validation(path, share):
     """Deterministic by file name: the same photo is always on the same side, whatever the folder order."""
     digest = hashlib.sha1(split_key(path).encode()).digest()
     return int.from_bytes(digest[:4], "big") / 2**32 < share
-
-
-def is_colorless(rgb):
-    """A gray (or nearly gray) photo: nothing to learn colours from, nor to measure them on."""
-    small = np.asarray(Image.fromarray(rgb).resize((32, 32)))
-    return np.abs(convert_lab(small)[1]).mean() < MIN_CHROMA
 
 
 def unusable_reason(path):

@@ -13,12 +13,12 @@ from collections import Counter
 import numpy as np
 from tqdm import tqdm
 
-from colorize.images import ImageError, read_rgb
+from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.lab import convert_lab, gray_rgb
 from colorize.model import head_of, model_from_config
 from colorize.pipeline import Colorizer
 from colorize.weights import WeightsError
-from train.data import is_colorless, is_validation, list_images
+from train.data import is_validation, list_images
 from train.drawn_inputs import line_twin
 from train.metrics import MIN_SIDE, compare, summarize
 from train.rebalance import read_bin_weights

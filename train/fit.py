@@ -8,7 +8,7 @@ import json
 import os
 import time
 
-from colorize.encoder import ENCODER_INITS
+from colorize.encoder import ENCODER_INITS, VGG16_BLOCKS
 from colorize.model import ARCHITECTURES, DEFAULT_TEMPERATURE
 from train.mix import parse_folder_weight
 from train.run_folder import RUN_FILE, SAMPLES
@@ -41,6 +41,9 @@ def add_arguments(parser):
                        "instead of --encoder: fine-tuning")
     model.add_argument("--freeze-encoder", action=argparse.BooleanOptionalAction, default=None,
                        help="keep the encoder's weights fixed (default: frozen unless --encoder none)")
+    model.add_argument("--train-blocks", type=int, choices=range(6), metavar="N",
+                       help="fine-tune only the encoder's last N of its 5 VGG16 blocks, the rest fixed "
+                       "(partial fine-tuning; 0 is --freeze-encoder, 5 --no-freeze-encoder)")
     model.add_argument("--hints", action=argparse.BooleanOptionalAction, default=False,
                        help="a network that also takes colour hints (unet only), trained on hints simulated "
                        "from the truth")
@@ -105,8 +108,19 @@ def settings_of(args):
         raise SystemExit("fit: --drawing needs --architecture unet and --loss bins")
     settings.update(crop_size=crop, epochs=args.epochs or 10, data=[os.path.abspath(d) for d, _ in args.data],
                     data_weights=[w for _, w in args.data],
-                    freeze_encoder=args.freeze_encoder if args.freeze_encoder is not None else args.encoder != "none")
+                    train_blocks=trained_encoder_blocks(args))
+    settings["freeze_encoder"] = settings["train_blocks"] == 0
     return settings
+
+
+def trained_encoder_blocks(args):
+    """How many of the encoder's blocks learn: --train-blocks, else all or none by --freeze-encoder."""
+    if args.train_blocks is not None:
+        if args.freeze_encoder is not None:
+            raise SystemExit("fit: give --train-blocks or --freeze-encoder, not both")
+        return args.train_blocks
+    frozen = args.freeze_encoder if args.freeze_encoder is not None else args.encoder != "none"
+    return 0 if frozen else VGG16_BLOCKS
 
 
 def run(args):

@@ -13,11 +13,10 @@ import numpy as np
 from scipy.optimize import minimize
 from tqdm import tqdm
 
-from colorize.images import ImageError, read_rgb
+from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.kind_detector import DETECTOR_FILE
 from colorize.pipeline import Colorizer
 from colorize.lab import convert_lab
-from train.data import is_colorless
 from train.degrade import maybe_degrade
 from train.drawn_inputs import MAKERS, line_twin
 from colorize.weights import WeightsError

@@ -5,7 +5,7 @@ import os
 import keras
 import numpy as np
 
-from colorize.encoder import EncoderInitError
+from colorize.encoder import VGG16_BLOCKS, EncoderInitError, train_last_blocks
 from colorize.fast_model import cpu_has_bfloat16
 from colorize.ab_bins import ab_bin_centers
 from colorize.hints import HINT_CHANNELS
@@ -62,6 +62,11 @@ def prepare_run(run_dir, settings):
             f"{name} {n} ({w:g})" for (name, n), w in zip(per_folder.items(), mix_weights(settings))))
     if not chosen["train"] or not chosen["val"]:
         raise SystemExit("fit: need at least one training and one validation photo")
+
+
+def trained_blocks(settings):
+    """The encoder blocks that learn (runs made before --train-blocks recorded only freeze_encoder)."""
+    return settings.get("train_blocks", 0 if settings["freeze_encoder"] else VGG16_BLOCKS)
 
 
 def mix_weights(settings):
@@ -149,12 +154,12 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
     model = initial_model(settings, head, restoring=bool(checkpoint))
     prepare_run(run_dir, settings)
     train_paths, val_paths = settings["split"]["train"], settings["split"]["val"]
-    encoder_of(model).trainable = not settings["freeze_encoder"]
+    train_last_blocks(encoder_of(model), trained_blocks(settings))
     weights_config = model_config(
         settings["architecture"], head, settings["image_size"], settings["temperature"],
         encoder=str(settings["encoder"]), init=settings.get("init"), loss=settings["loss"], crop_size=settings["crop_size"],
         epochs=settings["epochs"], batch_size=settings["batch_size"], learning_rate=settings["learning_rate"],
-        freeze_encoder=settings["freeze_encoder"], precision=policy, data=settings["data"],
+        freeze_encoder=settings["freeze_encoder"], train_blocks=trained_blocks(settings), precision=policy, data=settings["data"],
         data_weights=mix_weights(settings), degrade=settings.get("degrade", 0.0), hints=bool(settings.get("hints")),
         predicts_lightness=bool(settings.get("drawing")), kind="drawing" if settings.get("drawing") else "photo",
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),

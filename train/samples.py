@@ -1,27 +1,22 @@
 """Side-by-side colours of several weights on the same photos, to look at (numbers miss dull, brownish colour).
 
-    python -m bench.samples --weights runs/old colorize/default_weights --photos a.jpg b.png --out docs/x.jpg
+    python -m train samples --weights runs/old colorize/default_weights --photos a.jpg b.png --out docs/x.jpg
 
 Columns: the photo's lightness, each weights' colours in the order given, the true photo (left out with
 --no-truth, for real black-and-white photos).
 """
-import argparse
-
-
 from train.reports import save_samples
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_arguments(parser):
     parser.add_argument("--weights", nargs="+", required=True, help="weights or run folders, one column each")
     parser.add_argument("--photos", nargs="+", required=True, help="colour photos, one row each")
     parser.add_argument("--size", type=int, default=256, help="each cell's size in pixels (centre crop)")
     parser.add_argument("--out", required=True, help="the grid (.jpg or .png)")
     parser.add_argument("--no-truth", action="store_true", help="no truth column (black-and-white photos)")
-    args = parser.parse_args(argv)
+
+
+def run(args):
     save_samples(args.weights, args.photos, args.out, args.size, truth_column=not args.no_truth)
     print(f"wrote {args.out}")
-
-
-if __name__ == "__main__":
-    main()
+    return 0

@@ -1,0 +1,19 @@
+"""The page's examples, each with its caption; sources and licences are in examples/README.md."""
+import os
+
+EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+EXAMPLES = {  # file: caption
+    "camera.jpg": "Black-and-white photo",
+    "coins.jpg": "Old museum print",
+    "astronaut.jpg": "Portrait",
+    "rocket.jpg": "Launch at dusk",
+    "chelsea.jpg": "Cat",
+    "river-landscape.png": "Drawn landscape",
+    "manga-girl.png": "Manga face",
+    "chibi.png": "Line art",
+    "manga-page.png": "Manga page",
+}
+
+
+def example_paths():
+    return [[os.path.join(EXAMPLES_DIR, name)] for name in EXAMPLES]
