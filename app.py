@@ -6,33 +6,25 @@ Weights: `COLORIZE_WEIGHTS` (a local weights or training-run folder), else `COLO
 `python app.py --share` for a public link; Gradio's `GRADIO_SERVER_NAME`/`GRADIO_SERVER_PORT` apply.
 """
 import argparse
-import ctypes
-import os
 
 import gradio as gr
 
-from colorize import WeightsError
-from colorize.auto_colorizer import AutoColorizer
 from colorize.kinds import KINDS
 from colorize.screentone import SCREENTONES
 from webapp.batch import MAX_BATCH_FILES
 from webapp.examples import EXAMPLES, example_paths
 from webapp.handlers import Handlers
-from webapp.hint_box import add_hint, undo_hint
+from webapp.hint_box import SWATCHES, add_hint, undo_hint
+from webapp.serving import limit_allocator_arenas, load_colorizer, use_example_cache_for
 from webapp.shown_image import MAX_OUTPUT_PIXELS, MAX_SATURATION
 from webapp.texts import ABOUT, TAGLINE, weights_note
 from webapp.uploads import MAX_FILE_MB, guarded
 
 QUEUE_SIZE = 16  # waiting requests; beyond this new ones are told the queue is full
 CONCURRENCY = 2  # requests computed at once (each full-size image needs up to about 2 GB)
-M_ARENA_MAX = -8  # glibc's mallopt parameter
 CACHE_CLEANUP = (600, 3600)  # every 10 minutes delete uploads and results older than an hour
 KIND_CHOICES = [kind.capitalize() for kind in KINDS]  # Auto, Photo, Drawing
 SCREENTONE_CHOICES = [choice.capitalize() for choice in SCREENTONES]
-SWATCHES = {  # ready colours for hints: skin tones, sky, foliage and a few clothes colours
-    "Light skin": "#e8b89a", "Medium skin": "#c68642", "Dark skin": "#8d5524", "Sky": "#6fa8dc",
-    "Foliage": "#4f7942", "Red": "#b22222", "Navy": "#1f3a6e", "Yellow": "#e1b12c",
-}
 HERO_HEIGHT = "36vh"  # input and before/after: both fit a phone's first screen, one above the other
 THUMB_HEIGHT = "16vh"  # the row of three: lightness, ab, result
 SHOW_RESULT = """() => { const hero = document.getElementById('before-after'); if (!hero) return;
@@ -43,34 +35,7 @@ CSS = """#status {min-height: 1.5em} #status p {margin: 0}
   #hero-row {flex-direction: column} #input-column {display: contents} #examples {order: 3}
 }"""
 
-__all__ = ["CACHE_CLEANUP", "MAX_BATCH_FILES", "MAX_FILE_MB", "MAX_OUTPUT_PIXELS", "weights_note"]
-
-
-def limit_allocator_arenas(arenas=2):
-    """Cap glibc's per-thread memory pools, as MALLOC_ARENA_MAX=2 would if it were set before Python started:
-    under Gradio's worker threads each pool keeps its own high-water mark, and the app's memory creeps up."""
-    try:
-        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas)
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to cap
-
-
-def load_colorizer():
-    """The photo and drawing models (the weights the environment names standing in for the shipped ones of
-    their kind), or (None, reason): the page should open even without weights."""
-    try:
-        return AutoColorizer(os.environ.get("COLORIZE_WEIGHTS") or None, os.environ.get("COLORIZE_HUB_REPO") or None,
-                             os.environ.get("COLORIZE_HUB_REVISION") or None, eager=True), ""
-    except WeightsError as error:
-        return None, str(error)
-
-
-def use_example_cache_for(colorizer):
-    """Gradio reuses cached example results even after the model changed: keep one cache per weights file
-    (unless GRADIO_EXAMPLES_CACHE is set)."""
-    key = "-".join(model.config.get("weights_sha256", "unhashed")[:8] for model in colorizer.loaded.values()) \
-        if colorizer else "no-weights"
-    os.environ.setdefault("GRADIO_EXAMPLES_CACHE", os.path.join(".gradio", "cached_examples", key))
+__all__ = ["CACHE_CLEANUP", "MAX_BATCH_FILES", "MAX_FILE_MB", "MAX_OUTPUT_PIXELS", "load_colorizer", "weights_note"]
 
 
 def with_example(component, value):

@@ -5,6 +5,11 @@ import gradio as gr
 
 from colorize.hints import parse_hint_points
 
+SWATCHES = {  # ready colours for hints: skin tones, sky, foliage and a few clothes colours
+    "Light skin": "#e8b89a", "Medium skin": "#c68642", "Dark skin": "#8d5524", "Sky": "#6fa8dc",
+    "Foliage": "#4f7942", "Red": "#b22222", "Navy": "#1f3a6e", "Yellow": "#e1b12c",
+}
+
 
 def parsed_hints(hints):
     """The hints text of the page or the API (JSON points) -> points, or None when there are none."""
