@@ -56,6 +56,10 @@ def parse_args(argv=None):
         parser.error("--workers must be at least 1")
     if not os.path.isdir(args.src_dir):
         parser.error(f"no such folder: {args.src_dir}")
+    if os.path.realpath(args.output_dir) == os.path.realpath(args.src_dir):
+        parser.error("--output-dir must not be SRC_DIR: its PNGs would be replaced")
+    if args.weights and not os.path.exists(args.weights):  # before Ray starts; the workers check the rest
+        parser.error(f"no weights at {args.weights}: it does not exist")
     return args
 
 
@@ -92,9 +96,11 @@ def plan(src_dir, dst_dir):
             if STALE_TEMP.search(name):
                 os.remove(os.path.join(root, name))
     inside_dst = os.path.realpath(dst_dir) + os.sep
+    if not inside_dst.startswith(os.path.realpath(src_dir) + os.sep):
+        inside_dst = None  # DST is not inside SRC: no source is one of our outputs
     todo, done, refused, claimed = [], 0, [], {}
     for source in list_images([src_dir]):
-        if os.path.realpath(source).startswith(inside_dst):
+        if inside_dst and os.path.realpath(source).startswith(inside_dst):
             continue  # our own outputs, when DST is inside SRC
         target = os.path.join(dst_dir, os.path.splitext(os.path.relpath(source, src_dir))[0] + ".png")
         if target in claimed:  # x.jpg and x.png in one folder: the same output

@@ -86,3 +86,20 @@ def test_killed_run_is_completed_by_the_next(tmp_path, untrained_weights):
             image.load()
     colorized, done = map(int, re.search(r"archive: (\d+) colorized, (\d+) already done, 1 failed", log).groups())
     assert colorized + done == len(expected) and done >= written, log
+
+
+def test_plan_skips_done_outputs_refuses_shared_names_and_clears_temp_files(tmp_path):
+    from colorize.archive import plan
+
+    src = tmp_path / "src"
+    make_tree(src, 3)  # photo0.png, photo1.jpg, photo2.jpg (photo0 in a/b)
+    Image.new("L", (8, 8)).save(src / "a" / "b" / "photo0.jpg")  # the same output as photo0.png
+    dst = src / "out"  # inside SRC: its PNGs are not inputs
+    (dst / "a" / "b").mkdir(parents=True)
+    Image.new("RGB", (8, 8)).save(dst / "photo1.png")
+    (dst / "a" / "b" / "photo0.png.0123456789ab.tmp").write_bytes(b"half")
+    todo, done, refused = plan(str(src), str(dst))
+    assert sorted(Path(t).relative_to(dst).as_posix() for _, t in todo) == ["a/b/photo0.png", "a/broken.png", "photo2.png"]
+    assert done == 1
+    assert [Path(s).name for s, _ in refused] == ["photo0.png"] and "rename one" in refused[0][1]
+    assert not list(dst.rglob("*.tmp"))
