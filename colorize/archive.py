@@ -1,6 +1,7 @@
 """`python -m colorize.archive`: colorize a whole folder tree on Ray Data, on this machine or a Ray cluster.
 
-Each worker loads the model once (an actor pool) and writes its PNGs itself, atomically, so a run that is
+Each worker loads the model once (a fixed pool of actors: `compute=ActorPoolStrategy`, which replaces the
+`concurrency=` deprecated in Ray 2.51) and writes its PNGs itself, atomically, so a run that is
 killed can be started again: finished outputs are skipped. On a cluster, SRC and DST must be on storage
 that every node sees at the same path, and the nodes need colorize installed.
 """
@@ -131,7 +132,7 @@ def run(args, ray):
         results = items.map_batches(
             Colorize, fn_constructor_kwargs={"weights": weights, "hub": args.hub, "revision": args.revision,
                                              "saturation": args.saturation, "kind": args.kind},
-            concurrency=min(workers, len(todo)), batch_size=1, num_cpus=1)
+            compute=ray.data.ActorPoolStrategy(size=min(workers, len(todo))), batch_size=1, num_cpus=1)
         unreadable = [(row["path"], row["error"]) for row in results.iter_rows() if row["error"]]
     failures += unreadable
     table = io.StringIO()
