@@ -158,7 +158,10 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("colorize: interrupted", file=sys.stderr)
         return 130
-    except ray.exceptions.RayError as error:  # e.g. weights that cannot be loaded, a cluster not reached
+    except OSError as error:  # DST not writable, a cluster address not reached
+        print(f"colorize: {error}", file=sys.stderr)
+        return 2
+    except ray.exceptions.RayError as error:  # e.g. weights that cannot be loaded on the workers
         print(f"colorize: the archive job stopped: {str(error).strip().splitlines()[-1]}", file=sys.stderr)
         return 2
 
