@@ -12,12 +12,24 @@ from .lab import convert_lab, rgb_lightness
 
 MIN_CHROMA = 0.01  # mean |ab| (scaled to [-1, 1]) below this: a gray picture
 MAX_PIXELS = 50_000_000  # about 8000 x 6000; larger images are refused before they are decoded
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")  # what a folder's images are
 HIGH_BIT_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
 _TRANSPARENT_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 
 
 class ImageError(ValueError):
     """An input that is not a usable image; the message is meant for the person who gave it."""
+
+
+def list_images(folders):
+    """Every image file under the folders, recursively, sorted so that runs see the same order."""
+    found = []
+    for folder in folders:
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"no such data folder: {folder}")
+        for root, _, files in os.walk(folder):
+            found += [os.path.join(root, f) for f in files if f.lower().endswith(IMAGE_EXTENSIONS)]
+    return sorted(found)
 
 
 def _name(source):

@@ -97,3 +97,19 @@ def test_help_starts_without_importing_tensorflow():
             "except SystemExit:\n    pass\nprint('loaded:', 'tensorflow' in sys.modules or 'keras' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "--kind" in done.stdout and "loaded: False" in done.stdout
+
+
+def test_archive_help_starts_without_tensorflow_or_ray():
+    code = ("import runpy, sys\nsys.argv = ['colorize.archive', '--help']\ntry:\n"
+            "    runpy.run_module('colorize.archive', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('loaded:', any(m in sys.modules for m in ('tensorflow', 'keras', 'ray')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "--address" in done.stdout and "loaded: False" in done.stdout
+
+
+def test_archive_without_ray_says_how_to_install_it(tmp_path, monkeypatch, capsys):
+    from colorize import archive
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the archive extra were not installed
+    assert archive.main([str(tmp_path), "--output-dir", str(tmp_path / "out")]) == 2
+    assert "pip install -r requirements-archive.txt" in capsys.readouterr().err

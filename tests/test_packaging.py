@@ -17,3 +17,4 @@ def test_requirement_files_pin_what_pyproject_declares():
     extras = project["optional-dependencies"]
     assert requirement_lines("requirements.txt") == set(project["dependencies"]) | set(extras["app"]) | set(extras["train"])
     assert requirement_lines("requirements-test.txt") == set(extras["test"])
+    assert requirement_lines("requirements-archive.txt") == set(extras["archive"])

@@ -13,27 +13,13 @@ import numpy as np
 from PIL import Image
 
 from colorize.ab_bins import ab_bin_centers, nearest_bins
-from colorize.images import ImageError, is_colorless, read_rgb
+from colorize.images import ImageError, is_colorless, list_images, read_rgb
 from colorize.lab import convert_lab
 from colorize.hints import HINT_CHANNELS
 from colorize.screentone import descreen
 from train.degrade import maybe_degrade
 from train.drawn_inputs import drawn_input, fill_lightness, line_twin
 from train.simulated_hints import simulate_hints
-
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
-
-
-def list_images(folders):
-    """Every image file under the folders, recursively, sorted so that runs see the same order."""
-    found = []
-    for folder in folders:
-        if not os.path.isdir(folder):
-            raise FileNotFoundError(f"no such data folder: {folder}")
-        for root, _, files in os.walk(folder):
-            found += [os.path.join(root, f) for f in files if f.lower().endswith(IMAGE_EXTENSIONS)]
-    return sorted(found)
-
 
 FRAME_NUMBER = re.compile(r"_\d{5,}(?=\.[^.]+$)")  # davis_<clip>_00008.webp: a video's frame
 
