@@ -3,9 +3,9 @@ import os
 
 EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 EXAMPLES = {  # file: caption
+    "astronaut.jpg": "Portrait",
     "camera.jpg": "Black-and-white photo",
     "coins.jpg": "Old museum print",
-    "astronaut.jpg": "Portrait",
     "rocket.jpg": "Launch at dusk",
     "chelsea.jpg": "Cat",
     "river-landscape.png": "Drawn landscape",
