@@ -12,6 +12,7 @@ import os
 import re
 import sys
 
+from .cli import add_weights_arguments, check_weights_arguments
 from .files import write_atomically
 from .images import list_images
 from .kinds import KINDS
@@ -36,23 +37,13 @@ def parse_args(argv=None):
                         help="folder for the PNGs (created if needed)")
     parser.add_argument("--address", metavar="ADDRESS",
                         help="an existing Ray cluster: auto, or ray://head:10001 (default: start a local one)")
-    parser.add_argument("--weights", metavar="PATH", help="a weights folder, its config.json or model.weights.h5, "
-                        "or a training run folder (its best epoch)")
-    parser.add_argument("--hub", metavar="REPO_ID", help="a Hugging Face Hub model repo, e.g. user/colorize-unet")
-    parser.add_argument("--revision", metavar="REV", help="the Hub commit hash (or branch) to use; pin a hash")
-    parser.add_argument("--saturation", type=float, default=1.0, metavar="S",
-                        help="scale the predicted colours: 0 gives gray, 1 the model's colours (default), 2 twice as vivid")
+    add_weights_arguments(parser)
     parser.add_argument("--kind", choices=KINDS, default="auto",
                         help="which model colorizes: photo, drawing, or auto (default): decided per image")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="how many model copies run at once (default: one per CPU of the Ray instance)")
     args = parser.parse_args(argv)
-    if args.revision and not args.hub:
-        parser.error("--revision needs --hub")
-    if args.weights and args.hub:
-        parser.error("give --weights or --hub, not both")
-    if not 0.0 <= args.saturation <= 4.0:
-        parser.error("--saturation must be between 0 and 4")
+    check_weights_arguments(parser, args)
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
     if not os.path.isdir(args.src_dir):

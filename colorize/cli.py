@@ -13,6 +13,25 @@ from .kinds import KINDS
 from .screentone import SCREENTONES
 
 
+def add_weights_arguments(parser):
+    """Which weights and how much colour: the same flags for every command that colorizes."""
+    parser.add_argument("--weights", metavar="PATH", help="a weights folder, its config.json or model.weights.h5, "
+                        "or a training run folder (its best epoch)")
+    parser.add_argument("--hub", metavar="REPO_ID", help="a Hugging Face Hub model repo, e.g. user/colorize-unet")
+    parser.add_argument("--revision", metavar="REV", help="the Hub commit hash (or branch) to use; pin a hash")
+    parser.add_argument("--saturation", type=float, default=1.0, metavar="S",
+                        help="scale the predicted colours: 0 gives gray, 1 the model's colours (default), 2 twice as vivid")
+
+
+def check_weights_arguments(parser, args):
+    if args.revision and not args.hub:
+        parser.error("--revision needs --hub")
+    if args.weights and args.hub:
+        parser.error("give --weights or --hub, not both")
+    if not 0.0 <= args.saturation <= 4.0:
+        parser.error("--saturation must be between 0 and 4")
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m colorize",
@@ -25,12 +44,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files (JPEG, PNG, WebP, TIFF, BMP, GIF...)")
     parser.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for the PNGs (created if needed)")
-    parser.add_argument("--weights", metavar="PATH", help="a weights folder, its config.json or model.weights.h5, "
-                        "or a training run folder (its best epoch)")
-    parser.add_argument("--hub", metavar="REPO_ID", help="a Hugging Face Hub model repo, e.g. user/colorize-unet")
-    parser.add_argument("--revision", metavar="REV", help="the Hub commit hash (or branch) to use; pin a hash")
-    parser.add_argument("--saturation", type=float, default=1.0, metavar="S",
-                        help="scale the predicted colours: 0 gives gray, 1 the model's colours (default), 2 twice as vivid")
+    add_weights_arguments(parser)
     parser.add_argument("--hints", metavar="FILE",
                         help='colour hints: a JSON list like [{"x": 120, "y": 45, "color": "#c08060"}] (pixels of the '
                         'input, origin top left; optional "radius" in pixels), or an RGBA PNG of the input\'s size '
@@ -45,12 +59,7 @@ def parse_args(argv=None):
     parser.add_argument("--max-megapixels", type=float, default=MAX_PIXELS / 1e6, metavar="MP",
                         help=f"refuse larger inputs (default {MAX_PIXELS / 1e6:.0f})")
     args = parser.parse_args(argv)
-    if args.revision and not args.hub:
-        parser.error("--revision needs --hub")
-    if args.weights and args.hub:
-        parser.error("give --weights or --hub, not both")
-    if not 0.0 <= args.saturation <= 4.0:
-        parser.error("--saturation must be between 0 and 4")
+    check_weights_arguments(parser, args)
     return args
 
 

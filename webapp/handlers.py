@@ -60,7 +60,7 @@ class Handlers:
         """
         return self.colorize(image, saturation, "[]", None, kind, screentone)
 
-    def show(self, image, saturation, hints, reference, kind, screentone, _previous=None):
+    def show(self, image, saturation, hints, reference, kind, screentone):
         """The page's run: the four outputs, the Shown kept for the session and the status line; bad input
         keeps the previous result and says why."""
         try:
