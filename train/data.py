@@ -94,17 +94,21 @@ class ColorBatches(keras.utils.PyDataset):
     `drawing=True` is the drawing model's data: each crop of colour art becomes a gray drawing, line art or
     toned page (train.drawn_inputs), descreened as the pipeline does, and the bins target carries the
     per-pixel weight and the fills' lightness beside each bin: (bin, weight, L / 100), for `DrawingLoss`.
+
+    `shard=(i, n)`: this is process i of n training together (train.devices): every process draws the same
+    global batches and loads the i-th of their n parts.
     """
 
     def __init__(self, paths, batch_size, size, train, targets="ab", target_stride=1, bin_weights=None,
                  seed=0, epoch=0, probabilities=None, epoch_photos=None, degrade=0.0, hints=False, drawing=False,
-                 **kwargs):
+                 shard=(0, 1), **kwargs):
         super().__init__(**kwargs)
         self.paths, self.batch_size, self.size, self.train = list(paths), batch_size, size, train
         self.targets, self.target_stride, self.bin_weights = targets, target_stride, bin_weights
         self.seed, self.epoch = seed, epoch
         self.probabilities, self.epoch_photos = probabilities, epoch_photos or len(self.paths)
         self.degrade, self.hints, self.drawing = degrade, hints, drawing
+        self.shard = shard
         self.order = np.arange(len(self.paths))
         self.unreadable = set()
         self.on_epoch_end()
@@ -163,8 +167,9 @@ class ColorBatches(keras.utils.PyDataset):
         return {"lightness": lightness, "hints": np.stack(local), "reference": np.stack(reference)}
 
     def __getitem__(self, batch):
-        indices = self.order[batch * self.batch_size : (batch + 1) * self.batch_size]
-        rng = np.random.default_rng([self.seed, self.epoch, batch])
+        part, parts = self.shard
+        indices = self.order[batch * self.batch_size : (batch + 1) * self.batch_size][part::parts]
+        rng = np.random.default_rng([self.seed, self.epoch, batch, *([part] if parts > 1 else [])])
         crops, lines = zip(*(self.crop(i, rng) for i in indices))
         lab = [convert_lab(crop) for crop in crops]
         truth, ab = np.stack([l for l, _ in lab]), np.stack([ab for _, ab in lab])

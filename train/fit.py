@@ -64,12 +64,22 @@ def add_arguments(parser):
     fit.add_argument("--schedule", choices=("cosine", "constant"), default="cosine")
     fit.add_argument("--precision", choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"), default="auto",
                      help="auto: mixed_bfloat16 on a GPU or a CPU with bfloat16 units, else float32")
+    fit.add_argument("--devices", type=positive, metavar="N",
+                     help="train data parallel on N devices, each batch split over them (JAX; default: every "
+                     "GPU or TPU there is, else one); on several machines see the README")
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--workers", type=int, default=min(16, os.cpu_count() or 1),
                      help="threads preparing batches (default: one per CPU core, at most 16)")
     fit.add_argument("--samples", type=int, default=8, help=f"validation photos in the final {SAMPLES}")
     fit.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                      help="Keras' progress display: 1 a progress bar (default), 2 a line per epoch, 0 none")
+
+
+def positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def folder_weight(text):
@@ -99,7 +109,7 @@ def settings_of(args):
     crop = args.crop_size or args.image_size
     if crop % 32 or args.image_size % 32:
         raise SystemExit("fit: --image-size and --crop-size must be divisible by 32")
-    settings = {k: v for k, v in vars(args).items() if k not in ("out", "resume", "verbose", "workers")}
+    settings = {k: v for k, v in vars(args).items() if k not in ("out", "resume", "verbose", "workers", "devices")}
     if not 0.0 <= args.degrade <= 1.0:
         raise SystemExit("fit: --degrade is a share, between 0 and 1")
     if args.hints and args.architecture != "unet":
@@ -128,7 +138,7 @@ def run(args):
     settings = settings_of(args)
     from train.training_loop import fit
 
-    fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers)
+    fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers, devices=args.devices)
     print(f"fit: done in {time.time() - started:.0f} s; try it: python -m colorize PHOTO --output-dir out "
           f"--weights {args.out}")
     return 0

@@ -13,6 +13,7 @@ from colorize.model import build_model, encoder_of, head_of
 from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
 from train.data import ColorBatches, split
+from train.devices import placement
 from train.drawing_loss import DrawingLoss
 from train.mix import photos_per_folder, sampling_probabilities
 from train.rebalance import ab_prior, rebalancing_weights
@@ -42,8 +43,9 @@ def set_precision(choice):
     return choice
 
 
-def prepare_run(run_dir, settings):
-    """Make the split once and store it with the settings in run.json (resume reads it back)."""
+def prepare_run(run_dir, settings, writes=True):
+    """Make the split once and store it with the settings in run.json (resume reads it back); only the
+    process that `writes` the run folder stores it (the split is the same on every process)."""
     if "split" not in settings:
         settings["split"] = split(settings["data"], settings["val_share"])
         if settings.get("limit"):
@@ -51,8 +53,9 @@ def prepare_run(run_dir, settings):
         val, keep = settings["split"]["val"], settings.get("val_photos")
         if keep and len(val) > keep:
             settings["split"]["val"] = [val[i] for i in np.linspace(0, len(val) - 1, keep).round().astype(int)]
-    os.makedirs(run_dir, exist_ok=True)
-    write_atomically(os.path.join(run_dir, RUN_FILE), json.dumps(settings, indent=1))
+    if writes:
+        os.makedirs(run_dir, exist_ok=True)
+        write_atomically(os.path.join(run_dir, RUN_FILE), json.dumps(settings, indent=1))
     chosen = settings["split"]
     print(f"fit: {len(chosen['train'])} training and {len(chosen['val'])} validation photos; skipped "
           + ", ".join(f"{n} {why}" for why, n in chosen["skipped"].items()))
@@ -142,7 +145,20 @@ def keep_log_rows(path, epochs):
         write_atomically(path, "".join(kept))
 
 
-def fit(run_dir, settings, resume=False, verbose=1, workers=1):
+def whole_batches(paths, batch, devices):
+    """Validation photos in whole batches when a batch is split over several devices (a partial last batch
+    would not split evenly); all of them on one device."""
+    return paths if devices < 2 else paths[: len(paths) // batch * batch]
+
+
+def fit(run_dir, settings, resume=False, verbose=1, workers=1, devices=None):
+    place = placement(devices, settings["batch_size"])  # first: several machines must meet before JAX starts
+    with place.scope():
+        fit_placed(run_dir, settings, place, resume, verbose, workers)
+
+
+def fit_placed(run_dir, settings, place, resume, verbose, workers):
+    """The run, with the model built and fitted where `place` says (data parallel over its devices)."""
     keras.utils.set_random_seed(settings["seed"])
     policy = set_precision(settings["precision"])
     head = "bins" if settings["loss"] == "bins" else "regression"
@@ -152,8 +168,16 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
                          "(start a new run with another --out)")
     # before the run folder exists: a wrong --init or --encoder leaves nothing behind
     model = initial_model(settings, head, restoring=bool(checkpoint))
-    prepare_run(run_dir, settings)
-    train_paths, val_paths = settings["split"]["train"], settings["split"]["val"]
+    prepare_run(run_dir, settings, place.writes)
+    batch, spread = settings["batch_size"], len(place.devices)
+    train_paths, val_paths = settings["split"]["train"], whole_batches(settings["split"]["val"], batch, spread)
+    if not val_paths:
+        raise SystemExit(f"fit: {len(settings['split']['val'])} validation photos make no whole batch of {batch} "
+                         f"to split over {spread} devices; use a smaller --batch-size")
+    if spread > 1:
+        print(f"fit: data parallel on {spread} devices ({', '.join(place.devices)}), {batch // spread} photos each "
+              f"per step; validating on {len(val_paths)} of the {len(settings['split']['val'])} held-out photos "
+              f"(whole batches)" + (f"; process {place.process + 1} of {place.processes}" if place.processes > 1 else ""))
     train_last_blocks(encoder_of(model), trained_blocks(settings))
     weights_config = model_config(
         settings["architecture"], head, settings["image_size"], settings["temperature"],
@@ -163,8 +187,9 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
         data_weights=mix_weights(settings), degrade=settings.get("degrade", 0.0), hints=bool(settings.get("hints")),
         predicts_lightness=bool(settings.get("drawing")), kind="drawing" if settings.get("drawing") else "photo",
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
+        devices=max(1, spread),
     )
-    size, batch = settings["crop_size"], settings["batch_size"]
+    size = settings["crop_size"]
     probabilities = mixed_probabilities(train_paths, settings)
     epoch_photos = settings.get("epoch_photos") or len(train_paths)
     drawing = bool(settings.get("drawing"))
@@ -176,9 +201,13 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
         shapes = [(1, size, size, 1), (1, size, size, HINT_CHANNELS), (1, len(ab_bin_centers()))]
         stride = size // trained.compute_output_shape(shapes if settings.get("hints") else shapes[0])[1]
         weights_path = os.path.join(run_dir, BIN_WEIGHTS_FILE)
-        if not os.path.isfile(weights_path):
-            np.save(weights_path, bin_weights_for(train_paths, probabilities, size, settings["seed"]))
-        data = {"targets": "bins", "target_stride": stride, "bin_weights": np.load(weights_path, allow_pickle=False)}
+        if os.path.isfile(weights_path):
+            bin_weights = np.load(weights_path, allow_pickle=False)
+        else:  # the same on every process: each computes it, the first stores it
+            bin_weights = bin_weights_for(train_paths, probabilities, size, settings["seed"])
+            if place.writes:
+                np.save(weights_path, bin_weights)
+        data = {"targets": "bins", "target_stride": stride, "bin_weights": bin_weights}
         loss = DrawingLoss() if drawing else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     elif drawing:
         raise SystemExit("fit: --drawing needs --loss bins")
@@ -199,7 +228,7 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
     if initial_epoch >= settings["epochs"]:
         print(f"fit: the run already has {initial_epoch} of {settings['epochs']} epochs")
     threads = {"workers": workers, "max_queue_size": 4 * workers}
-    data.update(hints=bool(settings.get("hints")), drawing=drawing)
+    data.update(hints=bool(settings.get("hints")), drawing=drawing, shard=place.shard)
     train_data = ColorBatches(train_paths, batch, size, True, seed=settings["seed"], epoch=initial_epoch,
                               probabilities=probabilities, epoch_photos=epoch_photos,
                               degrade=settings.get("degrade", 0.0), **data, **threads)
@@ -209,8 +238,10 @@ def fit(run_dir, settings, resume=False, verbose=1, workers=1):
         shuffle=False,  # ColorBatches shuffles by (seed, epoch): a resumed run sees the same batches
         # the log row first: a kill between the two leaves a row for an epoch that resume runs again (and drops)
         callbacks=[keras.callbacks.CSVLogger(os.path.join(run_dir, LOG_FILE), append=initial_epoch > 0),
-                   Checkpoint(run_dir, model, weights_config, best)],
-        verbose=verbose,
+                   Checkpoint(run_dir, model, weights_config, best)] if place.writes else [],
+        verbose=verbose if place.writes else 0,
     )
+    if not place.writes:
+        return
     plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, LEARNING_CURVES))
     save_samples([run_dir], val_paths[: settings["samples"]], os.path.join(run_dir, SAMPLES))

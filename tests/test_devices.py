@@ -1,0 +1,74 @@
+"""`fit --devices N`: data parallel over two CPU devices under JAX (XLA's host device count), resumed, and
+loaded back under TensorFlow; the checks on --devices."""
+import csv
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from colorize import Colorizer
+from tests.test_fit import FAST, fit_in_process, photos  # noqa: F401  (photos: the fixture)
+
+pytest.importorskip("jax")
+
+TWO_CPUS = {"KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
+            "JAX_PLATFORMS": "cpu"}
+SMALL = ["--architecture", "unet", "--encoder", "none", *FAST, "--batch-size", "2", "--schedule", "constant"]
+
+
+def jax_fit(*args):
+    """`python -m train fit` under JAX with two CPU devices; its output."""
+    done = subprocess.run([sys.executable, "-m", "train", "fit", *map(str, args), "--verbose", "0"],
+                          capture_output=True, text=True, timeout=600, env={**os.environ, **TWO_CPUS})
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def log_rows(run):
+    with open(run / "log.csv") as f:
+        return list(csv.DictReader(f))
+
+
+def test_two_devices_fit_resume_and_load_under_tensorflow(photos, tmp_path):  # noqa: F811
+    run, single = tmp_path / "two", tmp_path / "one"
+    printed = jax_fit("--data", photos, "--out", run, "--epochs", "1", "--devices", "2", *SMALL)
+    assert "data parallel on 2 devices (cpu:0, cpu:1), 1 photos each per step" in printed
+    printed = jax_fit("--out", run, "--resume", "--epochs", "2", "--devices", "2")
+    assert "resuming after epoch 1" in printed
+    assert [row["epoch"] for row in log_rows(run)] == ["0", "1"]
+
+    # the same global batches on one device: data parallelism changes where, not what, is computed
+    # (training losses: validation on two devices drops a partial last batch)
+    jax_fit("--data", photos, "--out", single, "--epochs", "2", *SMALL)
+    np.testing.assert_allclose([float(r["loss"]) for r in log_rows(run)],
+                               [float(r["loss"]) for r in log_rows(single)], rtol=1e-4)
+
+    colorizer = Colorizer.from_weights(str(run))  # this test process runs TensorFlow
+    assert colorizer.config["devices"] == 2 and colorizer.config["backend"] == "jax"
+    rgb = colorizer.colorize(os.path.join(photos, "p0.png")).rgb
+    assert rgb.shape == (40, 48, 3) and np.isfinite(rgb).all()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--devices", "2"], "needs the JAX backend"),  # this process runs TensorFlow
+    (["--devices", "0"], "must be at least 1"),
+])
+def test_devices_that_cannot_be_used_are_refused(photos, tmp_path, extra, message, capsys):  # noqa: F811
+    with pytest.raises(SystemExit) as stopped:
+        fit_in_process("--data", photos, "--out", tmp_path / "run", "--epochs", "1", *SMALL, *extra)
+    assert message in str(stopped.value) + capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--devices", "3"], "--devices 3, but there are 2 here (cpu:0, cpu:1)"),
+    (["--devices", "2", "--batch-size", "3"], "--batch-size 3 does not split evenly over 2 devices"),
+])
+def test_jax_refuses_devices_it_does_not_have_or_cannot_split_a_batch_over(photos, tmp_path, extra, message):  # noqa: F811
+    done = subprocess.run([sys.executable, "-m", "train", "fit", "--data", photos, "--out", str(tmp_path / "run"),
+                           "--epochs", "1", *SMALL, *extra], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **TWO_CPUS})
+    assert done.returncode != 0 and message in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "run").exists()
