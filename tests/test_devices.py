@@ -1,7 +1,8 @@
-"""`fit --devices N`: data parallel over two CPU devices under JAX (XLA's host device count), resumed, and
-loaded back under TensorFlow; the checks on --devices."""
+"""`fit --devices N`: data parallel over two CPU devices under JAX (XLA's host device count), resumed as two
+processes meeting as machines do, and loaded back under TensorFlow; the checks on --devices."""
 import csv
 import os
+import socket
 import subprocess
 import sys
 
@@ -18,12 +19,31 @@ TWO_CPUS = {"KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_devi
 SMALL = ["--architecture", "unet", "--encoder", "none", *FAST, "--batch-size", "2", "--schedule", "constant"]
 
 
+def jax_env(**extra):
+    return {**os.environ, **TWO_CPUS, **extra}
+
+
 def jax_fit(*args):
     """`python -m train fit` under JAX with two CPU devices; its output."""
     done = subprocess.run([sys.executable, "-m", "train", "fit", *map(str, args), "--verbose", "0"],
-                          capture_output=True, text=True, timeout=600, env={**os.environ, **TWO_CPUS})
+                          capture_output=True, text=True, timeout=600, env=jax_env())
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout + done.stderr
+
+
+def two_process_fit(*args):
+    """The same fit as two processes of one CPU device each, meeting as the README's machines do."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    meeting = {"XLA_FLAGS": "", "KERAS_DISTRIBUTION_JOB_ADDRESSES": f"127.0.0.1:{port}",
+               "KERAS_DISTRIBUTION_NUM_PROCESSES": "2"}
+    processes = [subprocess.Popen([sys.executable, "-m", "train", "fit", *map(str, args), "--verbose", "0"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  env=jax_env(**meeting, KERAS_DISTRIBUTION_PROCESS_ID=str(i))) for i in range(2)]
+    outputs = [process.communicate(timeout=600)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], "\n".join(outputs)
+    return outputs
 
 
 def log_rows(run):
@@ -35,8 +55,9 @@ def test_two_devices_fit_resume_and_load_under_tensorflow(photos, tmp_path):  # 
     run, single = tmp_path / "two", tmp_path / "one"
     printed = jax_fit("--data", photos, "--out", run, "--epochs", "1", "--devices", "2", *SMALL)
     assert "data parallel on 2 devices (cpu:0, cpu:1), 1 photos each per step" in printed
-    printed = jax_fit("--out", run, "--resume", "--epochs", "2", "--devices", "2")
-    assert "resuming after epoch 1" in printed
+    outputs = two_process_fit("--out", run, "--resume", "--epochs", "2")  # another placement: the README's recipe
+    assert all("resuming after epoch 1" in printed for printed in outputs)
+    assert "process 1 of 2" in outputs[0] and "process 2 of 2" in outputs[1]
     assert [row["epoch"] for row in log_rows(run)] == ["0", "1"]
 
     # the same global batches on one device: data parallelism changes where, not what, is computed

@@ -149,18 +149,18 @@ class ColorBatches(keras.utils.PyDataset):
     def cropped(self, rgb, rng):
         return random_crop(rgb, self.size, rng) if self.train else center_crop(rgb, self.size)
 
-    def inputs(self, lightness, ab, rng, lines):
+    def inputs(self, lightness, ab, rngs, lines):
         """The model's inputs for a batch: L (degraded at random when training, made a drawing for the drawing
-        model), and hints for a hint model."""
+        model), and hints for a hint model; `rngs`: one random generator per photo."""
         if self.drawing:
-            lightness = np.stack([descreen(drawn_input(l, rng, line)) for l, line in zip(lightness, lines)])
+            lightness = np.stack([descreen(drawn_input(l, rng, line)) for l, rng, line in zip(lightness, rngs, lines)])
         elif self.train and self.degrade:
-            lightness = np.stack([maybe_degrade(l, rng, self.degrade) for l in lightness])
+            lightness = np.stack([maybe_degrade(l, rng, self.degrade) for l, rng in zip(lightness, rngs)])
         lightness = lightness[..., None]
         if not self.hints:
             return lightness
         if self.train:
-            local, reference = zip(*(simulate_hints(truth, rng) for truth in ab))
+            local, reference = zip(*(simulate_hints(truth, rng) for truth, rng in zip(ab, rngs)))
         else:
             local = np.zeros((*ab.shape[:3], HINT_CHANNELS), np.float32)
             reference = np.zeros((len(ab), len(ab_bin_centers())), np.float32)
@@ -168,12 +168,14 @@ class ColorBatches(keras.utils.PyDataset):
 
     def __getitem__(self, batch):
         part, parts = self.shard
-        indices = self.order[batch * self.batch_size : (batch + 1) * self.batch_size][part::parts]
-        rng = np.random.default_rng([self.seed, self.epoch, batch, *([part] if parts > 1 else [])])
-        crops, lines = zip(*(self.crop(i, rng) for i in indices))
+        start = batch * self.batch_size
+        places = range(start + part, min(start + self.batch_size, len(self.order)), parts)
+        # a generator per place in the batch: a photo is cut and altered the same however the batch is shared out
+        rngs = [np.random.default_rng([self.seed, self.epoch, place]) for place in places]
+        crops, lines = zip(*(self.crop(self.order[place], rng) for place, rng in zip(places, rngs)))
         lab = [convert_lab(crop) for crop in crops]
         truth, ab = np.stack([l for l, _ in lab]), np.stack([ab for _, ab in lab])
-        inputs = self.inputs(truth, ab, rng, lines)
+        inputs = self.inputs(truth, ab, rngs, lines)
         if self.targets == "ab":
             return inputs, ab
         s = self.target_stride

@@ -36,7 +36,8 @@ class Placement(NamedTuple):
         """The context to build and fit the model in: data parallel over several devices, else as usual."""
         if len(self.devices) < 2:
             return contextlib.nullcontext()
-        return keras.distribution.DataParallel(devices=list(self.devices)).scope()
+        # each process loads its own share (ColorBatches' shard): no sharding by Keras, which knows tf.data only
+        return keras.distribution.DataParallel(devices=list(self.devices), auto_shard_dataset=False).scope()
 
 
 def accelerators():

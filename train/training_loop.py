@@ -154,11 +154,15 @@ def whole_batches(paths, batch, devices):
 def fit(run_dir, settings, resume=False, verbose=1, workers=1, devices=None):
     place = placement(devices, settings["batch_size"])  # first: several machines must meet before JAX starts
     with place.scope():
-        fit_placed(run_dir, settings, place, resume, verbose, workers)
+        val_paths = fit_placed(run_dir, settings, place, resume, verbose, workers)
+    if place.writes:  # outside the scope: the samples' model runs on this process's device alone
+        plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, LEARNING_CURVES))
+        save_samples([run_dir], val_paths[: settings["samples"]], os.path.join(run_dir, SAMPLES))
 
 
 def fit_placed(run_dir, settings, place, resume, verbose, workers):
-    """The run, with the model built and fitted where `place` says (data parallel over its devices)."""
+    """The run, with the model built and fitted where `place` says (data parallel over its devices); returns
+    the validation photos."""
     keras.utils.set_random_seed(settings["seed"])
     policy = set_precision(settings["precision"])
     head = "bins" if settings["loss"] == "bins" else "regression"
@@ -241,7 +245,4 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
                    Checkpoint(run_dir, model, weights_config, best)] if place.writes else [],
         verbose=verbose if place.writes else 0,
     )
-    if not place.writes:
-        return
-    plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, LEARNING_CURVES))
-    save_samples([run_dir], val_paths[: settings["samples"]], os.path.join(run_dir, SAMPLES))
+    return val_paths
