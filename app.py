@@ -69,7 +69,7 @@ def build_demo(colorizer, error=""):
                                              elem_id="input-image"))
                     gr.Examples(example_paths(), [image], [*outputs, status], fn=run.example, cache_examples=True,
                                 cache_mode="lazy", example_labels=list(EXAMPLES.values()), label="Examples: tap one",
-                                elem_id="examples")
+                                examples_per_page=len(EXAMPLES), elem_id="examples")
                 with gr.Column(min_width=300, elem_id="result-column"):
                     slider.render()
                     status.render()

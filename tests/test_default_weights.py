@@ -56,7 +56,8 @@ def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for
     colorizer = AutoColorizer()
     for name, kind in (("manga-girl.png", "drawing"), ("chibi.png", "drawing"), ("river-landscape.png", "drawing"),
                        ("astronaut.jpg", "photo"), ("camera.jpg", "photo"), ("chelsea.jpg", "photo"),
-                       ("coins.jpg", "photo"), ("rocket.jpg", "photo")):
+                       ("coins.jpg", "photo"), ("rocket.jpg", "photo"), ("castle.jpg", "photo"),
+                       ("grace-hopper.jpg", "photo"), ("harbour.jpg", "photo"), ("horse.jpg", "photo")):
         assert colorizer.kind_of(open_image(os.path.join(EXAMPLES, name))) == kind, name
 
 

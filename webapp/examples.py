@@ -4,10 +4,13 @@ import os
 EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 EXAMPLES = {  # file: caption
     "astronaut.jpg": "Portrait",
+    "castle.jpg": "Castle in the trees",
+    "grace-hopper.jpg": "Navy portrait, 1984",
+    "harbour.jpg": "Harbour",
+    "horse.jpg": "Horse",
     "camera.jpg": "Black-and-white photo",
-    "coins.jpg": "Old museum print",
-    "rocket.jpg": "Launch at dusk",
     "chelsea.jpg": "Cat",
+    "coins.jpg": "Old museum print",
     "river-landscape.png": "Drawn landscape",
     "manga-girl.png": "Manga face",
     "chibi.png": "Line art",
