@@ -67,8 +67,9 @@ def placement(requested, batch_size):
     if int(os.environ.get(PROCESSES_VARIABLE, "1")) > 1:
         keras.distribution.initialize()  # before anything else touches JAX's devices
     processes = jax.process_count()
-    available = accelerators() or keras.distribution.list_devices("cpu")
-    count = requested or (len(available) if accelerators() or processes > 1 else 1)
+    found = accelerators()
+    available = found or keras.distribution.list_devices("cpu")
+    count = requested or (len(available) if found or processes > 1 else 1)
     if count > len(available):
         raise SystemExit(f"fit: --devices {count}, but there are {len(available)} here ({', '.join(available)})")
     if batch_size % count:
