@@ -18,24 +18,19 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
-from colorize.model import build_model
 from tests.bad_inputs import png_header_only
-from colorize.weights import model_config, save_weights
 from webapp import batch, shown_image
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WIDE = EXAMPLES / "chelsea.jpg"  # 451 x 300: not square, so a swapped width and height would show
 
 
-def import_app(tmp_path_factory, weights=None):
-    """app imported afresh with small untrained weights made here, unless told which weights to use."""
-    folder = weights or tmp_path_factory.mktemp("weights")
-    if not weights:
-        save_weights(build_model("unet", "none"), model_config("unet"), folder)
+def import_app(tmp_path_factory, weights):
+    """app imported afresh on these weights."""
     # Gradio reads the examples cache folder again when it serves files: this one stays set.
     os.environ["GRADIO_EXAMPLES_CACHE"] = str(tmp_path_factory.mktemp("examples-cache"))
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("COLORIZE_WEIGHTS", str(folder))
+        env.setenv("COLORIZE_WEIGHTS", str(weights))
         env.delenv("COLORIZE_HUB_REPO", raising=False)
         env.delenv("COLORIZE_HUB_REVISION", raising=False)
         sys.modules.pop("app", None)
@@ -43,8 +38,8 @@ def import_app(tmp_path_factory, weights=None):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    return import_app(tmp_path_factory)
+def app(tmp_path_factory, untrained_weights):
+    return import_app(tmp_path_factory, untrained_weights)
 
 
 @pytest.fixture(scope="session")

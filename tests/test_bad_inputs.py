@@ -35,27 +35,9 @@ def corpus(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def small_weights(tmp_path_factory):
-    """An untrained unet that sees 64 x 64 (three times faster than 224 here): the plumbing is the same."""
-    from colorize.model import build_model
-    from colorize.weights import model_config, save_weights
-
-    folder = tmp_path_factory.mktemp("small_unet")
-    save_weights(build_model("unet", "none"), model_config("unet", input_size=64), str(folder))
-    return str(folder)
-
-
-@pytest.fixture(scope="module")
-def colorizer(small_weights):
-    from colorize import Colorizer
-
-    return Colorizer.from_weights(small_weights)
-
-
-@pytest.fixture(scope="module")
-def app(small_weights, tmp_path_factory):
-    """app.py imported afresh on the small weights."""
-    return import_app(tmp_path_factory, small_weights)
+def app(untrained_weights, tmp_path_factory):
+    """app.py imported afresh on the untrained weights."""
+    return import_app(tmp_path_factory, untrained_weights)
 
 
 def test_the_corpus_has_enough_kinds(corpus):
@@ -97,7 +79,7 @@ def test_library_gives_each_a_correct_picture_or_one_clear_message(colorizer, co
     assert not problems, "\n".join(problems)
 
 
-def test_command_line_writes_the_good_and_names_each_bad_in_one_line(small_weights, corpus, tmp_path):
+def test_command_line_writes_the_good_and_names_each_bad_in_one_line(untrained_weights, corpus, tmp_path):
     # One run over the whole corpus, plus a path that climbs out of its folder: the output stays in --output-dir.
     outside = tmp_path / "escape.png"
     Image.fromarray(corpus[-1].view).save(outside)
@@ -106,7 +88,7 @@ def test_command_line_writes_the_good_and_names_each_bad_in_one_line(small_weigh
     views = [case.view for case in corpus] + [corpus[-1].view]
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "colorize", *inputs, "--output-dir", str(out), "--saturation", "0",
-                           "--weights", small_weights], capture_output=True, text=True, timeout=300, cwd=ROOT)
+                           "--weights", untrained_weights], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("colorize: ")]

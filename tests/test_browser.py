@@ -35,8 +35,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def served_app(browser, tmp_path_factory):
-    app = import_app(tmp_path_factory)
+def served_app(browser, tmp_path_factory, untrained_weights):
+    app = import_app(tmp_path_factory, untrained_weights)
     _, url, _ = app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
     yield app, url
     app.demo.close()

@@ -20,6 +20,14 @@ SMALL = ["--architecture", "unet", "--encoder", "none", *FAST, "--batch-size", "
          "--samples", "0"]  # no samples sheet: a model compile less per run
 
 
+@pytest.fixture(autouse=True)
+def shared_compilation_cache(tmp_path, monkeypatch):
+    """The test's JAX processes share their compiled programs (the same network's initialisers and steps): each
+    process after the first compiles less."""
+    monkeypatch.setenv("JAX_COMPILATION_CACHE_DIR", str(tmp_path / "jax-cache"))
+    monkeypatch.setenv("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+
+
 def jax_env(**extra):
     return {**os.environ, **TWO_CPUS, **extra}
 

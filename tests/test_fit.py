@@ -43,9 +43,13 @@ def fit_in_process(*args):
     return printed.getvalue()
 
 
-def fit(*args, check=True):
-    return subprocess.run([sys.executable, "-m", "train", "fit", *map(str, args)], capture_output=True, text=True,
-                          timeout=900, check=check)
+@pytest.fixture(scope="module")
+def first_run(photos, tmp_path_factory):
+    """One epoch of the default network (unet, bins) from scratch, and what fit printed: the run several tests
+    inspect or start from (made once: each fit costs a model build and a trace)."""
+    folder = tmp_path_factory.mktemp("first") / "run"
+    printed = fit_in_process("--data", photos, "--out", folder, "--encoder", "none", "--epochs", "1", *FAST)
+    return folder, printed
 
 
 def test_split_is_deterministic_by_file_name(photos):
@@ -57,17 +61,24 @@ def test_split_is_deterministic_by_file_name(photos):
     assert is_validation("/a/x.png", 0.5) == is_validation("/b/x.png", 0.5)
 
 
-@pytest.mark.parametrize("architecture, loss", [("seed", "mse"), ("unet", "bins")])
-def test_one_epoch_makes_a_usable_run(photos, tmp_path, architecture, loss):
-    folder = tmp_path / "run"
-    printed = fit_in_process("--data", photos, "--out", folder, "--architecture", architecture, "--loss", loss,
-                             "--encoder", "none", "--epochs", "1", *FAST)
+def assert_usable_run(folder, printed, architecture, photos):
     assert "skipped 1 unreadable, 1 colorless" in printed
     for name in ("log.csv", "learning_curves.png", "samples.png", "best/config.json", "checkpoints/latest"):
         assert (folder / name).exists(), name
     colorizer = Colorizer.from_weights(str(folder))
     assert colorizer.config["architecture"] == architecture and colorizer.input_size == 64
     assert colorizer.colorize(os.path.join(photos, "p0.png")).rgb.shape == (40, 48, 3)
+
+
+def test_one_epoch_makes_a_usable_run(first_run, photos):
+    assert_usable_run(*first_run, "unet", photos)
+
+
+def test_one_epoch_of_the_reports_network_makes_a_usable_run(photos, tmp_path):
+    folder = tmp_path / "run"
+    printed = fit_in_process("--data", photos, "--out", folder, "--architecture", "seed", "--loss", "mse",
+                             "--encoder", "none", "--epochs", "1", *FAST)
+    assert_usable_run(folder, printed, "seed", photos)
 
 
 def val_losses(run):
@@ -78,7 +89,7 @@ def val_losses(run):
 def test_killed_fit_resumes_where_an_uninterrupted_one_ends(photos, tmp_path):
     args = ["--data", photos, "--architecture", "unet", "--loss", "mse", "--encoder", "none", "--epochs", "3", *FAST]
     whole = tmp_path / "whole"
-    fit(*args, "--out", whole)
+    fit_in_process(*args, "--out", whole)
 
     killed = tmp_path / "killed"
     process = subprocess.Popen([sys.executable, "-m", "train", "fit", *map(str, args), "--out", str(killed)],
@@ -90,21 +101,21 @@ def test_killed_fit_resumes_where_an_uninterrupted_one_ends(photos, tmp_path):
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert latest.exists(), "the first epoch never finished"
-    refused = fit(*args, "--out", killed, check=False)
-    assert refused.returncode != 0 and "already holds a run" in refused.stderr
-    fit("--out", killed, "--resume")
+    with pytest.raises(SystemExit, match="already holds a run"):
+        fit_in_process(*args, "--out", killed)
+    fit_in_process("--out", killed, "--resume")
     np.testing.assert_allclose(val_losses(killed)[-1], val_losses(whole)[-1], rtol=1e-3)
     assert len(val_losses(killed)) == 3
 
 
 def test_resume_needs_a_run(tmp_path):
-    result = fit("--out", tmp_path / "empty", "--resume", check=False)
-    assert result.returncode != 0 and "nothing to resume" in result.stderr
+    with pytest.raises(SystemExit, match="nothing to resume"):
+        fit_in_process("--out", tmp_path / "empty", "--resume")
 
 
-def test_resume_without_a_usable_checkpoint_changes_nothing(photos, tmp_path):
+def test_resume_without_a_usable_checkpoint_changes_nothing(first_run, tmp_path):
     run = tmp_path / "run"
-    fit_in_process("--data", photos, "--out", run, "--encoder", "none", "--epochs", "1", *FAST)
+    shutil.copytree(first_run[0], run, symlinks=True)
     kept = ["run.json", "log.csv", "best/config.json", "best/model.weights.h5"]
     before = {name: (run / name).read_bytes() for name in kept}
     with open(run / "checkpoints" / "epoch-0001" / "optimizer.npz", "r+b") as f:
@@ -118,10 +129,9 @@ def test_resume_without_a_usable_checkpoint_changes_nothing(photos, tmp_path):
         assert {name: (run / name).read_bytes() for name in kept} == before
 
 
-def test_init_starts_from_the_given_weights(photos, tmp_path):
+def test_init_starts_from_the_given_weights(photos, first_run, tmp_path):
     args = ["--data", photos, "--architecture", "unet", "--loss", "bins", "--epochs", "1", *FAST]
-    first = tmp_path / "first"
-    fit_in_process(*args, "--out", first, "--encoder", "none")
+    first = first_run[0]
     still = tmp_path / "still"  # learning rate 0: the fine-tuned run must keep the weights it started from
     printed = fit_in_process(*args, "--out", still, "--init", first, "--learning-rate", "0", "--no-freeze-encoder")
     assert f"starting from the weights in {first / 'best'}" in printed
@@ -140,9 +150,8 @@ def test_init_starts_from_the_given_weights(photos, tmp_path):
         assert not (tmp_path / refused).exists()  # nothing half-made to resume
 
 
-def test_a_weighted_mix_with_degraded_inputs_and_hints(photos, tmp_path):
-    first = tmp_path / "plain"
-    fit_in_process("--data", photos, "--out", first, "--encoder", "none", "--epochs", "1", *FAST)
+def test_a_weighted_mix_with_degraded_inputs_and_hints(photos, first_run, tmp_path):
+    first = first_run[0]
     more = tmp_path / "more"
     more.mkdir()
     for i in range(3):
@@ -179,10 +188,9 @@ def test_pack_keeps_names_so_the_split_stays(photos, tmp_path):
     assert sorted(map(os.path.basename, packed["val"])) == sorted(map(os.path.basename, original["val"]))
 
 
-def test_train_blocks_fine_tunes_only_the_last_encoder_blocks(photos, tmp_path):
-    first = tmp_path / "first"
+def test_train_blocks_fine_tunes_only_the_last_encoder_blocks(photos, first_run, tmp_path):
+    first = first_run[0]
     args = ["--data", photos, "--architecture", "unet", "--loss", "bins", "--epochs", "1", *FAST]
-    fit_in_process(*args, "--out", first, "--encoder", "none")
     tuned = tmp_path / "tuned"
     fit_in_process(*args, "--out", tuned, "--init", first, "--train-blocks", "1", "--learning-rate", "1e-2")
     before, after = (Colorizer.from_weights(str(run)).model.get_layer("vgg16_encoder") for run in (first, tuned))

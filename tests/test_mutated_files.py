@@ -98,8 +98,8 @@ def test_command_line_writes_every_readable_one(readable, corpus, untrained_weig
     assert len(refused) == len(corpus) - len(readable)
 
 
-def test_app_batch_zips_every_readable_one(readable, corpus, tmp_path_factory, monkeypatch):
-    app = import_app(tmp_path_factory)
+def test_app_batch_zips_every_readable_one(readable, corpus, untrained_weights, tmp_path_factory, monkeypatch):
+    app = import_app(tmp_path_factory, untrained_weights)
     monkeypatch.setattr(batch, "MAX_BATCH_FILES", len(corpus))
     answers = batch_endpoint(app)([str(path) for path, _ in corpus], 1.0)
     archive, summary, _ = next(answers)

@@ -25,7 +25,7 @@ def test_a_run_folder_and_a_file_in_it_are_weights(untrained_weights, tmp_path):
     os.makedirs(run / "best")
     for name in (CONFIG_FILE, WEIGHTS_FILE):
         os.link(os.path.join(untrained_weights, name), run / "best" / name)
-    assert Colorizer.from_weights(str(run)).input_size == 224
+    assert Colorizer.from_weights(str(run)).input_size == 64  # the untrained weights see 64 x 64
     assert Colorizer.from_weights(str(run / "best" / WEIGHTS_FILE)).config["architecture"] == "unet"
 
 
