@@ -16,8 +16,7 @@ pytest.importorskip("jax")
 
 TWO_CPUS = {"KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
             "JAX_PLATFORMS": "cpu"}
-SMALL = ["--architecture", "unet", "--encoder", "none", *FAST, "--batch-size", "2", "--schedule", "constant",
-         "--samples", "0"]  # no samples sheet: a model compile less per run
+SMALL = ["--architecture", "unet", "--encoder", "none", *FAST, "--batch-size", "2", "--schedule", "constant"]
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,8 @@ from tests.subcommand import run_subcommand
 from train import fit as train_fit
 
 FAST = ["--crop-size", "32", "--image-size", "64", "--batch-size", "4", "--val-share", "0.25",
-        "--precision", "float32", "--samples", "2", "--learning-rate", "1e-3"]
+        "--precision", "float32", "--samples", "0", "--learning-rate", "1e-3"]  # no samples sheet: a trace less
+SHEET = ["--samples", "2"]  # where a test looks at the sheet
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def first_run(photos, tmp_path_factory):
     """One epoch of the default network (unet, bins) from scratch, and what fit printed: the run several tests
     inspect or start from (made once: each fit costs a model build and a trace)."""
     folder = tmp_path_factory.mktemp("first") / "run"
-    printed = fit_in_process("--data", photos, "--out", folder, "--encoder", "none", "--epochs", "1", *FAST)
+    printed = fit_in_process("--data", photos, "--out", folder, "--encoder", "none", "--epochs", "1", *FAST, *SHEET)
     return folder, printed
 
 
@@ -77,7 +78,7 @@ def test_one_epoch_makes_a_usable_run(first_run, photos):
 def test_one_epoch_of_the_reports_network_makes_a_usable_run(photos, tmp_path):
     folder = tmp_path / "run"
     printed = fit_in_process("--data", photos, "--out", folder, "--architecture", "seed", "--loss", "mse",
-                             "--encoder", "none", "--epochs", "1", *FAST)
+                             "--encoder", "none", "--epochs", "1", *FAST, *SHEET)
     assert_usable_run(folder, printed, "seed", photos)
 
 
@@ -87,7 +88,7 @@ def val_losses(run):
 
 
 def test_killed_fit_resumes_where_an_uninterrupted_one_ends(photos, tmp_path):
-    args = ["--data", photos, "--architecture", "unet", "--loss", "mse", "--encoder", "none", "--epochs", "3", *FAST]
+    args = ["--data", photos, "--architecture", "unet", "--loss", "mse", "--encoder", "none", "--epochs", "2", *FAST]
     whole = tmp_path / "whole"
     fit_in_process(*args, "--out", whole)
 
@@ -105,7 +106,7 @@ def test_killed_fit_resumes_where_an_uninterrupted_one_ends(photos, tmp_path):
         fit_in_process(*args, "--out", killed)
     fit_in_process("--out", killed, "--resume")
     np.testing.assert_allclose(val_losses(killed)[-1], val_losses(whole)[-1], rtol=1e-3)
-    assert len(val_losses(killed)) == 3
+    assert len(val_losses(killed)) == 2
 
 
 def test_resume_needs_a_run(tmp_path):
