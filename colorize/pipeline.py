@@ -204,6 +204,10 @@ class Colorizer:
         side = self.model_size(seen.shape)
         return resize_plane(seen, (side, side))
 
+    def view(self, lightness):
+        """The L plane the model is shown for an image's L (H, W): descreened for a drawing, at its model size."""
+        return self._model_input(self._seen(lightness))
+
     def predict_image(self, image, hints=None, reference=None, max_pixels=MAX_PIXELS):
         """One image (path, bytes, PIL image or array) -> its Prediction, to compose at any saturation.
 

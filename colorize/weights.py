@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import httpx2
 import keras
+import numpy as np
 from huggingface_hub import constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import RemoteEntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
@@ -132,8 +133,15 @@ def resolve_folder(path):
     raise WeightsError(f"no weights at {path}: expected {CONFIG_FILE} and {WEIGHTS_FILE} there or in {BEST_SUBFOLDER}/")
 
 
-def build_from_files(config_path, weights_path):
-    """Rebuild the model in float32 from its config and load the weights, checking their hash first."""
+def nonfinite_variables(model):
+    """The paths of the model's variables that hold an infinite or NaN value."""
+    return [variable.path for variable in model.weights if not np.isfinite(keras.ops.convert_to_numpy(variable)).all()]
+
+
+def build_from_files(config_path, weights_path, require_finite=True):
+    """Rebuild the model in float32 from its config and load the weights, checking their hash first, and
+    (unless require_finite is False) that every value is finite: an infinite batch-norm variance silences
+    its channel without any error, which is how float16 exports before December 2026 lost colour."""
     config = read_config(config_path)
     if not os.path.isfile(weights_path):
         raise WeightsError(f"{weights_path} is missing")
@@ -145,16 +153,21 @@ def build_from_files(config_path, weights_path):
         model.load_weights(weights_path)
     except (ValueError, OSError, KeyError) as error:
         raise WeightsError(f"cannot load {weights_path} into a {config['architecture']} model: {error}") from error
+    broken = nonfinite_variables(model) if require_finite else []
+    if broken:
+        raise WeightsError(f"{weights_path} holds infinite or NaN values in {len(broken)} variables "
+                           f"({', '.join(broken[:3])}): `python -m train recalibrate` re-estimates batch-norm "
+                           "statistics; other weights must be trained again")
     return model, config
 
 
-def build_from_folder(folder):
-    return build_from_files(os.path.join(folder, CONFIG_FILE), os.path.join(folder, WEIGHTS_FILE))
+def build_from_folder(folder, require_finite=True):
+    return build_from_files(os.path.join(folder, CONFIG_FILE), os.path.join(folder, WEIGHTS_FILE), require_finite)
 
 
-def load_local(path):
+def load_local(path, require_finite=True):
     folder = resolve_folder(path)
-    model, config = build_from_folder(folder)
+    model, config = build_from_folder(folder, require_finite)
     return LoadedWeights(model, config, f"local weights {folder}")
 
 

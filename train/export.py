@@ -31,15 +31,24 @@ def add_arguments(parser):
                         help="fold this share of the class rebalancing out of a bins head (see evaluate)")
 
 
+FLOAT16_MAX = float(np.finfo(np.float16).max)  # 65504: batch-norm variances of VGG features go past it
+
+
+def fits_float16(data):
+    """Whether a float32 array can be stored as float16 without turning a value into infinity."""
+    return data.dtype == np.float32 and float(np.abs(data).max(initial=0.0)) <= FLOAT16_MAX
+
+
 def copy_as_float16(source, target):
-    """Copy a Keras .weights.h5 file with every float32 array stored as float16 (groups and attributes kept)."""
+    """Copy a Keras .weights.h5 file with every float32 array stored as float16 where it fits (those with a
+    value float16 cannot hold stay float32; Keras loads both), groups and attributes kept."""
     with h5py.File(source, "r") as src, h5py.File(target, "w") as dst:
         dst.attrs.update(src.attrs)
 
         def copy(name, item):
             if isinstance(item, h5py.Dataset):
                 data = item[()]
-                dst.create_dataset(name, data=data.astype(np.float16) if data.dtype == np.float32 else data)
+                dst.create_dataset(name, data=data.astype(np.float16) if fits_float16(data) else data)
             else:
                 dst.require_group(name)
             dst[name].attrs.update(item.attrs)
