@@ -23,7 +23,7 @@ from train.drawn_inputs import line_twin
 from train.metrics import MIN_SIDE, compare, summarize
 from train.rebalance import read_bin_weights
 from train.rebalance import undo_rebalancing as undo
-from train.run_folder import METRICS_FILE, held_out_share, is_run_folder
+from train.run_folder import METRICS_FILE, is_run_folder, split_share
 
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
            ("colorfulness_ratio", "colorful", "{:8.2f}"), ("ab_auc", "AuC", "{:6.3f}"),
@@ -158,8 +158,7 @@ def run(args):
         print("evaluate: --val-share is a share, between 0 and 1", file=sys.stderr)
         return 2
     try:
-        val_share = None if args.split != "val" else (
-            held_out_share(args.weights) if is_run_folder(args.weights) else args.val_share)
+        val_share = split_share(args.weights, args.val_share) if args.split == "val" else None
         chosen = {name: (folder, photos_of(folder, args.limit, val_share))
                   for name, folder in zip(dataset_names(args.data), args.data)}
         colorizer = Colorizer.from_weights(args.weights)

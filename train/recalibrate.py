@@ -21,7 +21,7 @@ from colorize.images import ImageError, lightness_of, open_image
 from colorize.pipeline import Colorizer
 from colorize.weights import WeightsError, load_local, nonfinite_variables, resolve_folder, save_weights
 from train.evaluate import photos_of
-from train.run_folder import held_out_share, is_run_folder
+from train.run_folder import split_share
 
 STATISTICS = ("moving_mean", "moving_variance")
 
@@ -60,9 +60,9 @@ def recalibrate(colorizer, views):
     returns {layer name: channels re-estimated}."""
     model, repaired = colorizer.model, {}
     for layer in model.layers:
-        if not isinstance(layer, keras.layers.BatchNormalization) or not broken_channels(layer).any():
+        broken = broken_channels(layer) if isinstance(layer, keras.layers.BatchNormalization) else None
+        if broken is None or not broken.any():
             continue
-        broken = broken_channels(layer)
         mean, variance = input_moments(model, layer, views, colorizer.takes_hints)
         for name, estimate in zip(STATISTICS, (mean, variance)):
             variable = getattr(layer, name)
@@ -82,7 +82,7 @@ def run(args):
         if os.path.abspath(args.out) in (folder, os.path.abspath(args.weights)):
             raise ValueError("--out must be a new folder: the weights given are kept as they are")
         loaded = load_local(args.weights, require_finite=False)
-        share = held_out_share(args.weights) if is_run_folder(args.weights) else args.val_share
+        share = split_share(args.weights, args.val_share)
         paths = [path for data in args.data for path in photos_of(data, args.photos, share, held_out=False)]
     except (WeightsError, OSError, KeyError, ValueError) as error:
         print(f"recalibrate: {error}", file=sys.stderr)
@@ -103,7 +103,7 @@ def run(args):
         print(f"recalibrate: {', '.join(left[:3])} hold non-finite values that are not batch-norm statistics: "
               "these weights must be trained again", file=sys.stderr)
         return 2
-    config = {key: value for key, value in loaded.config.items() if key not in ("weights_file", "weights_sha256", "storage")}
+    config = {key: value for key, value in loaded.config.items() if key != "storage"}  # save_weights writes float32
     config["recalibrated"] = {"photos": len(views), "data": [os.path.basename(os.path.normpath(d)) for d in args.data],
                               "channels": repaired}
     save_weights(colorizer.model, config, args.out)

@@ -32,3 +32,8 @@ def held_out_share(run_dir):
     """The validation share the run was fitted with, so that evaluation can pick the photos fit held out."""
     with open(os.path.join(run_dir, RUN_FILE)) as f:
         return json.load(f)["val_share"]
+
+
+def split_share(weights, default):
+    """The validation share of fit's split for these weights: a run folder's own, otherwise `default`."""
+    return held_out_share(weights) if is_run_folder(weights) else default
