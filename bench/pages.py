@@ -1,12 +1,13 @@
-"""Whole manga-like pages with colour truth: does the drawing model colour small figures, at which input size?
+"""Whole manga-like pages with colour truth: does the drawing model colour small figures, at which input
+size, and whole or panel by panel?
 
-    python -m bench.pages --weights colorize/drawing_weights --pages 12 --sizes 224 448 576
+    python -m bench.pages --weights colorize/drawing_weights --pages 12 --sizes 224 448 576 auto
 
 Each page is a grid of 2x2 to 3x3 panels, each holding a held-out colour drawing (validation split of
 `drawn/`, never trained on) small in its panel, on white paper with black panel borders: the colour truth.
 The input is that page made into line art and screentones as the drawing model's training inputs are
-(train.drawn_inputs), at about 1000x1400 pixels. The page is run at each model input size; the report
-gives PSNR and CIEDE2000 against the truth, the colorfulness ratio, the paper's chroma and the time.
+(train.drawn_inputs), at about 1000x1400 pixels. The page is run at each model input size, as one image
+("whole") and panel by panel as the pipeline runs pages (colorize.panels, "panels"); the report gives PSNR and CIEDE2000 against the truth, the colorfulness ratio, the paper's chroma and the time.
 """
 import argparse
 import os
@@ -78,11 +79,12 @@ def measures(truth, result, seconds):
             "paper_chroma": paper_chroma(truth_lab, result_lab), "seconds": seconds}
 
 
-def at_size(colorizer, size):
-    """The colorizer at one input size ("auto": the weights' own choice, see Colorizer.model_size)."""
-    if size == "auto":
-        return colorizer
-    config = {**colorizer.config, "input_size": int(size), "max_input_size": int(size)}
+def at_size(colorizer, size, panels=True):
+    """The colorizer at one input size ("auto": the weights' own choice, see Colorizer.model_size), panel by
+    panel (colorize.panels) or with the whole page as one image."""
+    config = {**colorizer.config, "panels": panels}
+    if size != "auto":
+        config.update(input_size=int(size), max_input_size=int(size))
     return Colorizer(colorizer.model, config, colorizer.source)
 
 
@@ -97,8 +99,9 @@ def main(argv=None):
     rng = np.random.default_rng(args.seed)
     drawings = [rgb for rgb in (read_rgb(p) for p in held_out_drawings()) if not is_colorless(rgb)]
     colorizer = Colorizer.from_weights(args.weights, kind="drawing")
-    sized = {size: at_size(colorizer, size) for size in args.sizes}
-    results = {"the input": [], **{size: [] for size in args.sizes}}
+    sized = {f"{size} {way}": at_size(colorizer, size, way == "panels") for size in args.sizes
+             for way in ("whole", "panels")}
+    results = {"the input": [], **{name: [] for name in sized}}
     for _ in range(args.pages):
         truth = make_page(drawings, rng)
         shown = Image.fromarray(np.clip(manga_input(truth, rng) * 2.55 + 0.5, 0, 255).astype(np.uint8))
@@ -109,11 +112,11 @@ def main(argv=None):
             result = model.colorize(shown).rgb
             results[size].append(measures(truth, result, time.perf_counter() - started))
     print(f"{len(drawings)} held-out drawings, {args.pages} pages of {PAGE[0]}x{PAGE[1]}; weights {colorizer.source}")
-    print(f"{'input':>9} {'PSNR dB':>8} {'CIEDE':>7} {'colorful':>9} {'paper C':>8} {'seconds':>8}")
+    print(f"{'input':>12} {'PSNR dB':>8} {'CIEDE':>7} {'colorful':>9} {'paper C':>8} {'seconds':>8}")
     for size, rows in results.items():
         mean = {key: np.nanmean([row[key] for row in rows]) for key in rows[0]}
         median_time = np.median([row["seconds"] for row in rows])
-        print(f"{str(size):>9} {mean['psnr']:8.2f} {mean['ciede2000']:7.2f} {mean['colorfulness_ratio']:9.2f} "
+        print(f"{size:>12} {mean['psnr']:8.2f} {mean['ciede2000']:7.2f} {mean['colorfulness_ratio']:9.2f} "
               f"{mean['paper_chroma']:8.2f} {median_time:8.2f}")
 
 

@@ -11,9 +11,11 @@ from .hints import HintError, local_hints, open_reference, reference_distributio
 from .images import MAX_PIXELS, lightness_of, open_image, resize_plane
 from .kind_detector import feature_model
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
+from .panels import find_panels, panel_hints, paste_panels
 from .screentone import check_screentone, descreen
 
 PAPER_FADE = 8.0  # L units: a drawing's colours fade out within 8 of paper white and of ink black (see compose)
+CHUNK = 2  # several inputs of one size run two at a time, the last chunk padded: one trace per size
 COMPOSE_THREADS = int(os.environ.get("COLORIZE_THREADS") or min(4, os.cpu_count() or 1))
 
 
@@ -179,15 +181,26 @@ class Colorizer:
         small = resize_plane(lightness, (self.input_size, self.input_size))
         return np.asarray(self._features.predict_on_batch(small[None, ..., None]))[0]
 
-    def _predict_each(self, inputs):
-        """(ab, fills' L or None) for each model input, those of one size run as one batch."""
+    def _predict_each(self, inputs, hints=None, reference=None):
+        """(ab, fills' L or None) for each model input (and its hints and reference, each a list or None),
+        those of one size run together, CHUNK at a time."""
         ab, fills = [None] * len(inputs), [None] * len(inputs)
         for shape in dict.fromkeys(x.shape for x in inputs):
             chosen = [i for i, x in enumerate(inputs) if x.shape == shape]
-            batch_ab, batch_fill = self.predict(np.stack([inputs[i] for i in chosen]))
-            for j, i in enumerate(chosen):
-                ab[i], fills[i] = batch_ab[j], None if batch_fill is None else batch_fill[j]
+            for start in range(0, len(chosen), CHUNK):
+                part = chosen[start : start + CHUNK]
+                padded = part + part[-1:] * (CHUNK - len(part)) if len(chosen) > 1 else part
+                batch_ab, batch_fill = self.predict(*(None if given is None else np.stack([given[i] for i in padded])
+                                                      for given in (inputs, hints, reference)))
+                for j, i in enumerate(part):
+                    ab[i], fills[i] = batch_ab[j], None if batch_fill is None else batch_fill[j]
         return ab, fills
+
+    def _assemble(self, seen, boxes, ab, fills):
+        """One image's (ab, fills' L) from its pieces' model outputs (see `_pieces`)."""
+        if boxes:
+            return paste_panels(boxes, seen.shape, self.model_size(seen.shape), ab, fills)
+        return ab[0], fills[0]
 
     def _seen(self, lightness):
         """The L the model looks at: a drawing's screentones are descreened first."""
@@ -203,6 +216,17 @@ class Colorizer:
     def _model_input(self, seen):
         side = self.model_size(seen.shape)
         return resize_plane(seen, (side, side))
+
+    def _pieces(self, seen):
+        """(panel boxes, model inputs) for one seen L: the drawing model colours a page of panels panel by
+        panel (colorize.panels), each at the input size, so each figure is seen at about the size it was
+        trained on and the gutters stay paper; else no boxes and the whole image (and so for weights whose
+        config says "panels": false)."""
+        boxes = find_panels(seen) if self.kind == "drawing" and self.config.get("panels", True) else []
+        if not boxes:
+            return boxes, [self._model_input(seen)]
+        side = self.input_size  # measured better and faster than larger panel inputs (docs/MODEL.md)
+        return boxes, [resize_plane(seen[top:bottom, left:right], (side, side)) for top, left, bottom, right in boxes]
 
     def view(self, lightness):
         """The L plane the model is shown for an image's L (H, W): descreened for a drawing, at its model size."""
@@ -225,9 +249,12 @@ class Colorizer:
         local = None if hints is None else local_hints(hints, picture.size, self.model_size(lightness.shape))
         distribution = None if reference is None else reference_distribution(open_reference(reference, max_pixels))
         seen = self._seen(lightness)
-        ab, fill = self.predict(self._model_input(seen)[None], None if local is None else local[None],
-                                None if distribution is None else distribution[None])
-        return Prediction(lightness, seen, ab[0], None if fill is None else fill[0])
+        boxes, inputs = self._pieces(seen)
+        if local is not None:
+            local = [panel_hints(local, box, seen.shape, len(x)) for box, x in zip(boxes, inputs)] or [local]
+        distribution = None if distribution is None else [distribution] * len(inputs)
+        ab, fills = self._predict_each(inputs, local, distribution)
+        return Prediction(lightness, seen, *self._assemble(seen, boxes, ab, fills))
 
     def predict_images(self, images, max_pixels=MAX_PIXELS, batch_size=8):
         """Predictions for several images, run through the model in batches; raises ImageError on the first
@@ -237,8 +264,14 @@ class Colorizer:
         for start in range(0, len(lightness), batch_size):
             chunk = lightness[start : start + batch_size]
             seen = [self._seen(l) for l in chunk]
-            ab, fills = self._predict_each([self._model_input(s) for s in seen])
-            predictions += [Prediction(*parts) for parts in zip(chunk, seen, ab, fills)]
+            pieces = [self._pieces(s) for s in seen]
+            ab, fills = self._predict_each([x for _, inputs in pieces for x in inputs])
+            first = 0
+            for plane, seen_plane, (boxes, inputs) in zip(chunk, seen, pieces):
+                last = first + len(inputs)
+                parts = self._assemble(seen_plane, boxes, ab[first:last], fills[first:last])
+                predictions.append(Prediction(plane, seen_plane, *parts))
+                first = last
         return predictions
 
     def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS, screentone="keep"):

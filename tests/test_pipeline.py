@@ -56,7 +56,8 @@ def test_saturation_scales_the_colours(colorizer):
 
 
 def test_batches_match_single_calls(colorizer):
-    images = [Image.fromarray(gradient_rgb(96, 64)), Image.fromarray(gradient_rgb(40, 30)).convert("L")]
+    images = [Image.fromarray(gradient_rgb(96, 64)), Image.fromarray(gradient_rgb(40, 30)).convert("L"),
+              Image.fromarray(gradient_rgb(64, 96)), Image.fromarray(gradient_rgb(96, 64)[::-1])]  # 3 of one model size
     batched = colorizer.colorize_many(images)
     for image, result in zip(images, batched):
         np.testing.assert_allclose(result.rgb, colorizer.colorize(image).rgb, atol=1)

@@ -1,0 +1,98 @@
+"""The panels of a comic or manga page, so that each is coloured on its own.
+
+Run over a whole page, the drawing model sees each figure a few dozen pixels tall and the long panel
+borders and gutters as something to paint: it tints the paper along them. A page's gutters are the paper
+that reaches the page's edge; what they enclose are the panels. A panel here is a connected area
+that is not gutter and fills nearly all of its bounding box (the frame and everything in it), so a
+single drawing on white paper, whose outline is not a rectangle, stays one image.
+"""
+import numpy as np
+from scipy import ndimage
+
+from .images import resize_plane
+
+PAPER_LEVEL = 85.0  # L above this is paper (the gutters between panels)
+SQUARENESS = 0.9  # a panel covers at least this share of its bounding box
+SMALLEST = 0.01  # a panel covers at least this share of the page
+SHORTEST = 96  # px: and is at least this wide and tall (the parts of a small drawing are no panels)
+INK_LEVEL = 50.0  # L below this is ink: a frame's rows and columns are mostly ink
+FRAME = 0.05  # a panel's frame is at most this share of its side thick
+LEFT_OVER = 0.005  # drawn pixels outside the panels above this share of the page: coloured as one image
+
+
+def gutters(lightness):
+    """The paper connected to the page's edge (H, W) bool."""
+    paper = lightness > PAPER_LEVEL
+    labels, _ = ndimage.label(paper)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    return np.isin(labels, edge[edge > 0])
+
+
+def inside_frame(lightness, box):
+    """The box without its frame: the rows and columns along each side that are mostly ink are taken off,
+    so the model sees the panel's drawing on its paper, as it was trained, and no border to paint along."""
+    top, left, bottom, right = box
+    ink = lightness[top:bottom, left:right] < INK_LEVEL
+    rows, columns = ink.mean(axis=1) > 0.5, ink.mean(axis=0) > 0.5
+
+    def run(flags):  # how many of the first flags are set, up to FRAME of them
+        limit = int(np.ceil(FRAME * len(flags)))
+        return int(np.argmin(np.append(flags[:limit], False)))
+
+    return (top + run(rows), left + run(columns), bottom - run(rows[::-1]), right - run(columns[::-1]))
+
+
+def find_panels(lightness):
+    """Boxes (top, left, bottom, right) of a page's panels, inside their frames; none when the image is not a page of two or
+    more panels with nothing drawn outside them (a title, a figure across the gutter)."""
+    gutter = gutters(lightness)
+    labels, _ = ndimage.label(~gutter)
+    boxes = []
+    for index, where in enumerate(ndimage.find_objects(labels), start=1):
+        if where is None:
+            continue
+        height, width = where[0].stop - where[0].start, where[1].stop - where[1].start
+        area = height * width
+        big = min(height, width) >= SHORTEST and area >= SMALLEST * lightness.size
+        if big and np.count_nonzero(labels[where] == index) >= SQUARENESS * area:
+            boxes.append((where[0].start, where[1].start, where[0].stop, where[1].stop))
+    if len(boxes) < 2:
+        return []
+    covered = gutter.copy()
+    for top, left, bottom, right in boxes:
+        covered[top:bottom, left:right] = True
+    drawn_outside = np.count_nonzero(~covered & (lightness <= PAPER_LEVEL))
+    if drawn_outside > LEFT_OVER * lightness.size:
+        return []
+    return [inside_frame(lightness, box) for box in boxes]
+
+
+def scaled_box(box, shape, side):
+    """A box of an image of `shape` (H, W) in the pixels of a (side, side) plane of it: (y0, x0, y1, x1)."""
+    (top, left, bottom, right), (height, width) = box, shape
+    y0, x0 = round(top * side / height), round(left * side / width)
+    return y0, x0, max(y0 + 1, round(bottom * side / height)), max(x0 + 1, round(right * side / width))
+
+
+def panel_hints(hints, box, shape, side):
+    """The part of a page's model hints (S, S, 3) over one panel, at the panel's model side (nearest pixel:
+    a hint stays a hint)."""
+    y0, x0, y1, x1 = scaled_box(box, shape, hints.shape[0])
+    part = hints[y0:y1, x0:x1]
+    rows = (np.arange(side) * part.shape[0]) // side
+    columns = (np.arange(side) * part.shape[1]) // side
+    return part[rows][:, columns]
+
+
+def paste_panels(boxes, shape, side, ab, fills):
+    """A page's model output (ab (side, side, 2), fills' L (side, side)) from its panels' own (one per box,
+    any size), for a page of `shape` (H, W): the gutters get no colour and paper's lightness."""
+    page_ab = np.zeros((side, side, 2), np.float32)
+    page_fill = np.full((side, side), 100.0, np.float32)
+    for box, panel_ab, panel_fill in zip(boxes, ab, fills):
+        y0, x0, y1, x1 = scaled_box(box, shape, side)
+        size = (x1 - x0, y1 - y0)
+        page_fill[y0:y1, x0:x1] = resize_plane(panel_fill, size)
+        for c in range(2):
+            page_ab[y0:y1, x0:x1, c] = resize_plane(panel_ab[..., c], size)
+    return page_ab, page_fill

@@ -1,0 +1,100 @@
+"""A page of panels is coloured panel by panel, its gutters left paper; a single drawing stays one image."""
+import os
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from colorize import Colorizer
+from colorize.images import lightness_of, open_image
+from colorize.lab import convert_lab
+from colorize.panels import find_panels, gutters, panel_hints, paste_panels
+from colorize.screentone import descreen
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+FRAME = 4
+
+
+def page(grid=(2, 2), size=(600, 800), margin=20):
+    """An L page (0-100) of framed panels with a figure (an outlined circle) in each, and the boxes
+    (top, left, bottom, right) inside the frames."""
+    rows, columns = grid
+    picture = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(picture)
+    width, height = (size[0] - margin) // columns, (size[1] - margin) // rows
+    inner = []
+    for r in range(rows):
+        for c in range(columns):
+            left, top = margin + c * width, margin + r * height
+            right, bottom = left + width - margin, top + height - margin
+            draw.rectangle((left, top, right - 1, bottom - 1), outline=0, width=FRAME)
+            draw.ellipse((left + 30, top + 30, right - 30, bottom - 30), outline=0, fill=160, width=3)
+            inner.append((top + FRAME, left + FRAME, bottom - FRAME, right - FRAME))
+    return np.asarray(picture, np.float32) / 2.55, picture, inner
+
+
+def test_a_page_of_framed_panels_is_found_inside_its_frames():
+    lightness, _, inner = page((3, 2))
+    assert sorted(find_panels(lightness)) == sorted(inner)
+
+
+def test_single_drawings_small_drawings_and_pages_with_a_title_stay_one_image():
+    drawing = Image.new("L", (400, 400), 255)
+    ImageDraw.Draw(drawing).ellipse((50, 50, 350, 350), outline=0, fill=200, width=4)
+    assert find_panels(np.asarray(drawing, np.float32) / 2.55) == []
+    small, _, _ = page((1, 2), size=(180, 120), margin=10)  # two framed parts of a 180 px drawing
+    assert find_panels(small) == []
+    _, picture, _ = page((2, 2), margin=60)
+    ImageDraw.Draw(picture).rectangle((100, 10, 500, 40), fill=0)  # a title across the top gutter
+    assert find_panels(np.asarray(picture, np.float32) / 2.55) == []
+
+
+def test_a_hint_over_a_panel_is_found_in_that_panel_only():
+    lightness, _, boxes = page((1, 2))
+    hints = np.zeros((400, 400, 3), np.float32)  # the page's model hints: one point at (x 450, y 400) of 600x800
+    hints[200, 300] = (0.5, -0.5, 1.0)
+    left_panel, right_panel = (panel_hints(hints, box, lightness.shape, 224) for box in sorted(boxes, key=lambda b: b[1]))
+    assert not left_panel.any()
+    y, x = np.argwhere(right_panel[..., 2])[0]
+    top, left, bottom, right = sorted(boxes, key=lambda b: b[1])[1]
+    assert abs(top + y / 224 * (bottom - top) - 400) < 4 and abs(left + x / 224 * (right - left) - 450) < 4
+    np.testing.assert_allclose(right_panel[y, x], (0.5, -0.5, 1.0))
+
+
+def test_pasted_panels_leave_the_gutters_without_colour_and_at_paper_white():
+    lightness, _, boxes = page((2, 2))
+    ones = [np.ones((224, 224, 2), np.float32)] * 4
+    ab, fill = paste_panels(boxes, lightness.shape, 300, ones, [np.full((224, 224), 50.0, np.float32)] * 4)
+    top, left, bottom, right = boxes[0]
+    centre = (top + bottom) * 300 // (2 * 800), (left + right) * 300 // (2 * 600)
+    assert ab[centre].tolist() == [1.0, 1.0] and fill[centre] == 50.0
+    assert ab[2, 2].tolist() == [0.0, 0.0] and fill[2, 2] == 100.0  # the page's corner is gutter
+
+
+def test_the_drawing_model_colours_each_panel_as_on_its_own_and_keeps_the_gutters_white():
+    colorizer = Colorizer.from_weights(kind="drawing")
+    path = os.path.join(EXAMPLES, "manga-page.png")
+    seen = descreen(lightness_of(open_image(path)))
+    boxes = find_panels(seen)
+    assert len(boxes) == 4
+    result = colorizer.colorize(path)
+    _, ab = convert_lab(result.rgb)
+    chroma = np.hypot(ab[..., 0], ab[..., 1]) * 128
+    assert chroma[gutters(seen)].max() < 1, "the gutters stay paper"
+    top, left, bottom, right = boxes[0]
+    at_input_size = Colorizer(colorizer.model, {**colorizer.config, "max_input_size": colorizer.input_size})
+    alone = at_input_size.colorize(Image.open(path).crop((left, top, right, bottom)))
+    in_page = ab[top:bottom, left:right] * 128
+    assert chroma[top:bottom, left:right].mean() > 3, "the panel gets colour"
+    assert np.abs(in_page - convert_lab(alone.rgb)[1] * 128).mean() < 2, "as it does on its own"
+
+
+def test_a_hint_on_a_page_colours_its_own_panel():
+    colorizer = Colorizer.from_weights(kind="drawing")
+    path = os.path.join(EXAMPLES, "manga-page.png")
+    first, *_, last = sorted(find_panels(descreen(lightness_of(open_image(path)))))
+    centre = ((first[1] + first[3]) // 2, (first[0] + first[2]) // 2)
+    plain, hinted = colorizer.colorize(path), colorizer.colorize(path, hints=[(*centre, "#1f3a6e", 60)])
+    (_, ab_plain), (_, ab_hinted) = convert_lab(plain.rgb), convert_lab(hinted.rgb)
+    change = np.abs(ab_hinted - ab_plain).sum(axis=-1) * 128
+    assert change[first[0]:first[2], first[1]:first[3]].mean() > 2, "the hinted panel changes"
+    assert change[last[0]:last[2], last[1]:last[3]].max() < 1, "the others do not"
