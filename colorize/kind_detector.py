@@ -3,7 +3,8 @@
 Statistics of the lightness (paper share, flatness, edges) told line art and screentoned pages from
 photos but took painted comics for photos (docs/MODEL.md). The encoder's deepest features, averaged over
 the image, tell drawn from photographed far better, and cost one encoder pass at the model's input size.
-The regression is fitted by `python -m train kinds` on features of the shipped encoder, which the photo
+A second regression on the same features tells shaded drawings from line art (`shaded_probability`).
+Both are fitted by `python -m train kinds` on features of the shipped encoder, which the photo
 and drawing models share (both were fine-tuned with it frozen), and stored in DETECTOR_FILE.
 """
 import functools
@@ -33,8 +34,22 @@ def _detector():
         return json.load(f)
 
 
+def _logistic(features, detector, part):
+    x = (np.asarray(features, np.float64) - detector["mean"]) / np.asarray(detector["scale"])
+    return 1 / (1 + np.exp(-(x @ np.asarray(part["weights"]) + part["bias"])))
+
+
 def drawing_probability(features, detector=None):
     """How likely each row of encoder features (N, F) is drawn art rather than a photo."""
     detector = detector or _detector()
-    x = (np.asarray(features, np.float64) - detector["mean"]) / np.asarray(detector["scale"])
-    return 1 / (1 + np.exp(-(x @ np.asarray(detector["weights"]) + detector["bias"])))
+    return _logistic(features, detector, detector)
+
+
+def shaded_probability(features, detector=None):
+    """How likely each row of a drawing's encoder features (N, F) is shaded art (painted, or colour art
+    made gray), whose own lightness the result keeps, rather than line art or a toned page, whose white
+    fills take the drawing model's tones; 0 for a detector fitted before there was this part."""
+    detector = detector or _detector()
+    if "shading" not in detector:
+        return np.zeros(len(features))
+    return _logistic(features, detector, detector["shading"])

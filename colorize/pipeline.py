@@ -9,7 +9,7 @@ import numpy as np
 from .fast_model import compiled_predictor
 from .hints import HintError, local_hints, open_reference, reference_distribution
 from .images import MAX_PIXELS, lightness_of, open_image, resize_plane
-from .kind_detector import feature_model
+from .kind_detector import feature_model, shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 from .panels import find_panels, panel_hints, paste_panels
 from .screentone import check_screentone, descreen
@@ -90,16 +90,20 @@ def compose(lightness, ab_small, saturation=1.0, result_lightness=None, paper_fa
     return Colorized(shown_l, picture, rgb)
 
 
-def drawing_lightness(lightness, fill_small, screentone="keep", descreened=None):
+def drawing_lightness(lightness, fill_small, screentone="keep", descreened=None, shaded=0.0):
     """A drawing's result L: the darker of the page's L and the predicted fills' L (any small size) at full
     size, so ink lines stay as dark as drawn, white fills get a tone, and shading is kept. screentone="keep"
-    keeps the page's dots and hatching over the colours; "smooth" takes the descreened page instead."""
+    keeps the page's dots and hatching over the colours; "smooth" takes the descreened page instead.
+    `shaded` (0 to 1, how likely the drawing is shaded art, see kind_detector.shaded_probability) keeps
+    that share of the page's own L: a shaded drawing's light colours look like white fills to the model,
+    which would darken them."""
     if screentone == "smooth":
         page = descreen(lightness) if descreened is None else descreened
     else:
         page = lightness
     height, width = lightness.shape
-    return np.minimum(page, resize_plane(fill_small, (width, height)))
+    result = np.minimum(page, resize_plane(fill_small, (width, height)))
+    return result + np.float32(shaded) * (page - result) if shaded else result
 
 
 class Prediction(NamedTuple):
@@ -110,6 +114,7 @@ class Prediction(NamedTuple):
     seen: np.ndarray  # (H, W): the L the model looked at (a drawing's, descreened; a photo's is `lightness`)
     ab: np.ndarray  # (S, S, 2) in [-1, 1]
     fill: Optional[np.ndarray]  # (S, S): a drawing's fills' L; None for a photo model
+    shaded: float = 0.0  # a drawing's: how likely it is shaded art, whose own L is kept (see drawing_lightness)
 
     @property
     def shape(self):
@@ -120,7 +125,7 @@ class Prediction(NamedTuple):
         check_screentone(screentone)
         if self.fill is None:
             return compose(self.lightness, self.ab, saturation)
-        result_lightness = drawing_lightness(self.lightness, self.fill, screentone, self.seen)
+        result_lightness = drawing_lightness(self.lightness, self.fill, screentone, self.seen, self.shaded)
         return compose(self.lightness, self.ab, saturation, result_lightness, PAPER_FADE)
 
 
@@ -196,6 +201,12 @@ class Colorizer:
                     ab[i], fills[i] = batch_ab[j], None if batch_fill is None else batch_fill[j]
         return ab, fills
 
+    def _shading(self, lightness_planes):
+        """For each L, how likely it is shaded art (a drawing model's; 0 for a photo model)."""
+        if self.kind != "drawing":
+            return [0.0] * len(lightness_planes)
+        return [float(p) for p in shaded_probability(np.stack([self.features(l) for l in lightness_planes]))]
+
     def _assemble(self, seen, boxes, ab, fills):
         """One image's (ab, fills' L) from its pieces' model outputs (see `_pieces`)."""
         if boxes:
@@ -254,7 +265,7 @@ class Colorizer:
             local = [panel_hints(local, box, seen.shape, len(x)) for box, x in zip(boxes, inputs)] or [local]
         distribution = None if distribution is None else [distribution] * len(inputs)
         ab, fills = self._predict_each(inputs, local, distribution)
-        return Prediction(lightness, seen, *self._assemble(seen, boxes, ab, fills))
+        return Prediction(lightness, seen, *self._assemble(seen, boxes, ab, fills), *self._shading([lightness]))
 
     def predict_images(self, images, max_pixels=MAX_PIXELS, batch_size=8):
         """Predictions for several images, run through the model in batches; raises ImageError on the first
@@ -267,10 +278,10 @@ class Colorizer:
             pieces = [self._pieces(s) for s in seen]
             ab, fills = self._predict_each([x for _, inputs in pieces for x in inputs])
             first = 0
-            for plane, seen_plane, (boxes, inputs) in zip(chunk, seen, pieces):
+            for plane, seen_plane, (boxes, inputs), shaded in zip(chunk, seen, pieces, self._shading(chunk)):
                 last = first + len(inputs)
                 parts = self._assemble(seen_plane, boxes, ab[first:last], fills[first:last])
-                predictions.append(Prediction(plane, seen_plane, *parts))
+                predictions.append(Prediction(plane, seen_plane, *parts, shaded))
                 first = last
         return predictions
 

@@ -59,6 +59,15 @@ def test_the_result_keeps_ink_as_dark_as_drawn_and_gives_white_fills_a_tone():
     assert abs(float(result[5, 5]) - 60.0) < 1e-3
 
 
+def test_shaded_art_keeps_its_own_lightness_and_line_art_takes_the_fills():
+    page = np.full((8, 8), 100.0, np.float32)
+    page[:, :2] = 60.0  # a shaded part
+    fill = np.full((4, 4), 70.0, np.float32)  # the model's tone for what it takes for a white fill
+    np.testing.assert_allclose(drawing_lightness(page, fill), np.minimum(page, 70.0))
+    np.testing.assert_allclose(drawing_lightness(page, fill, shaded=1.0), page)
+    np.testing.assert_allclose(drawing_lightness(page, fill, shaded=0.25)[:, 4:], 77.5)  # a quarter of the way back
+
+
 def test_colour_fades_out_on_white_paper_and_black_ink_only():
     lightness = np.full((16, 16), 100.0, np.float32)
     ab = np.full((8, 8, 2), 0.4, np.float32)
@@ -171,7 +180,7 @@ def test_paper_chroma_is_measured_where_the_truth_is_white():
 
 
 def test_train_kinds_fits_a_detector_that_tells_the_kinds_apart(drawings, untrained_weights, tmp_path):
-    from colorize.kind_detector import drawing_probability
+    from colorize.kind_detector import drawing_probability, shaded_probability
     from tests.images import gradient_rgb
     from train import kinds as train_kinds
 
@@ -192,3 +201,6 @@ def test_train_kinds_fits_a_detector_that_tells_the_kinds_apart(drawings, untrai
     photo = np.asarray(Image.open(photos / "p0.png").convert("L"), np.float32) / 2.55
     drawn, photographed = (drawing_probability(colorizer.features(x)[None], detector)[0] for x in (line, photo))
     assert drawn > 0.5 > photographed
+    gray = np.asarray(cartoon(COLOURS[0]).convert("L"), np.float32) / 2.55
+    shaded, lined = (shaded_probability(colorizer.features(x)[None], detector)[0] for x in (gray, line))
+    assert detector["shading"]["validation_share_right"]["all drawn views"] > 0.5 and shaded > lined

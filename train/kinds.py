@@ -1,5 +1,8 @@
 """Fit the photo-or-drawing detector (colorize.kind_detector) and measure it on the held-out photos and art.
 
+On the same features it also fits whether a drawing is shaded (gray art, whose own lightness the result
+keeps) or line art and toned pages (whose white fills take the drawing model's tones).
+
 Drawings are shown to it as users bring them: colour art made gray, line art and toned pages (made as
 the drawing model's training inputs are, train.drawn_inputs); photos clean and as old prints
 (train.degrade). It is fitted on the training side of the file-name split and measured on the
@@ -91,25 +94,46 @@ def run(args):
     except (FileNotFoundError, WeightsError) as error:
         print(f"kinds: {error}", file=sys.stderr)
         return 2
-    x, y, _ = (sum((part[i] for part in data[0]), []) for i in range(3))
+    x, y, train_groups = (sum((part[i] for part in data[0]), []) for i in range(3))
     x, y = np.asarray(x), np.asarray(y)
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    weights, bias = fit_logistic((x - mean) / scale, y)
+    x = (x - mean) / scale
+    weights, bias = fit_logistic(x, y)
     detector = {"features": f"{colorizer.source}: encoder block 4 and 5 means", "mean": mean.tolist(), "scale": scale.tolist(),
                 "weights": weights.tolist(), "bias": float(bias)}
     vx, vy, groups = (sum((part[i] for part in data[1]), []) for i in range(3))
-    vx, vy = np.asarray(vx), np.asarray(vy)
-    right = (((vx - mean) / scale @ weights + bias) >= 0) == (vy == 1)
-    report = {group: round(float(right[[g == group for g in groups]].mean()), 4) for group in dict.fromkeys(groups)}
-    gray_art = np.array([group.endswith(": gray") for group in groups])
+    vx, vy = (np.asarray(vx) - mean) / scale, np.asarray(vy)
+    right = ((vx @ weights + bias) >= 0) == (vy == 1)
+    report = shares_right(right, groups)
+    gray_art = is_gray_art(groups)
     report["drawn (gray art only)"] = round(float(right[gray_art].mean()), 4)
     report["drawn (all views)"] = round(float(right[vy == 1].mean()), 4)
     report["photos (all views)"] = round(float(right[vy == 0].mean()), 4)
     detector["validation_share_right"] = report
     detector["validation_images"] = {group: groups.count(group) for group in dict.fromkeys(groups)}
+    drawn_rows = y == 1
+    shading_weights, shading_bias = fit_logistic(x[drawn_rows], is_gray_art(train_groups)[drawn_rows].astype(float))
+    drawn = vy == 1
+    shaded_right = ((vx[drawn] @ shading_weights + shading_bias) >= 0) == gray_art[drawn]
+    shading_report = shares_right(shaded_right, [g for g, d in zip(groups, drawn) if d])
+    shading_report["all drawn views"] = round(float(shaded_right.mean()), 4)
+    detector["shading"] = {"weights": shading_weights.tolist(), "bias": float(shading_bias),
+                           "validation_share_right": shading_report}
     with open(args.out, "w") as f:
         json.dump(detector, f, indent=1)
-    for group, share in report.items():
-        print(f"{group:<40}{share:7.1%}")
+    for title, shares in (("photo or drawing", report), ("shaded drawing or line art", shading_report)):
+        print(title)
+        for group, share in shares.items():
+            print(f"  {group:<38}{share:7.1%}")
     print(f"kinds: wrote {os.path.abspath(args.out)}")
     return 0
+
+
+def is_gray_art(groups):
+    return np.array([group.endswith(": gray") for group in groups])
+
+
+def shares_right(right, groups):
+    """{group: share of its rows right}, in the groups' order."""
+    groups = np.asarray(groups)
+    return {group: round(float(right[groups == group].mean()), 4) for group in dict.fromkeys(groups.tolist())}
