@@ -15,6 +15,8 @@ from .panels import find_panels, panel_hints, paste_panels
 from .screentone import check_screentone, descreen
 
 PAPER_FADE = 8.0  # L units: a drawing's colours fade out within 8 of paper white and of ink black (see compose)
+SHADED_AT = 0.8  # a drawing at least this likely shaded keeps its own lightness (docs/MODEL.md: line art loses
+# 0.08 dB by the few taken for shaded, gray art gains 0.1-0.5 dB; keeping a share as likely cost line art 0.3 dB)
 CHUNK = 2  # several inputs of one size run two at a time, the last chunk padded: one trace per size
 COMPOSE_THREADS = int(os.environ.get("COLORIZE_THREADS") or min(4, os.cpu_count() or 1))
 
@@ -114,7 +116,7 @@ class Prediction(NamedTuple):
     seen: np.ndarray  # (H, W): the L the model looked at (a drawing's, descreened; a photo's is `lightness`)
     ab: np.ndarray  # (S, S, 2) in [-1, 1]
     fill: Optional[np.ndarray]  # (S, S): a drawing's fills' L; None for a photo model
-    shaded: float = 0.0  # a drawing's: how likely it is shaded art, whose own L is kept (see drawing_lightness)
+    shaded: float = 0.0  # a drawing's: the share of its own L the result keeps (1 for shaded art, see drawing_lightness)
 
     @property
     def shape(self):
@@ -202,10 +204,12 @@ class Colorizer:
         return ab, fills
 
     def _shading(self, lightness_planes):
-        """For each L, how likely it is shaded art (a drawing model's; 0 for a photo model)."""
+        """For each L, the share of its own lightness its result keeps: all of it for what the detector takes
+        for shaded art (at least SHADED_AT likely), none for line art, toned pages and photos."""
         if self.kind != "drawing":
             return [0.0] * len(lightness_planes)
-        return [float(p) for p in shaded_probability(np.stack([self.features(l) for l in lightness_planes]))]
+        likely = shaded_probability(np.stack([self.features(plane) for plane in lightness_planes]))
+        return [float(p >= SHADED_AT) for p in likely]
 
     def _assemble(self, seen, boxes, ab, fills):
         """One image's (ab, fills' L) from its pieces' model outputs (see `_pieces`)."""
