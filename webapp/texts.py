@@ -12,7 +12,7 @@ ABOUT = f"""
   prints: it learned from scenes, faces, street photos and everyday objects, part of them made grainy,
   faded or scratched like old prints.
 - **Drawings, manga and comics** go to a second model made for drawn art (Picture: Auto tells them
-  apart): colors inside the lines, ink kept black, paper kept white. A page of framed panels is
+  apart): colors inside the lines, ink kept black, paper kept white, shading kept as drawn. A page of framed panels is
   colored panel by panel, so small figures get color too and the gutters stay white; its screentones
   can be kept or smoothed.
 - **Works less well** on things that could be any color (clothes, cars, painted objects: plausible,
