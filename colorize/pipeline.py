@@ -15,8 +15,7 @@ from .panels import find_panels, panel_hints, paste_panels
 from .screentone import check_screentone, descreen
 
 PAPER_FADE = 8.0  # L units: a drawing's colours fade out within 8 of paper white and of ink black (see compose)
-SHADED_AT = 0.8  # a drawing at least this likely shaded keeps its own lightness (docs/MODEL.md: line art loses
-# 0.08 dB by the few taken for shaded, gray art gains 0.1-0.5 dB; keeping a share as likely cost line art 0.3 dB)
+SHADED_AT = 0.8  # a drawing at least this likely shaded keeps its own lightness (chosen in docs/MODEL.md)
 CHUNK = 2  # several inputs of one size run two at a time, the last chunk padded: one trace per size
 COMPOSE_THREADS = int(os.environ.get("COLORIZE_THREADS") or min(4, os.cpu_count() or 1))
 
@@ -96,9 +95,9 @@ def drawing_lightness(lightness, fill_small, screentone="keep", descreened=None,
     """A drawing's result L: the darker of the page's L and the predicted fills' L (any small size) at full
     size, so ink lines stay as dark as drawn, white fills get a tone, and shading is kept. screentone="keep"
     keeps the page's dots and hatching over the colours; "smooth" takes the descreened page instead.
-    `shaded` (0 to 1, how likely the drawing is shaded art, see kind_detector.shaded_probability) keeps
-    that share of the page's own L: a shaded drawing's light colours look like white fills to the model,
-    which would darken them."""
+    `shaded` (0 to 1) keeps that share of the page's own L; the pipeline gives 1 to what the shading
+    detector takes for shaded art (kind_detector.shaded_probability), whose light colours look like white
+    fills to the model, which would darken them."""
     if screentone == "smooth":
         page = descreen(lightness) if descreened is None else descreened
     else:
