@@ -149,6 +149,7 @@ class Colorizer:
         self.input_size = int(config["input_size"])
         self._predict = compiled_predictor(model, config, precision)
         self._features = None
+        self._last_features = None  # (small L, its features), see `features`
 
     @classmethod
     def from_weights(cls, weights=None, hub=None, revision=None, precision="auto", kind="photo"):
@@ -181,11 +182,17 @@ class Colorizer:
 
     def features(self, lightness):
         """What the encoder sees in L (H, W) at the model's input size, averaged over the image (for
-        `kind_detector`)."""
+        `kind_detector`). The last image's are kept: `--kind auto` asks for them to pick the model, and
+        the drawing model again for the shading, and one encoder pass serves both."""
         if self._features is None:
             self._features = feature_model(self.model)
         small = resize_plane(lightness, (self.input_size, self.input_size))
-        return np.asarray(self._features.predict_on_batch(small[None, ..., None]))[0]
+        last = self._last_features
+        if last is not None and np.array_equal(last[0], small):
+            return last[1].copy()
+        features = np.asarray(self._features.predict_on_batch(small[None, ..., None]))[0]
+        self._last_features = (small, features)
+        return features.copy()
 
     def _predict_each(self, inputs, hints=None, reference=None):
         """(ab, fills' L or None) for each model input (and its hints and reference, each a list or None),
