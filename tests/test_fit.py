@@ -181,7 +181,14 @@ def test_pack_keeps_names_so_the_split_stays(photos, tmp_path):
     assert sorted(len(p) for p in parts) == [6, 7]  # dealt in turn
     assert sorted(parts[0] + parts[1]) == sorted(f for f in os.listdir(photos) if f != "corrupt.jpg")
     assert Image.open(tmp_path / "part1" / name / parts[0][0]).format == "WEBP"
-    for wrong, message in ((["--data", tmp_path / "nowhere"], "no such data folder"), (["--quality", "0"], "--quality")):
+    small = tmp_path / "small"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert run_subcommand(pack, "--data", photos, "--out", small, "--max-side", "20", "--limit", "5") == 0
+    shrunk = sorted(os.listdir(small / name))
+    assert len(shrunk) == 4 and set(shrunk) <= set(os.listdir(photos))  # 5 chosen, the corrupt file among them
+    assert all(max(Image.open(small / name / f).size) <= 20 for f in shrunk)
+    for wrong, message in ((["--data", tmp_path / "nowhere"], "no such data folder"), (["--quality", "0"], "--quality"),
+                           (["--max-side", "0"], "--max-side"), (["--limit", "0"], "--limit")):
         with pytest.raises(SystemExit, match=message):
             run_subcommand(pack, "--data", photos, "--out", tmp_path / "more", *wrong)
     packed = split([str(tmp_path / "part1"), str(tmp_path / "part2")], 0.25)

@@ -6,7 +6,7 @@ import pytest
 
 from train.data import is_validation, split_key
 from train.fit import folder_weight
-from train.mix import parse_folder_weight, sampling_probabilities
+from train.mix import parse_folder_weight, photos_per_folder, sampling_probabilities
 
 
 def test_folder_weights_parse_with_a_default_of_one():
@@ -25,6 +25,12 @@ def test_each_folder_gets_its_share_whatever_its_size(tmp_path):
     assert p[:90].sum() == pytest.approx(0.5) and p[90:].sum() == pytest.approx(0.5)
     drawn = np.random.default_rng(0).choice(len(paths), 4000, p=p)
     assert abs((drawn >= 90).mean() - 0.5) < 0.03
+
+
+def test_parts_of_a_packed_copy_are_counted_apart():
+    folders = ["pack/part1/scenes", "pack/part1/faces", "pack/part2/scenes"]
+    paths = ["pack/part1/scenes/a.jpg", "pack/part1/scenes/b.jpg", "pack/part1/faces/c.jpg", "pack/part2/scenes/d.jpg"]
+    assert photos_per_folder(paths, folders) == {"part1/scenes": 2, "faces": 1, "part2/scenes": 1}
 
 
 def test_frames_of_one_clip_fall_on_the_same_side():

@@ -38,6 +38,9 @@ def sampling_probabilities(paths, folders, weights):
 
 
 def photos_per_folder(paths, folders):
-    """{folder name: number of photos} for the run's log."""
+    """{folder name: number of photos} for the run's log; folders of one name (the parts of a packed copy)
+    are told apart by their parent's name."""
     owner = [folder_of(p, folders) for p in paths]
-    return {os.path.basename(os.path.normpath(f)): owner.count(f) for f in folders}
+    names = [os.path.basename(os.path.normpath(f)) for f in folders]
+    return {name if names.count(name) == 1 else os.path.join(*os.path.normpath(f).split(os.sep)[-2:]): owner.count(f)
+            for f, name in zip(folders, names)}

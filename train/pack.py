@@ -2,7 +2,9 @@
 
 Each photo keeps its folder and its exact file name (the content is WebP whatever the name ends with:
 Pillow reads by content), so a fit on the packed copy makes the same train/validation split as on the
-original, which goes by name. `--parts N` deals the photos in turn into part1 ... partN.
+original, which goes by name. `--parts N` deals the photos in turn into part1 ... partN. `--max-side` and
+`--limit` make a mix of large folders small enough to travel: the training crops (at most 224) need no more
+than a few hundred pixels, and an epoch samples a few thousand photos of each folder.
 """
 import os
 
@@ -10,7 +12,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from colorize.images import ImageError, read_rgb
-from train.data import list_images
+from train.evaluate import photos_of
 
 
 def add_arguments(parser):
@@ -18,18 +20,23 @@ def add_arguments(parser):
     parser.add_argument("--out", required=True, metavar="DIR", help="where the packed copy goes")
     parser.add_argument("--quality", type=int, default=70, help="WebP quality, 1-100 (default 70)")
     parser.add_argument("--parts", type=int, default=1, help="deal the photos into this many folders (default 1)")
+    parser.add_argument("--max-side", type=int, metavar="PX",
+                        help="shrink photos whose longer side is above PX to PX (default: keep their size)")
+    parser.add_argument("--limit", type=int, metavar="N", help="at most N photos of each folder, spread evenly over it")
 
 
 def run(args):
     if not 1 <= args.quality <= 100 or args.parts < 1:
         raise SystemExit("pack: --quality must be 1-100 and --parts at least 1")
+    if (args.max_side is not None and args.max_side < 16) or (args.limit is not None and args.limit < 1):
+        raise SystemExit("pack: --max-side must be at least 16 pixels and --limit at least 1")
     missing = [folder for folder in args.data if not os.path.isdir(folder)]
     if missing:
         raise SystemExit(f"pack: no such data folder: {', '.join(missing)}")
     written, skipped, sizes = 0, 0, [0] * args.parts
     for folder in args.data:
         root = os.path.abspath(folder)
-        for index, path in enumerate(tqdm(list_images([root]), desc=f"pack {folder}", unit="photo")):
+        for index, path in enumerate(tqdm(photos_of(root, args.limit), desc=f"pack {folder}", unit="photo")):
             part = index % args.parts
             relative = os.path.relpath(os.path.dirname(path), os.path.dirname(root))
             target_dir = os.path.join(args.out, f"part{part + 1}" if args.parts > 1 else "", relative)
@@ -40,7 +47,10 @@ def run(args):
                 continue
             os.makedirs(target_dir, exist_ok=True)
             target = os.path.join(target_dir, os.path.basename(path))
-            Image.fromarray(rgb).save(target, "WEBP", quality=args.quality, method=6)
+            photo = Image.fromarray(rgb)
+            if args.max_side:
+                photo.thumbnail((args.max_side, args.max_side), Image.Resampling.LANCZOS)
+            photo.save(target, "WEBP", quality=args.quality, method=6)
             sizes[part] += os.path.getsize(target)
             written += 1
     print(f"pack: {written} photos into {args.out} ({', '.join(f'{s / 2**20:.1f} MiB' for s in sizes)}), "
