@@ -20,7 +20,7 @@ from colorize.hints import DEFAULT_RADIUS
 from colorize.images import ImageError, read_rgb
 from colorize.lab import convert_lab, gray_rgb
 from colorize.pipeline import Colorizer
-from train.evaluate import photos_of
+from train.data import photos_of
 from train.metrics import psnr
 
 POINT_COUNTS = (10, 100)

@@ -20,8 +20,8 @@ from tqdm import tqdm
 from colorize.images import is_colorless, read_rgb
 from colorize.lab import convert_lab, gray_rgb
 from colorize.pipeline import Colorizer
-from train.evaluate import photos_of
-from train.metrics import compare
+from train.data import photos_of
+from train.metrics import MIN_SIDE, compare
 
 GRID = np.array([0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0])
 KEYS = ("psnr", "ciede2000", "colorfulness", "truth_colorfulness")
@@ -37,7 +37,7 @@ def measured(colorizer, folders, limit, held_out, variants=lambda prediction, sh
     for folder in folders:
         for path in tqdm(photos_of(folder, limit, 0.1, held_out), desc=folder, unit="photo"):
             truth = read_rgb(path)
-            if is_colorless(truth) or min(truth.shape[:2]) < 7:
+            if is_colorless(truth) or min(truth.shape[:2]) < MIN_SIDE:
                 continue
             shown = gray_rgb(convert_lab(truth)[0])
             prediction = colorizer.predict_image(shown)
@@ -86,7 +86,7 @@ def main(argv=None):
     parser.add_argument("--train", type=int, default=100, help="training-side photos per folder")
     parser.add_argument("--val", type=int, default=60, help="validation-side photos per folder")
     args = parser.parse_args(argv)
-    colorizer = Colorizer.from_weights(args.weights, kind="drawing" if "drawing" in args.weights else "photo")
+    colorizer = Colorizer.from_weights(args.weights)  # a drawing model's config says so
     _, x_train, train = measured(colorizer, args.data, args.train, held_out=False)
     names, x_val, val = measured(colorizer, args.data, args.val, held_out=True)
     report("gray (saturation 0)", names, val, np.zeros(len(names)))

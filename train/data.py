@@ -36,6 +36,17 @@ def is_validation(path, share):
     return int.from_bytes(digest[:4], "big") / 2**32 < share
 
 
+def photos_of(folder, limit=None, val_share=None, held_out=True):
+    """The folder's photos (with val_share, only the validation side, or the training side if not held_out),
+    at most `limit`, evenly spread."""
+    paths = list_images([folder])
+    if val_share is not None:
+        paths = [p for p in paths if is_validation(p, val_share) == held_out]
+    if limit and len(paths) > limit:
+        paths = [paths[i] for i in np.linspace(0, len(paths) - 1, limit).round().astype(int)]
+    return paths
+
+
 def unusable_reason(path):
     """Why a photo cannot train the model ('unreadable' or 'colorless'), or None if it can."""
     try:

@@ -10,7 +10,6 @@ import os
 import sys
 from collections import Counter
 
-import numpy as np
 from tqdm import tqdm
 
 from colorize.images import ImageError, is_colorless, read_rgb
@@ -18,7 +17,7 @@ from colorize.lab import convert_lab, gray_rgb
 from colorize.model import head_of, model_from_config
 from colorize.pipeline import Colorizer
 from colorize.weights import WeightsError
-from train.data import is_validation, list_images
+from train.data import photos_of
 from train.drawn_inputs import line_twin
 from train.metrics import MIN_SIDE, compare, summarize
 from train.rebalance import read_bin_weights
@@ -78,17 +77,6 @@ def with_decoding(colorizer, run_dir, temperature=None, undo_rebalancing=None, m
     label = (f"temperature {config['temperature']}, rebalancing undone {undo_rebalancing or 0}, "
              f"mute {config.get('mute', 0)}")
     return Colorizer(model, config, f"{colorizer.source} at {label}")
-
-
-def photos_of(folder, limit=None, val_share=None, held_out=True):
-    """The folder's photos (with val_share, only the validation side, or the training side if not held_out),
-    at most `limit`, evenly spread."""
-    paths = list_images([folder])
-    if val_share is not None:
-        paths = [p for p in paths if is_validation(p, val_share) == held_out]
-    if limit and len(paths) > limit:
-        paths = [paths[i] for i in np.linspace(0, len(paths) - 1, limit).round().astype(int)]
-    return paths
 
 
 def measure(colorizer, truth, shown=None):

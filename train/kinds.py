@@ -20,10 +20,11 @@ from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.kind_detector import DETECTOR_FILE
 from colorize.pipeline import Colorizer
 from colorize.lab import convert_lab
+from train.data import photos_of
 from train.degrade import maybe_degrade
 from train.drawn_inputs import MAKERS, line_twin
 from colorize.weights import WeightsError
-from train.evaluate import dataset_names, photos_of
+from train.evaluate import dataset_names
 
 L2 = 1e-3  # ridge on the standardized coefficients
 

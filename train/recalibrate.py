@@ -20,7 +20,7 @@ from colorize.hints import model_inputs
 from colorize.images import ImageError, lightness_of, open_image
 from colorize.pipeline import Colorizer
 from colorize.weights import WeightsError, load_local, nonfinite_variables, resolve_folder, save_weights
-from train.evaluate import photos_of
+from train.data import photos_of
 from train.run_folder import split_share
 
 STATISTICS = ("moving_mean", "moving_variance")
