@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from colorize import Colorizer
-from train.data import is_validation, split
+from train.data import SEEN_SCALES, is_validation, random_crop, split
 from tests.subcommand import run_subcommand
 from train import fit as train_fit
 
@@ -60,6 +60,20 @@ def test_split_is_deterministic_by_file_name(photos):
     assert len(first["train"]) + len(first["val"]) == 12
     assert all(is_validation(p, 0.25) for p in first["val"])
     assert is_validation("/a/x.png", 0.5) == is_validation("/b/x.png", 0.5)
+
+
+def test_inference_scale_crops_span_the_photo_as_the_model_sees_it():
+    """A 480 px wide photo is colorized squeezed to the model's 64 px: --crop-scale inference crops it at that
+    scale (a 32 px crop spans 40-60 % of its width), the photo scale at its own (under 8 %)."""
+    width = 480
+    photo = np.zeros((240, width, 3), np.uint8)
+    photo[..., 0] = np.linspace(0, 255, width).round().astype(np.uint8)  # red tells the column
+    for seed in range(5):
+        seen = random_crop(photo, 32, np.random.default_rng(seed), view=64)[..., 0].astype(int)
+        own = random_crop(photo, 32, np.random.default_rng(seed))[..., 0].astype(int)
+        assert seen.shape == own.shape == (32, 32)
+        assert 255 * 32 / (64 * SEEN_SCALES[1]) - 8 <= np.ptp(seen) <= 255 * 32 / (64 * SEEN_SCALES[0]) + 8
+        assert np.ptp(own) <= 255 * 32 / width / 0.9 + 2
 
 
 def assert_usable_run(folder, printed, architecture, photos):
@@ -159,11 +173,12 @@ def test_a_weighted_mix_with_degraded_inputs_and_hints(photos, first_run, tmp_pa
         Image.fromarray(np.random.default_rng(i).integers(0, 256, (40, 48, 3), dtype=np.uint8)).save(more / f"m{i}.png")
     mixed = tmp_path / "mixed"
     printed = fit_in_process("--data", f"{photos}=1", f"{more}=0.5", "--out", mixed, "--init", first, "--hints",
-                             "--degrade", "0.5", "--epoch-photos", "8", "--val-photos", "2", "--epochs", "1", *FAST)
+                             "--degrade", "0.5", "--epoch-photos", "8", "--val-photos", "2", "--epochs", "1",
+                             "--crop-scale", "inference", *FAST)
     assert "adding hint inputs" in printed and re.search(r"more \d \(0.5\)", printed)
     config = Colorizer.from_weights(str(mixed)).config
     assert config["hints"] and config["data_weights"] == [1.0, 0.5] and config["degrade"] == 0.5
-    assert config["val_photos"] == 2
+    assert config["val_photos"] == 2 and config["crop_scale"] == "inference"
     hinted = Colorizer.from_weights(str(mixed)).colorize(os.path.join(photos, "p0.png"), hints=[(3, 3, "#ff0000")])
     assert hinted.rgb.shape == (40, 48, 3)
     with pytest.raises(SystemExit, match="takes hints; add --hints"):

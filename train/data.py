@@ -68,24 +68,38 @@ def split(folders, val_share):
     return result
 
 
-def random_crop(rgb, size, rng, scale_range=(0.9, 1.5)):
-    """Rescale by a random factor (so scenes appear at several sizes, as photos do), flip, crop size x size."""
+SEEN_SCALES = (0.85, 1.25)  # crop_scale "inference": around the size the pipeline shows the photo at
+CROP_SCALES = ("photo", "inference")
+
+
+def seen_size(rgb, size, view=None, rng=None):
+    """(width, height) a photo is rescaled to before cropping. view=None: its own pixels, the short side at
+    least size (times a random 0.9-1.5 when training: scenes at several sizes, as photos come); view=N:
+    squeezed to N x N, as the pipeline shows every photo to the model (times a random SEEN_SCALES factor
+    when training), so that crops have the scale of inference."""
     height, width = rgb.shape[:2]
-    scale = max(rng.uniform(*scale_range), size / min(height, width))
-    image = Image.fromarray(rgb).resize((max(size, round(width * scale)), max(size, round(height * scale))),
-                                        Image.BICUBIC)
+    if view:
+        side = max(size, round(view * (rng.uniform(*SEEN_SCALES) if rng else 1.0)))
+        return side, side
+    scale = size / min(height, width)
+    if rng:
+        scale = max(rng.uniform(0.9, 1.5), scale)
+    return max(size, round(width * scale)), max(size, round(height * scale))
+
+
+def random_crop(rgb, size, rng, view=None):
+    """Rescale (seen_size), flip, crop size x size at a random place."""
+    image = Image.fromarray(rgb).resize(seen_size(rgb, size, view, rng), Image.BICUBIC)
     top = rng.integers(0, image.height - size + 1)
     left = rng.integers(0, image.width - size + 1)
     crop = np.asarray(image.crop((left, top, left + size, top + size)))
     return crop[:, ::-1] if rng.random() < 0.5 else crop
 
 
-def center_crop(rgb, size):
-    """The validation view: the photo scaled so its short side is size, then its centre."""
-    height, width = rgb.shape[:2]
-    scale = size / min(height, width)
-    image = Image.fromarray(rgb).resize((max(size, round(width * scale)), max(size, round(height * scale))),
-                                        Image.BICUBIC)
+def center_crop(rgb, size, view=None):
+    """The validation view: the photo rescaled (seen_size: its short side to size, or squeezed to view x view),
+    then its centre."""
+    image = Image.fromarray(rgb).resize(seen_size(rgb, size, view), Image.BICUBIC)
     top, left = (image.height - size) // 2, (image.width - size) // 2
     return np.asarray(image.crop((left, top, left + size, top + size)))
 
@@ -106,20 +120,22 @@ class ColorBatches(keras.utils.PyDataset):
     toned page (train.drawn_inputs), descreened as the pipeline does, and the bins target carries the
     per-pixel weight and the fills' lightness beside each bin: (bin, weight, L / 100), for `DrawingLoss`.
 
+    `view`: crops at the scale of inference (seen_size), the photo first squeezed to view x view.
+
     `shard=(i, n)`: this is process i of n training together (train.devices): every process draws the same
     global batches and loads the i-th of their n parts.
     """
 
     def __init__(self, paths, batch_size, size, train, targets="ab", target_stride=1, bin_weights=None,
                  seed=0, epoch=0, probabilities=None, epoch_photos=None, degrade=0.0, hints=False, drawing=False,
-                 shard=(0, 1), **kwargs):
+                 shard=(0, 1), view=None, **kwargs):
         super().__init__(**kwargs)
         self.paths, self.batch_size, self.size, self.train = list(paths), batch_size, size, train
         self.targets, self.target_stride, self.bin_weights = targets, target_stride, bin_weights
         self.seed, self.epoch = seed, epoch
         self.probabilities, self.epoch_photos = probabilities, epoch_photos or len(self.paths)
         self.degrade, self.hints, self.drawing = degrade, hints, drawing
-        self.shard = shard
+        self.shard, self.view = shard, view
         self.order = np.arange(len(self.paths))
         self.unreadable = set()
         self.on_epoch_end()
@@ -158,7 +174,7 @@ class ColorBatches(keras.utils.PyDataset):
         raise ImageError("none of the photos can be read any more")
 
     def cropped(self, rgb, rng):
-        return random_crop(rgb, self.size, rng) if self.train else center_crop(rgb, self.size)
+        return random_crop(rgb, self.size, rng, self.view) if self.train else center_crop(rgb, self.size, self.view)
 
     def inputs(self, lightness, ab, rngs, lines):
         """The model's inputs for a batch: L (degraded at random when training, made a drawing for the drawing

@@ -10,6 +10,7 @@ import time
 
 from colorize.encoder import ENCODER_INITS, VGG16_BLOCKS
 from colorize.model import ARCHITECTURES, DEFAULT_TEMPERATURE
+from train.data import CROP_SCALES
 from train.mix import parse_folder_weight
 from train.run_folder import RUN_FILE, SAMPLES
 
@@ -58,6 +59,10 @@ def add_arguments(parser):
     fit = parser.add_argument_group("fitting")
     fit.add_argument("--image-size", type=int, default=224, help="model input size for inference (default 224)")
     fit.add_argument("--crop-size", type=int, help="training crop size, divisible by 32 (default: --image-size)")
+    fit.add_argument("--crop-scale", choices=CROP_SCALES, default="photo",
+                     help="photo: crops of the photo's own pixels, rescaled 0.9-1.5x (default, as before); inference: "
+                     "of the photo squeezed to --image-size as the pipeline shows it to the model (0.85-1.25x), "
+                     "so a 1024 px photo is learned at the scale it is colorized at")
     fit.add_argument("--batch-size", type=int, default=16)
     fit.add_argument("--epochs", type=int, help="total epochs (default 10; with --resume: extend the run to this)")
     fit.add_argument("--learning-rate", type=float, default=1e-3)

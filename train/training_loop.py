@@ -82,12 +82,18 @@ def mixed_probabilities(paths, settings):
     return sampling_probabilities(paths, settings["data"], mix_weights(settings)) if len(settings["data"]) > 1 else None
 
 
-def bin_weights_for(paths, probabilities, crop_size, seed):
+def seen_view(settings):
+    """The side training crops are cut from (train.data.seen_size): --image-size for --crop-scale inference,
+    None for the photo's own scale (every run before that flag)."""
+    return settings["image_size"] if settings.get("crop_scale") == "inference" else None
+
+
+def bin_weights_for(paths, probabilities, crop_size, seed, view=None):
     """Rebalancing weights from the colours of a sample of training photos, drawn as training draws them."""
     chosen = np.random.default_rng(seed).choice(len(paths), min(len(paths), PRIOR_PHOTOS), replace=False,
                                                 p=probabilities)
     sample = ColorBatches([paths[i] for i in sorted(chosen)], batch_size=len(chosen), size=crop_size,
-                          train=False, seed=seed)
+                          train=False, seed=seed, view=view)
     _, ab = sample[0]
     return rebalancing_weights(ab_prior(ab[:, ::4, ::4]))
 
@@ -191,7 +197,7 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
         data_weights=mix_weights(settings), degrade=settings.get("degrade", 0.0), hints=bool(settings.get("hints")),
         predicts_lightness=bool(settings.get("drawing")), kind="drawing" if settings.get("drawing") else "photo",
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
-        devices=max(1, spread),
+        devices=max(1, spread), crop_scale=settings.get("crop_scale", "photo"),
     )
     size = settings["crop_size"]
     probabilities = mixed_probabilities(train_paths, settings)
@@ -208,7 +214,7 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
         if os.path.isfile(weights_path):
             bin_weights = np.load(weights_path, allow_pickle=False)
         else:  # the same on every process: each computes it, the first stores it
-            bin_weights = bin_weights_for(train_paths, probabilities, size, settings["seed"])
+            bin_weights = bin_weights_for(train_paths, probabilities, size, settings["seed"], seen_view(settings))
             if place.writes:
                 np.save(weights_path, bin_weights)
         data = {"targets": "bins", "target_stride": stride, "bin_weights": bin_weights}
@@ -232,7 +238,7 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
     if initial_epoch >= settings["epochs"]:
         print(f"fit: the run already has {initial_epoch} of {settings['epochs']} epochs")
     threads = {"workers": workers, "max_queue_size": 4 * workers}
-    data.update(hints=bool(settings.get("hints")), drawing=drawing, shard=place.shard)
+    data.update(hints=bool(settings.get("hints")), drawing=drawing, shard=place.shard, view=seen_view(settings))
     train_data = ColorBatches(train_paths, batch, size, True, seed=settings["seed"], epoch=initial_epoch,
                               probabilities=probabilities, epoch_photos=epoch_photos,
                               degrade=settings.get("degrade", 0.0), **data, **threads)
