@@ -20,9 +20,9 @@ class FlipAveraged(Colorizer):
     """The same weights; each prediction is the mean of the input's and its mirror image's."""
 
     def predict(self, lightness_batch, hints=None, reference=None):
-        mirrored = [None if x is None else np.asarray(x)[:, :, ::-1] for x in (lightness_batch, hints)]
+        mirrored_hints = None if hints is None else np.asarray(hints)[:, :, ::-1]
         ab, fills = super().predict(lightness_batch, hints, reference)
-        ab_m, fills_m = super().predict(mirrored[0], mirrored[1], reference)
+        ab_m, fills_m = super().predict(np.asarray(lightness_batch)[:, :, ::-1], mirrored_hints, reference)
         ab = (ab + ab_m[:, :, ::-1]) / 2
         return ab, None if fills is None else (fills + fills_m[:, :, ::-1]) / 2
 

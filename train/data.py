@@ -68,13 +68,14 @@ def split(folders, val_share):
     return result
 
 
+PHOTO_SCALES = (0.9, 1.5)  # crop_scale "photo": scenes at several sizes, as photos come
 SEEN_SCALES = (0.85, 1.25)  # crop_scale "inference": around the size the pipeline shows the photo at
 CROP_SCALES = ("photo", "inference")
 
 
 def seen_size(rgb, size, view=None, rng=None):
     """(width, height) a photo is rescaled to before cropping. view=None: its own pixels, the short side at
-    least size (times a random 0.9-1.5 when training: scenes at several sizes, as photos come); view=N:
+    least size (times a random PHOTO_SCALES factor when training); view=N:
     squeezed to N x N, as the pipeline shows every photo to the model (times a random SEEN_SCALES factor
     when training), so that crops have the scale of inference."""
     height, width = rgb.shape[:2]
@@ -83,7 +84,7 @@ def seen_size(rgb, size, view=None, rng=None):
         return side, side
     scale = size / min(height, width)
     if rng:
-        scale = max(rng.uniform(0.9, 1.5), scale)
+        scale = max(rng.uniform(*PHOTO_SCALES), scale)
     return max(size, round(width * scale)), max(size, round(height * scale))
 
 
