@@ -88,6 +88,15 @@ def seen_view(settings):
     return settings["image_size"] if settings.get("crop_scale") == "inference" else None
 
 
+def teacher_of(settings):
+    """The run's distillation teacher (--teacher), or None."""
+    if not settings.get("teacher"):
+        return None
+    from train.teacher import Teacher
+
+    return Teacher(settings["teacher"], settings["data"], settings["teacher_folders"], settings["teacher_share"])
+
+
 def bin_weights_for(paths, probabilities, crop_size, seed, view=None):
     """Rebalancing weights from the colours of a sample of training photos, drawn as training draws them."""
     chosen = np.random.default_rng(seed).choice(len(paths), min(len(paths), PRIOR_PHOTOS), replace=False,
@@ -178,6 +187,7 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
                          "(start a new run with another --out)")
     # before the run folder exists: a wrong --init or --encoder leaves nothing behind
     model = initial_model(settings, head, restoring=bool(checkpoint))
+    teacher = teacher_of(settings)
     prepare_run(run_dir, settings, place.writes)
     batch, spread = settings["batch_size"], len(place.devices)
     train_paths, val_paths = settings["split"]["train"], whole_batches(settings["split"]["val"], batch, spread)
@@ -198,6 +208,8 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
         predicts_lightness=bool(settings.get("drawing")), kind="drawing" if settings.get("drawing") else "photo",
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
         devices=max(1, spread), crop_scale=settings.get("crop_scale", "photo"),
+        **({"teacher": settings["teacher"], "teacher_share": settings["teacher_share"],
+            "teacher_folders": settings["teacher_folders"]} if settings.get("teacher") else {}),
     )
     size = settings["crop_size"]
     probabilities = mixed_probabilities(train_paths, settings)
@@ -217,8 +229,13 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
             bin_weights = bin_weights_for(train_paths, probabilities, size, settings["seed"], seen_view(settings))
             if place.writes:
                 np.save(weights_path, bin_weights)
-        data = {"targets": "bins", "target_stride": stride, "bin_weights": bin_weights}
-        loss = DrawingLoss() if drawing else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        data = {"targets": "bins", "target_stride": stride, "bin_weights": bin_weights, "teacher": teacher}
+        if drawing:
+            loss = DrawingLoss()
+        elif teacher:
+            loss = keras.losses.CategoricalCrossentropy(from_logits=True)  # the teacher's targets are distributions
+        else:
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     elif drawing:
         raise SystemExit("fit: --drawing needs --loss bins")
     else:
