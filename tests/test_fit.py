@@ -250,16 +250,21 @@ def test_a_teacher_mixes_its_colours_into_the_targets_of_the_folders_it_teaches(
             taught = teacher.probabilities(lightness[place : place + 1, ..., 0])[0]
             np.testing.assert_allclose(target[place], 0.25 * one_hot + 0.75 * taught, atol=1e-5)
             assert np.count_nonzero(target[place][0, 0]) > 1  # a distribution, not the truth's bin alone
+    sharper = Teacher(first, [photos, str(more)], [str(more)], 0.75, temperature=0.5).probabilities(lightness[..., 0])
+    assert np.all(sharper.max(axis=-1) >= teacher.probabilities(lightness[..., 0]).max(axis=-1) - 1e-6)
     _, held_out = ColorBatches(paths, 4, 32, False, **data)[0]  # validation: the truth's loss, unchanged
     assert np.all(np.count_nonzero(held_out, axis=-1) == 1)
 
     run = tmp_path / "distilled"
     fit_in_process("--data", photos, str(more), "--out", run, "--init", first, "--teacher", first,
-                   "--teacher-folders", str(more), "--teacher-share", "0.75", "--epochs", "1", *FAST)
+                   "--teacher-folders", str(more), "--teacher-share", "0.75", "--teacher-temperature", "0.5", "--epochs", "1",
+                   *FAST)
     config = Colorizer.from_weights(str(run)).config
-    assert (config["teacher"], config["teacher_folders"], config["teacher_share"]) == (first, [str(more)], 0.75)
+    assert (config["teacher"], config["teacher_folders"], config["teacher_share"], config["teacher_temperature"]) == (
+        first, [str(more)], 0.75, 0.5)
     for wrong, message in ((["--teacher", first, "--teacher-folders", tmp_path], "must be among --data"),
                            (["--teacher", first, "--teacher-share", "0"], "--teacher-share is a share"),
+                           (["--teacher", first, "--teacher-temperature", "0"], "--teacher-temperature must be above 0"),
                            (["--teacher", tmp_path / "nowhere"], "fit: --teacher: no weights at"),
                            (["--teacher-folders", photos], "--teacher-folders needs --teacher")):
         with pytest.raises(SystemExit, match=message):

@@ -59,6 +59,8 @@ def add_arguments(parser):
                        "the target of the photos of --teacher-folders (see train.teacher)")
     model.add_argument("--teacher-share", type=float, default=0.5, metavar="A",
                        help="the teacher's share of the target, 0-1 (default 0.5; the truth has the rest)")
+    model.add_argument("--teacher-temperature", type=float, default=1.0, metavar="T",
+                       help="softmax temperature of the teacher's distribution (default 1; below 1 sharper)")
     model.add_argument("--teacher-folders", nargs="+", metavar="DIR",
                        help="the --data folders the teacher teaches (default: all of them)")
     model.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
@@ -145,6 +147,8 @@ def teacher_settings(args):
         raise SystemExit("fit: --teacher needs --loss bins and a photo model (no --drawing)")
     if not 0.0 < args.teacher_share <= 1.0:
         raise SystemExit("fit: --teacher-share is a share, above 0 and at most 1")
+    if not args.teacher_temperature > 0:
+        raise SystemExit("fit: --teacher-temperature must be above 0")
     data = [os.path.abspath(d) for d, _ in args.data]
     taught = [os.path.abspath(d) for d in args.teacher_folders] if args.teacher_folders else data
     strangers = [d for d in taught if d not in data]

@@ -21,7 +21,7 @@ class Teacher:
     The truth's part keeps its rebalancing weight; the teacher's needs none, as its distribution already
     carries the same rebalancing (it was trained with it)."""
 
-    def __init__(self, weights, folders, taught, share):
+    def __init__(self, weights, folders, taught, share, temperature=1.0):
         try:
             model, config = build_from_folder(resolve_folder(weights))
         except WeightsError as error:
@@ -31,13 +31,15 @@ class Teacher:
         self.logits = keras.Model(model.input, model.get_layer("ab_logits").output)
         self.hints = bool(config.get("hints"))
         self.folders, self.taught, self.share = list(folders), set(taught), float(share)
+        self.temperature = float(temperature)
         self.lock = threading.Lock()  # batches are made by several threads; one teacher call at a time
 
     def is_taught(self, path):
         return folder_of(path, self.folders) in self.taught
 
     def probabilities(self, lightness):
-        """The teacher's bin probabilities for a batch of clean L (n, h, w) in [0, 100]."""
+        """The teacher's bin probabilities, softmax(logits / temperature), for a batch of clean L (n, h, w) in
+        [0, 100]; a temperature below 1 sharpens them, as the annealed mean does at decoding."""
         inputs = lightness[..., None]
         if self.hints:
             n, h, w = lightness.shape
@@ -45,6 +47,7 @@ class Teacher:
                       "reference": np.zeros((n, self.logits.output.shape[-1]), np.float32)}
         with self.lock:
             logits = np.asarray(self.logits.predict_on_batch(inputs), np.float32)
+        logits /= self.temperature
         logits -= logits.max(axis=-1, keepdims=True)
         odds = np.exp(logits)
         return odds / odds.sum(axis=-1, keepdims=True)

@@ -94,7 +94,8 @@ def teacher_of(settings):
         return None
     from train.teacher import Teacher
 
-    return Teacher(settings["teacher"], settings["data"], settings["teacher_folders"], settings["teacher_share"])
+    return Teacher(settings["teacher"], settings["data"], settings["teacher_folders"], settings["teacher_share"],
+                   settings.get("teacher_temperature", 1.0))
 
 
 def bin_weights_for(paths, probabilities, crop_size, seed, view=None):
@@ -209,7 +210,7 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
         devices=max(1, spread), crop_scale=settings.get("crop_scale", "photo"),
         **({"teacher": settings["teacher"], "teacher_share": settings["teacher_share"],
-            "teacher_folders": settings["teacher_folders"]} if settings.get("teacher") else {}),
+            "teacher_folders": settings["teacher_folders"], "teacher_temperature": settings["teacher_temperature"]} if settings.get("teacher") else {}),
     )
     size = settings["crop_size"]
     probabilities = mixed_probabilities(train_paths, settings)
