@@ -8,6 +8,7 @@ import threading
 
 import keras
 import numpy as np
+from scipy.special import softmax
 
 from colorize.hints import HINT_CHANNELS
 from colorize.weights import WeightsError, build_from_folder, resolve_folder
@@ -47,10 +48,7 @@ class Teacher:
                       "reference": np.zeros((n, self.logits.output.shape[-1]), np.float32)}
         with self.lock:
             logits = np.asarray(self.logits.predict_on_batch(inputs), np.float32)
-        logits /= self.temperature
-        logits -= logits.max(axis=-1, keepdims=True)
-        odds = np.exp(logits)
-        return odds / odds.sum(axis=-1, keepdims=True)
+        return softmax(logits / self.temperature, axis=-1)
 
     def targets(self, paths, lightness, bins, weights, mix=True):
         """The dense target (n, h, w, bins) for `keras.losses.CategoricalCrossentropy`: the truth's rebalanced

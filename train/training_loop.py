@@ -21,6 +21,7 @@ from train.run_folder import BIN_WEIGHTS_FILE, LEARNING_CURVES, LOG_FILE, RUN_FI
 from train.reports import plot_learning_curves, save_samples
 
 PRIOR_PHOTOS = 500  # training photos whose colours estimate the ab prior
+TEACHER_SETTINGS = ("teacher", "teacher_share", "teacher_folders", "teacher_temperature")  # recorded in the weights
 
 
 def has_gpu():
@@ -95,7 +96,7 @@ def teacher_of(settings):
     from train.teacher import Teacher
 
     return Teacher(settings["teacher"], settings["data"], settings["teacher_folders"], settings["teacher_share"],
-                   settings.get("teacher_temperature", 1.0))
+                   settings["teacher_temperature"])
 
 
 def bin_weights_for(paths, probabilities, crop_size, seed, view=None):
@@ -209,8 +210,7 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
         predicts_lightness=bool(settings.get("drawing")), kind="drawing" if settings.get("drawing") else "photo",
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
         devices=max(1, spread), crop_scale=settings.get("crop_scale", "photo"),
-        **({"teacher": settings["teacher"], "teacher_share": settings["teacher_share"],
-            "teacher_folders": settings["teacher_folders"], "teacher_temperature": settings["teacher_temperature"]} if settings.get("teacher") else {}),
+        **({key: settings[key] for key in TEACHER_SETTINGS} if settings.get("teacher") else {}),
     )
     size = settings["crop_size"]
     probabilities = mixed_probabilities(train_paths, settings)
