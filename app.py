@@ -31,6 +31,11 @@ SHOW_RESULT = """() => { const hero = document.getElementById('before-after'); i
   const box = hero.getBoundingClientRect();  // scroll only when the result is not wholly in sight
   if (box.top < 0 || box.bottom > window.innerHeight) hero.scrollIntoView({block: 'start', behavior: 'smooth'}); }"""
 CSS = """#status {min-height: 1.5em} #status p {margin: 0}
+/* ImageSlider lays its "before" image in the flow (top-aligned, cut off) and its "after" image over the box
+   (centred): both fill the one box, the whole picture contained, so the halves line up on any aspect ratio.
+   Gradio has no option for it; !important beats the max-height the component sets inline. */
+#before-after .slider-wrap img {position: absolute; inset: 0; width: 100%; height: 100%; max-height: none !important;
+  object-fit: contain}
 @media (max-width: 720px) {  /* phones: the result right below the input, the examples after it */
   #hero-row {flex-direction: column} #input-column {display: contents} #examples {order: 3}
 }"""

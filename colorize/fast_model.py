@@ -48,12 +48,23 @@ def bfloat16_twin(model, config):
     return twin
 
 
+def distribution_model(model):
+    """The same network giving the bins head's plain distribution (N, S/2, S/2, Q) where it gave ab (a drawing
+    model: [distribution, fills' L]), for decoding by region (`colorize.decoding`)."""
+    probabilities = keras.layers.Softmax(dtype="float32", name="ab_distribution")(model.get_layer("ab_logits").output)
+    outputs = [probabilities, model.outputs[1]] if len(model.outputs) > 1 else probabilities
+    return keras.Model(model.inputs, outputs, name=f"{model.name}_distribution")
+
+
 def compiled_predictor(model, config, precision="auto"):
     """A function (L (N, S, S, 1), hints=None, reference=None) float32 -> ab (N, S, S, 2) float32 (a drawing
     model: [ab, fills' L (N, S, S, 1)]), in the precision asked for; a hint model gets zeros for the hints
-    not given (see `hints.model_inputs`)."""
+    not given (see `hints.model_inputs`). Weights decoded by region (config `regions`) give the bins
+    distribution (see `distribution_model`) in place of ab."""
     if resolve_precision(precision) == "bfloat16":
         model = bfloat16_twin(model, config)
+    if config.get("regions"):
+        model = distribution_model(model)
     takes_hints = bool(config.get("hints"))
 
     def structured(inputs):

@@ -6,6 +6,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
+from .decoding import decode
 from .fast_model import compiled_predictor
 from .hints import HintError, local_hints, open_reference, reference_distribution
 from .images import MAX_PIXELS, lightness_of, open_image, resize_plane
@@ -170,11 +171,18 @@ class Colorizer:
         return "drawing" if self.config.get("predicts_lightness") else "photo"
 
     def predict(self, lightness_batch, hints=None, reference=None):
-        """L (N, S, S) at the model's input size -> (ab (N, S, S, 2) in [-1, 1], the fills' L (N, S, S) or
-        None for a photo model). A hint model also takes local hints (N, S, S, 3) and a reference
-        distribution (N, Q); either may be None (no hints)."""
-        outputs = self._predict(np.asarray(lightness_batch, np.float32)[..., None], hints, reference)
-        return (outputs[0], outputs[1][..., 0]) if self.kind == "drawing" else (outputs, None)
+        """L (N, S, S) at the model's input size -> (ab (N, s, s, 2) in [-1, 1], the fills' L (N, S, S) or
+        None for a photo model); s is S, or S / 2 for weights decoded by region (see `colorize.decoding`).
+        A hint model also takes local hints (N, S, S, 3) and a reference distribution (N, Q); either may be
+        None (no hints)."""
+        lightness_batch = np.asarray(lightness_batch, np.float32)
+        outputs = self._predict(lightness_batch[..., None], hints, reference)
+        ab, fills = (outputs[0], outputs[1][..., 0]) if self.kind == "drawing" else (outputs, None)
+        if self.config.get("regions"):
+            ab = np.stack([decode(distribution, lightness, self.config["regions"], self.config["temperature"],
+                                  self.config.get("mute", 0.0), self.kind == "drawing")
+                           for distribution, lightness in zip(ab, lightness_batch)])
+        return ab, fills
 
     def predict_ab(self, lightness_batch, hints=None, reference=None):
         """The ab part of `predict`."""

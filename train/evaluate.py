@@ -25,7 +25,7 @@ from train.rebalance import undo_rebalancing as undo
 from train.run_folder import METRICS_FILE, is_run_folder, split_share
 
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
-           ("colorfulness_ratio", "colorful", "{:8.2f}"), ("ab_auc", "AuC", "{:6.3f}"),
+           ("colorfulness_ratio", "colorful", "{:8.2f}"), ("hue_spread_ratio", "hues", "{:6.2f}"), ("ab_auc", "AuC", "{:6.3f}"),
            ("splotch_share", "splotch", "{:7.3f}"), ("paper_chroma", "paper C", "{:7.2f}"))
 OVERALL = "overall"
 
@@ -45,6 +45,9 @@ def add_arguments(parser):
     parser.add_argument("--mute", type=float, metavar="M",
                         help="try muting unsure colours in a bins-head model (0: off; higher: unsure pixels "
                         "grayer); to adopt one, train export --mute")
+    parser.add_argument("--regions", type=int, metavar="N",
+                        help="try decoding a bins-head model by about N regions of each image, their pixels' colour "
+                        "distributions pooled (0: each pixel alone); to adopt it, train export --regions")
     parser.add_argument("--undo-rebalancing", type=float, metavar="S",
                         help="take this share (0-1) of the class rebalancing back out of a bins-head run's "
                         "predictions (more: right more often, less vivid); needs --weights RUN_DIR")
@@ -60,22 +63,26 @@ def add_arguments(parser):
                         "(default 0.1, fit's default)")
 
 
-def with_decoding(colorizer, run_dir, temperature=None, undo_rebalancing=None, mute=None):
+def with_decoding(colorizer, run_dir, temperature=None, undo_rebalancing=None, mute=None, regions=None):
     """The same weights with another vivid/dull balance of a bins head: its annealed-mean temperature,
-    how much of the training's class rebalancing to take back out (see train.rebalance), and how much
-    to mute unsure colours (see colorize.layers.AnnealedMean)."""
+    how much of the training's class rebalancing to take back out (see train.rebalance), how much
+    to mute unsure colours (see colorize.layers.AnnealedMean), and over how many regions to pool the
+    colour distributions (see colorize.decoding)."""
     if head_of(colorizer.config) != "bins":
-        raise ValueError("--temperature, --mute and --undo-rebalancing apply only to models with the bins head")
+        raise ValueError("--temperature, --mute, --undo-rebalancing and --regions apply only to models with the "
+                         "bins head")
     config = {**colorizer.config, "temperature": temperature or colorizer.config["temperature"]}
     if mute is not None:
         config["mute"] = mute
+    if regions is not None:
+        config["regions"] = regions
     model = model_from_config(config)
     model.set_weights(colorizer.model.get_weights())
     if undo_rebalancing:
         undo(model, read_bin_weights(run_dir), undo_rebalancing)
         config["undo_rebalancing"] = undo_rebalancing
     label = (f"temperature {config['temperature']}, rebalancing undone {undo_rebalancing or 0}, "
-             f"mute {config.get('mute', 0)}")
+             f"mute {config.get('mute', 0)}, regions {config.get('regions', 0)}")
     return Colorizer(model, config, f"{colorizer.source} at {label}")
 
 
@@ -150,15 +157,16 @@ def run(args):
         chosen = {name: (folder, photos_of(folder, args.limit, val_share))
                   for name, folder in zip(dataset_names(args.data), args.data)}
         colorizer = Colorizer.from_weights(args.weights)
-        if args.temperature or args.undo_rebalancing or args.mute is not None:
-            colorizer = with_decoding(colorizer, args.weights, args.temperature, args.undo_rebalancing, args.mute)
+        if args.temperature or args.undo_rebalancing or args.mute is not None or args.regions is not None:
+            colorizer = with_decoding(colorizer, args.weights, args.temperature, args.undo_rebalancing, args.mute,
+                                      args.regions)
     except (WeightsError, OSError, KeyError, ValueError) as error:
         print(f"evaluate: {error}", file=sys.stderr)
         return 2
     report = {"weights": colorizer.source, "architecture": colorizer.config["architecture"],
               "head": head_of(colorizer.config), "temperature": colorizer.config.get("temperature"),
               "undo_rebalancing": colorizer.config.get("undo_rebalancing", 0), "mute": colorizer.config.get("mute", 0),
-              "input_size": colorizer.input_size, "split": args.split, "input": args.input,
+              "regions": colorizer.config.get("regions", 0), "input_size": colorizer.input_size, "split": args.split, "input": args.input,
               "limit": args.limit, "datasets": {}}
     everything = ([], [], Counter())
     for name, (folder, paths) in chosen.items():

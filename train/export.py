@@ -29,6 +29,8 @@ def add_arguments(parser):
                         help="record this muting of unsure colours (bins head; see evaluate --mute)")
     parser.add_argument("--undo-rebalancing", type=float, metavar="S",
                         help="fold this share of the class rebalancing out of a bins head (see evaluate)")
+    parser.add_argument("--regions", type=int, metavar="N",
+                        help="decode a bins head by about N regions of the image (0: each pixel alone; see evaluate)")
 
 
 FLOAT16_MAX = float(np.finfo(np.float16).max)  # 65504: batch-norm variances of VGG features go past it
@@ -65,8 +67,8 @@ def run(args):
         print(f"export: {error}", file=sys.stderr)
         return 2
     config = dict(loaded.config)
-    if (args.temperature or args.mute is not None or args.undo_rebalancing) and head_of(config) != "bins":
-        print("export: --temperature, --mute and --undo-rebalancing apply only to models with the bins head",
+    if (args.temperature or args.mute is not None or args.undo_rebalancing or args.regions) and head_of(config) != "bins":
+        print("export: --temperature, --mute, --undo-rebalancing and --regions apply only to models with the bins head",
               file=sys.stderr)
         return 2
     staging = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
@@ -84,6 +86,8 @@ def run(args):
         config["temperature"] = args.temperature
     if args.mute is not None:
         config["mute"] = args.mute
+    if args.regions is not None:
+        config["regions"] = args.regions
     with open(os.path.join(staging, CONFIG_FILE), "w") as f:
         json.dump(config, f, indent=2)
     for name in EXTRA_FILES:

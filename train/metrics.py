@@ -12,6 +12,7 @@ AUC_THRESHOLDS = np.arange(151)  # Zhang et al. 2016 sweep the ab distance from 
 SPLOTCH_ERROR = 30.0  # ab units: a pixel this far off shows a wrong hue (a green cheek), not a muted one
 MIN_SIDE = 7  # SSIM's 7x7 window needs at least this many pixels each way
 PAPER_L, PAPER_CHROMA = 95.0, 5.0  # a pixel of white paper (in a drawing's truth)
+COLOURED_CHROMA, HUE_APART = 15.0, 45.0  # hue spread: pixels this coloured, this many degrees from the mean hue
 
 
 def psnr(truth, pred):
@@ -35,6 +36,19 @@ def colorfulness(rgb):
     r, g, b = np.moveaxis(np.asarray(rgb, np.float64), -1, 0)
     rg, yb = r - g, 0.5 * (r + g) - b
     return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+
+
+def hue_spread(lab):
+    """The share of an image's pixels that are coloured (chroma over COLOURED_CHROMA) and more than HUE_APART
+    degrees of hue from the mean hue of its coloured pixels: near 0 for a one-hue wash, however strong."""
+    a, b = lab[..., 1], lab[..., 2]
+    coloured = np.hypot(a, b) > COLOURED_CHROMA
+    if not coloured.any():
+        return 0.0
+    hue = np.arctan2(b[coloured], a[coloured])
+    mean = np.arctan2(np.sin(hue).mean(), np.cos(hue).mean())
+    apart = np.abs(np.angle(np.exp(1j * (hue - mean)))) > np.radians(HUE_APART)
+    return float(apart.sum() / lab[..., 0].size)
 
 
 def ab_auc(truth_ab, pred_ab):
@@ -73,15 +87,19 @@ def compare(truth_rgb, pred_rgb):
         "paper_chroma": paper_chroma(truth_lab, pred_lab),
         "colorfulness": colorfulness(pred_rgb),
         "truth_colorfulness": colorfulness(truth_rgb),
+        "hue_spread": hue_spread(pred_lab),
+        "truth_hue_spread": hue_spread(truth_lab),
     }
 
 
 def summarize(results):
-    """Means over images (paper chroma over those with paper); colorfulness as the ratio of mean colorfulness
-    to the truth's (1: as vivid as life)."""
+    """Means over images (paper chroma over those with paper); colorfulness and hue spread as the ratio of
+    their means to the truth's (1: as vivid, and as varied in hue, as life)."""
     with warnings.catch_warnings():  # a measure that is NaN for every image (no paper anywhere) stays NaN
         warnings.simplefilter("ignore", RuntimeWarning)
         means = {key: float(np.nanmean([r[key] for r in results])) for key in results[0]}
-    truth = means.pop("truth_colorfulness")
-    colorful = means.pop("colorfulness")
-    return {**means, "colorfulness_ratio": colorful / truth if truth else float("nan")}
+    ratios = {}
+    for measure in ("colorfulness", "hue_spread"):
+        truth, predicted = means.pop(f"truth_{measure}"), means.pop(measure)
+        ratios[f"{measure}_ratio"] = predicted / truth if truth else float("nan")
+    return {**means, **ratios}

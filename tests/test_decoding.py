@@ -1,0 +1,102 @@
+"""Decoding by region: one clean colour per region, regions that follow edges and ink, the pipeline using it."""
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from colorize.ab_bins import ab_bin_centers
+from colorize.decoding import annealed_mean, decode, regions
+from colorize.weights import CONFIG_FILE
+
+
+def two_areas(size=32):
+    """L with a dark left half and a light right half."""
+    lightness = np.full((size, size), 80.0, np.float32)
+    lightness[:, : size // 2] = 30.0
+    return lightness
+
+
+def sure_of(bins, shape):
+    """Distributions (H, W, Q) sure of the bin `bins[y, x]` with noise around it, summing to 1."""
+    rng = np.random.default_rng(0)
+    probabilities = rng.uniform(0, 0.2 / len(ab_bin_centers()), shape + (len(ab_bin_centers()),))
+    probabilities[np.arange(shape[0])[:, None], np.arange(shape[1]), bins] += 0.8
+    return (probabilities / probabilities.sum(-1, keepdims=True)).astype(np.float32)
+
+
+def test_annealed_mean_matches_the_model_layer():
+    from colorize.layers import AnnealedMean
+
+    logits = np.random.default_rng(1).normal(0, 2, (1, 4, 4, len(ab_bin_centers()))).astype(np.float32)
+    probabilities = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    np.testing.assert_allclose(annealed_mean(probabilities[0], 0.38), np.asarray(AnnealedMean(0.38)(logits))[0],
+                               atol=1e-5)
+
+
+def test_each_region_gets_one_colour_and_speckle_is_outvoted():
+    centers = ab_bin_centers()
+    red, blue = int(np.argmax(centers[:, 0])), int(np.argmin(centers[:, 1]))
+    bins = np.where(np.arange(32)[None, :] < 16, red, blue).repeat(32, 0)
+    bins[5, 5] = bins[20, 25] = int(np.argmin(centers[:, 0]))  # two speckles of green
+    ab = decode(sure_of(bins, (32, 32)), two_areas(), count=4, temperature=0.38)
+    left, right = ab[:, :16].reshape(-1, 2), ab[:, 16:].reshape(-1, 2)
+    assert np.ptp(left, axis=0).max() < 0.02 and np.ptp(right, axis=0).max() < 0.02  # flat: no speckle
+    np.testing.assert_allclose(left[0], centers[red], atol=0.05)  # red on the left, blue on the right
+    np.testing.assert_allclose(right[0], centers[blue], atol=0.05)
+
+
+def test_an_unsure_region_is_muted_and_a_sure_one_keeps_its_colour():
+    centers = ab_bin_centers()
+    red, green = int(np.argmax(centers[:, 0])), int(np.argmin(centers[:, 0]))
+    probabilities = np.zeros((32, 32, len(centers)), np.float32)
+    probabilities[:, :16, red] = 1.0  # sure
+    probabilities[:, 16:, red] = probabilities[:, 16:, green] = 0.5  # torn between two far colours
+    plain, muted = (decode(probabilities, two_areas(), 4, 0.38, mute) for mute in (0.0, 3.0))
+    np.testing.assert_allclose(muted[:, :16], plain[:, :16], atol=1e-4)
+    assert np.abs(muted[:, 16:]).max() < 0.2 * np.abs(plain[:, 16:]).max() + 1e-3
+
+
+def test_a_drawings_regions_never_cross_its_ink():
+    lightness = np.full((64, 64), 98.0, np.float32)
+    lightness[:, 31:33] = 5.0  # one ink line down the middle
+    lightness[40:, :31] = 60.0  # a shaded area left of the line: still not joined to the right
+    labels = regions(lightness, count=1, drawing=True)
+    assert not set(np.unique(labels[:, :31])) & set(np.unique(labels[:, 33:]))
+    assert len(np.unique(regions(lightness, count=1))) == 1  # a photo's single region ignores the line
+
+
+@pytest.fixture(scope="module")
+def region_weights(tmp_path_factory, untrained_hint_weights):
+    folder = tmp_path_factory.mktemp("regions")
+    shutil.copytree(untrained_hint_weights, folder, dirs_exist_ok=True)
+    with open(os.path.join(folder, CONFIG_FILE)) as f:
+        config = json.load(f)
+    with open(os.path.join(folder, CONFIG_FILE), "w") as f:
+        json.dump({**config, "regions": 20, "mute": 1.0}, f)
+    return str(folder)
+
+
+def test_the_pipeline_decodes_by_region_when_the_weights_say_so(region_weights):
+    from colorize import Colorizer
+    from tests.images import gradient_rgb
+
+    colorizer = Colorizer.from_weights(region_weights)
+    ab, _ = colorizer.predict(np.stack([two_areas(64)] * 2))
+    assert ab.shape == (2, 32, 32, 2) and np.isfinite(ab).all()
+    assert len(np.unique(ab[0].reshape(-1, 2), axis=0)) <= 20 + 5  # about `regions` colours, not one per pixel
+    result = colorizer.colorize(gradient_rgb(90, 70))
+    assert result.rgb.shape == (70, 90, 3)
+
+
+def test_weights_with_a_bad_region_count_are_refused(tmp_path, untrained_hint_weights):
+    from colorize.weights import WeightsError, load_weights
+
+    shutil.copytree(untrained_hint_weights, tmp_path, dirs_exist_ok=True)
+    with open(tmp_path / CONFIG_FILE) as f:
+        config = json.load(f)
+    for bad in (-1, 1.5, "many", 10**6):
+        (tmp_path / CONFIG_FILE).write_text(json.dumps({**config, "regions": bad}))
+        with pytest.raises(WeightsError, match="regions"):
+            load_weights(weights=str(tmp_path))
