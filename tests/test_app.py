@@ -19,6 +19,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from tests.bad_inputs import png_header_only
+from tests.images import gradient_rgb
 from webapp import batch, shown_image
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -294,9 +295,14 @@ def test_the_status_line_says_what_was_done_to_the_picture(app, monkeypatch, tmp
     *_, status = page_handlers(app).show(str(WIDE.with_name("rocket.jpg")), 1.0, "[]", None, "Photo", "Keep")
     assert "Colorized as a **photo**" in status and "scaled down" not in status and "colour photo" not in status
     colour = tmp_path / "colour.png"
-    Image.merge("RGB", [Image.new("L", (90, 60), v) for v in (200, 60, 40)]).save(colour)
+    Image.fromarray(gradient_rgb(90, 60)).save(colour)
     *_, status = page_handlers(app).show(str(colour), 1.0, "[]", None, "Photo", "Keep")
     assert "this was a colour photo: its colours were replaced" in status
+    toned = tmp_path / "sepia.jpg"  # a black-and-white print toned brown is one hue at varying strength
+    gray = np.asarray(Image.open(WIDE.with_name("rocket.jpg")).convert("L"), np.float32)[..., None] / 255
+    Image.fromarray(np.uint8(255 * gray ** np.array([0.8, 1.0, 1.3]))).save(toned, quality=85)
+    *_, status = page_handlers(app).show(str(toned), 1.0, "[]", None, "Photo", "Keep")
+    assert "colour photo" not in status
     big = tmp_path / "big.png"
     Image.new("L", (400, 300), 128).save(big)
     monkeypatch.setattr(shown_image, "MAX_OUTPUT_PIXELS", 30_000)

@@ -10,7 +10,7 @@ from PIL import Image
 
 from colorize.files_batch import open_capped
 from colorize.hints import HintError
-from colorize.images import MAX_PIXELS, ImageError, is_colorless, open_image
+from colorize.images import MAX_PIXELS, ImageError, is_colorless, is_toned, open_image
 from colorize.pipeline import Prediction
 from colorize.png import write_png
 from webapp.hint_box import parsed_hints, scaled_points
@@ -58,7 +58,7 @@ def predict(colorizer, image, hints, reference, kind):
     preview(rgb, PREVIEW_SIDE).save(before, quality=JPEG_QUALITY)
     name = os.path.splitext(os.path.basename(str(image)))[0] or "image"
     return Shown((image, hints, reference, kind), name, chosen, prediction, before, original.size,
-                 not is_colorless(rgb), time.perf_counter() - started)
+                 not (is_colorless(rgb) or is_toned(rgb)), time.perf_counter() - started)
 
 
 def preview(pixels, side):
