@@ -91,6 +91,34 @@ def test_the_result_is_on_the_first_screen_after_an_upload_and_an_example(browse
     assert "Models:" in page.inner_text("#weights-note") and "drawings:" in page.inner_text("#weights-note")
 
 
+SLIDER_BOXES = """() => [...document.querySelectorAll('#before-after img')].map(img => {
+  const r = img.getBoundingClientRect(), fit = getComputedStyle(img).objectFit;
+  return {x: r.x, y: r.y, width: r.width, height: r.height, fit}; })"""
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+def test_the_slider_shows_both_halves_of_the_whole_picture_in_one_box(browser, page_url, tmp_path, width, height):
+    portrait = tmp_path / "portrait.png"
+    Image.open(WIDE).convert("L").transpose(Image.Transpose.ROTATE_90).save(portrait)
+    wide = tmp_path / "panorama.png"  # 20:1
+    Image.open(WIDE).convert("L").resize((1000, 50)).save(wide)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(page_url)
+    previous = ""
+    for picture in (WIDE, portrait, EXAMPLES / "manga-page.png", wide):
+        page.set_input_files("#input-image input[type=file]", str(picture))
+        previous = wait_for_result(page, previous)
+        page.wait_for_function("() => [...document.querySelectorAll('#before-after img')].every("
+                               "i => i.complete && i.naturalWidth)", timeout=WAIT_MS)
+        before, after = page.evaluate(SLIDER_BOXES)
+        for side in ("x", "y", "width", "height"):
+            assert abs(before[side] - after[side]) <= 1, f"{picture.name}: the halves differ in {side}"
+        box = page.locator("#before-after").bounding_box()
+        assert before["fit"] == after["fit"] == "contain", "each half must show the whole picture"
+        assert box["x"] - 1 <= before["x"] and before["x"] + before["width"] <= box["x"] + box["width"] + 1
+        assert box["y"] - 1 <= before["y"] and before["y"] + before["height"] <= box["y"] + box["height"] + 1
+
+
 def counting_model_calls(app):
     """The app's loaded colorizers, each counting its model calls (the calls themselves unchanged)."""
     handlers = next(fn.fn.__self__ for fn in app.demo.fns.values() if getattr(fn.fn, "__name__", "") == "restyle")

@@ -28,3 +28,27 @@ def test_a_tuned_temperature_is_recorded_for_a_bins_head_and_refused_for_regress
     assert load_weights(str(tmp_path / "t")).config["temperature"] == 0.5
     assert run_subcommand(export, "--run", untrained_weights, "--out", tmp_path / "x", "--temperature", "0.5") == 2
     assert not (tmp_path / "x").exists()
+
+
+def logits_bias(folder):
+    return load_weights(str(folder)).model.get_layer("ab_logits").get_weights()[1]
+
+
+def test_rebalancing_is_moved_from_what_the_weights_record_to_what_is_asked(untrained_hint_weights, tmp_path):
+    bins = np.random.default_rng(0).uniform(0.2, 5.0, 261).astype(np.float32)
+    np.save(tmp_path / "bins.npy", bins)
+    common = ("--bin-weights", tmp_path / "bins.npy", "--undo-rebalancing")
+    assert run_subcommand(export, "--run", untrained_hint_weights, "--out", tmp_path / "half", *common, "0.5") == 0
+    assert run_subcommand(export, "--run", tmp_path / "half", "--out", tmp_path / "quarter", *common, "0.25") == 0
+    assert load_weights(str(tmp_path / "quarter")).config["undo_rebalancing"] == 0.25
+    expected = logits_bias(untrained_hint_weights) - 0.25 * np.log(bins)
+    np.testing.assert_allclose(logits_bias(tmp_path / "quarter"), expected, atol=0.01)  # float16 storage
+    assert run_subcommand(export, "--run", untrained_hint_weights, "--out", tmp_path / "x", *common, "1.5") == 2
+    assert run_subcommand(export, "--run", untrained_hint_weights, "--out", tmp_path / "y", "--undo-rebalancing",
+                          "0.5") == 2  # a weights folder has no bin weights of its own
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_region_decoding_is_recorded(untrained_hint_weights, tmp_path):
+    assert run_subcommand(export, "--run", untrained_hint_weights, "--out", tmp_path / "r", "--regions", "150") == 0
+    assert load_weights(str(tmp_path / "r")).config["regions"] == 150

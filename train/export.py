@@ -28,7 +28,11 @@ def add_arguments(parser):
     parser.add_argument("--mute", type=float, metavar="M",
                         help="record this muting of unsure colours (bins head; see evaluate --mute)")
     parser.add_argument("--undo-rebalancing", type=float, metavar="S",
-                        help="fold this share of the class rebalancing out of a bins head (see evaluate)")
+                        help="the share of the class rebalancing folded out of a bins head in the result (see "
+                        "evaluate); weights that already record one are moved from theirs to S")
+    parser.add_argument("--bin-weights", metavar="FILE",
+                        help="the rebalancing weights the model was trained with (default: the run folder's "
+                        "bin_weights.npy), for --undo-rebalancing on a weights folder")
     parser.add_argument("--regions", type=int, metavar="N",
                         help="decode a bins head by about N regions of the image (0: each pixel alone; see evaluate)")
 
@@ -62,19 +66,25 @@ def run(args):
     try:
         folder = resolve_folder(args.run)
         loaded = load_local(folder)  # refuse to export weights that do not load
-        bin_weights = read_bin_weights(args.run) if args.undo_rebalancing else None
-    except (WeightsError, ValueError) as error:
+        bin_weights = None
+        if args.undo_rebalancing is not None:
+            if not 0 <= args.undo_rebalancing <= 1:
+                raise ValueError("--undo-rebalancing is a share, from 0 to 1")
+            bin_weights = np.load(args.bin_weights, allow_pickle=False) if args.bin_weights else read_bin_weights(args.run)
+    except (WeightsError, ValueError, OSError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2
     config = dict(loaded.config)
-    if (args.temperature or args.mute is not None or args.undo_rebalancing or args.regions) and head_of(config) != "bins":
+    if (args.temperature or args.mute is not None or args.undo_rebalancing is not None or args.regions) \
+            and head_of(config) != "bins":
         print("export: --temperature, --mute, --undo-rebalancing and --regions apply only to models with the bins head",
               file=sys.stderr)
         return 2
     staging = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
-    if args.undo_rebalancing:
+    if args.undo_rebalancing is not None:
         corrected = os.path.join(staging, "float32.weights.h5")
-        undo_rebalancing(loaded.model, bin_weights, args.undo_rebalancing).save_weights(corrected)
+        change = args.undo_rebalancing - config.get("undo_rebalancing", 0)
+        undo_rebalancing(loaded.model, bin_weights, change).save_weights(corrected)
         copy_as_float16(corrected, os.path.join(staging, WEIGHTS_FILE))
         os.remove(corrected)
         config["undo_rebalancing"] = args.undo_rebalancing
