@@ -51,9 +51,11 @@ def muted(ab, probabilities, mute):
     return ab / (1.0 + mute**2 * np.maximum(spread, 0.0))[..., None]
 
 
-def decode(probabilities, lightness, count, temperature, mute=0.0, drawing=False):
+def decode(probabilities, lightness, count, temperature, mute=0.0, drawing=False, hints=None):
     """ab (h, w, 2) in [-1, 1] for one image from its bins distributions (h, w, Q) and the L the model saw
-    (any size, resized here to h x w): one colour per region of `regions`."""
+    (any size, resized here to h x w): one colour per region of `regions`. A region holding colour hints
+    (the model's hint input, (S, S, 3) at the input size) takes their mean colour: a hint colours the
+    area it falls on, up to the edges the regions follow, not only the few pixels it covers."""
     height, width, bins = probabilities.shape
     small = lightness if lightness.shape == (height, width) else resize_plane(lightness, (width, height))
     labels = regions(small, count, drawing).ravel()
@@ -62,5 +64,11 @@ def decode(probabilities, lightness, count, temperature, mute=0.0, drawing=False
     pooled = members @ probabilities.reshape(-1, bins)
     pooled /= np.maximum(pooled.sum(axis=-1, keepdims=True), 1e-30)
     ab = muted(annealed_mean(pooled, temperature), pooled, mute)
+    if hints is not None and hints[..., 2].any():
+        mask = np.stack([resize_plane(hints[..., 2], (width, height))] * 2, axis=-1).reshape(-1, 2)
+        hinted = np.stack([resize_plane(hints[..., c], (width, height)) for c in range(2)], axis=-1).reshape(-1, 2)
+        weight, total = members @ mask, members @ hinted  # ab are zero where no hint: sums of ab x coverage
+        given = weight[:, 0] > 0
+        ab[given] = total[given] / weight[given]
     return ab[labels].reshape(height, width, 2).astype(np.float32)
 

@@ -179,9 +179,10 @@ class Colorizer:
         outputs = self._predict(lightness_batch[..., None], hints, reference)
         ab, fills = (outputs[0], outputs[1][..., 0]) if self.kind == "drawing" else (outputs, None)
         if self.config.get("regions"):
+            given = [None] * len(ab) if hints is None else hints
             ab = np.stack([decode(distribution, lightness, self.config["regions"], self.config["temperature"],
-                                  self.config.get("mute", 0.0), self.kind == "drawing")
-                           for distribution, lightness in zip(ab, lightness_batch)])
+                                  self.config.get("mute", 0.0), self.kind == "drawing", hinted)
+                           for distribution, lightness, hinted in zip(ab, lightness_batch, given)])
         return ab, fills
 
     def predict_ab(self, lightness_batch, hints=None, reference=None):

@@ -100,3 +100,18 @@ def test_weights_with_a_bad_region_count_are_refused(tmp_path, untrained_hint_we
         (tmp_path / CONFIG_FILE).write_text(json.dumps({**config, "regions": bad}))
         with pytest.raises(WeightsError, match="regions"):
             load_weights(weights=str(tmp_path))
+
+
+def test_a_hint_colours_the_whole_region_it_falls_on():
+    from colorize.hints import hint_array
+
+    centers = ab_bin_centers()
+    probabilities = np.zeros((32, 32, len(centers)), np.float32)
+    probabilities[..., int(np.argmax(centers[:, 0]))] = 1.0  # the model is sure of red everywhere
+    blue = centers[int(np.argmin(centers[:, 1]))]
+    hints = hint_array(64, [(10, 40, 3, 3, blue)])  # one small blue hint in the right half, at the input size
+    plain = decode(probabilities, two_areas(), 4, 0.38)
+    hinted = decode(probabilities, two_areas(), 4, 0.38, hints=hints)
+    np.testing.assert_allclose(hinted[:, :16], plain[:, :16])  # the other side of the edge keeps its colour
+    taken = np.all(np.abs(hinted - blue) < 0.02, axis=-1)
+    assert taken[5, 20] and taken.sum() >= 0.2 * 32 * 32  # well beyond the hint's own 2x2 model pixels
