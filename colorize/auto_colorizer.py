@@ -1,15 +1,21 @@
 """Photos and drawings take different models: one colorizer that picks the right one for each image.
 
-"auto" asks `kind_detector` whether the picture is drawn (on the drawing model's encoder features);
+"auto" asks `kind_detector` whether the picture is drawn, on the encoder features that the photo model's
+own pass gives when the two models share their encoder (as the shipped ones do): a photo then costs one
+model pass, a drawing two; with encoders that differ, the drawing model's encoder is asked first.
 "photo" and "drawing" say it. Weights given by
 path or Hub repo stand in for the shipped model of their own kind (a drawing model's config says
 `predicts_lightness`), and the other kind keeps its shipped weights. Each model is loaded when first
 needed, unless `eager`.
 """
+import numpy as np
+
 from .images import MAX_PIXELS, lightness_of, open_image
 from .kind_detector import drawing_probability
 from .kinds import KINDS, MODEL_KINDS
+from .model import encoder_of
 from .pipeline import Colorizer
+from .screentone import check_screentone
 
 
 class AutoColorizer:
@@ -18,6 +24,7 @@ class AutoColorizer:
     def __init__(self, weights=None, hub=None, revision=None, precision="auto", eager=False):
         self.precision = precision
         self._colorizers = {}
+        self._shared = None
         if weights or hub:
             given = Colorizer.from_weights(weights, hub, revision, precision)
             self._colorizers[given.kind] = given
@@ -38,6 +45,25 @@ class AutoColorizer:
         """{kind: Colorizer} of the models loaded so far."""
         return dict(self._colorizers)
 
+    def shares_encoder(self):
+        """Whether the photo and drawing models' encoders hold the same weights (the detector reads either)."""
+        if self._shared is None:
+            pair = [encoder_of(self.colorizer(kind).model).get_weights() for kind in MODEL_KINDS]
+            self._shared = all(np.array_equal(a, b) for a, b in zip(*pair))
+        return self._shared
+
+    def predict(self, picture, hints=None, reference=None, max_pixels=MAX_PIXELS, kind="auto"):
+        """(the kind chosen, its `Colorizer.predict_image`) for an opened picture; for "auto" the photo model
+        runs first and its encoder features decide, so a photo is not looked at twice."""
+        if kind == "auto" and self.shares_encoder():
+            photo = self.colorizer("photo")
+            prediction = photo.predict_image(picture, hints, reference, max_pixels)
+            if drawing_probability(photo.last_features[:1])[0] < 0.5:
+                return "photo", prediction
+            kind = "drawing"
+        chosen = self.kind_of(picture, kind)
+        return chosen, self.colorizer(chosen).predict_image(picture, hints, reference, max_pixels)
+
     def kind_of(self, picture, kind="auto"):
         """The kind to colorize an opened picture as: `kind`, or for "auto" what the detector sees in it."""
         if kind not in KINDS:
@@ -49,7 +75,7 @@ class AutoColorizer:
 
     def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS,
                  screentone="keep", kind="auto"):
-        """`Colorizer.colorize` by the model for the image's kind (`kind_of` tells it beforehand)."""
-        picture = open_image(image, max_pixels)
-        chosen = self.colorizer(self.kind_of(picture, kind))
-        return chosen.colorize(picture, saturation, hints, reference, max_pixels, screentone)
+        """`Colorizer.colorize` by the model for the image's kind (see `predict`)."""
+        check_screentone(screentone)
+        _, prediction = self.predict(open_image(image, max_pixels), hints, reference, max_pixels, kind)
+        return prediction.compose(saturation, screentone)

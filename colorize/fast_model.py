@@ -10,7 +10,9 @@ measured slower in bfloat16 and no faster in float32, so it is not used.
 import keras
 import numpy as np
 
+from .encoder import ENCODER_NAME
 from .hints import model_inputs
+from .kind_detector import pooled_features
 from .model import model_from_config
 
 PRECISIONS = ("auto", "float32", "bfloat16")
@@ -56,15 +58,26 @@ def distribution_model(model):
     return keras.Model(model.inputs, outputs, name=f"{model.name}_distribution")
 
 
-def compiled_predictor(model, config, precision="auto"):
+def with_features(model):
+    """The same network also giving what the kind detector reads (`kind_detector.feature_model`'s features)
+    from its own encoder pass, as its last output: telling a photo from a drawing then costs no second pass."""
+    taps = model.get_layer(ENCODER_NAME)._inbound_nodes[0].output_tensors  # the encoder's outputs in this graph
+    outputs = model.outputs if len(model.outputs) > 1 else [model.outputs[0]]
+    return keras.Model(model.inputs, [*outputs, pooled_features(taps)], name=f"{model.name}_features")
+
+
+def compiled_predictor(model, config, precision="auto", features=False):
     """A function (L (N, S, S, 1), hints=None, reference=None) float32 -> ab (N, S, S, 2) float32 (a drawing
     model: [ab, fills' L (N, S, S, 1)]), in the precision asked for; a hint model gets zeros for the hints
     not given (see `hints.model_inputs`). Weights decoded by region (config `regions`) give the bins
-    distribution (see `distribution_model`) in place of ab."""
+    distribution (see `distribution_model`) in place of ab. With `features`, the outputs are a list that
+    ends with the encoder's pooled features (N, F) (see `with_features`)."""
     if resolve_precision(precision) == "bfloat16":
         model = bfloat16_twin(model, config)
     if config.get("regions"):
         model = distribution_model(model)
+    if features:
+        model = with_features(model)
     takes_hints = bool(config.get("hints"))
 
     def structured(inputs):

@@ -20,12 +20,16 @@ from .layers import GrayToVGGInput
 DETECTOR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kind_detector.json")
 
 
+def pooled_features(taps):
+    """The encoder's outputs -> the mean of each of its two deepest blocks' channels (N, 512 + 512)."""
+    pooled = [keras.layers.GlobalAveragePooling2D(dtype="float32")(tap) for tap in taps[-2:]]
+    return keras.layers.Concatenate(dtype="float32")(pooled)
+
+
 def feature_model(model):
-    """L (N, S, S, 1) -> the mean of each of the encoder's two deepest blocks' channels (N, 256 + 512 ...)."""
+    """L (N, S, S, 1) -> `pooled_features` of the model's encoder."""
     lightness = keras.Input((None, None, 1))
-    taps = model.get_layer(ENCODER_NAME)(GrayToVGGInput()(lightness))
-    pooled = [keras.layers.GlobalAveragePooling2D()(tap) for tap in taps[-2:]]
-    return keras.Model(lightness, keras.layers.Concatenate()(pooled))
+    return keras.Model(lightness, pooled_features(model.get_layer(ENCODER_NAME)(GrayToVGGInput()(lightness))))
 
 
 @functools.lru_cache(maxsize=1)

@@ -148,7 +148,8 @@ class Colorizer:
         self.source = source
         self.warning = warning
         self.input_size = int(config["input_size"])
-        self._predict = compiled_predictor(model, config, precision)
+        self._predict = compiled_predictor(model, config, precision, features=True)
+        self.last_features = None  # the kind detector's features of the last model call's inputs (N, F)
         self._features = None
         self._last_features = None  # (small L, its features), see `features`
 
@@ -176,8 +177,8 @@ class Colorizer:
         A hint model also takes local hints (N, S, S, 3) and a reference distribution (N, Q); either may be
         None (no hints)."""
         lightness_batch = np.asarray(lightness_batch, np.float32)
-        outputs = self._predict(lightness_batch[..., None], hints, reference)
-        ab, fills = (outputs[0], outputs[1][..., 0]) if self.kind == "drawing" else (outputs, None)
+        *outputs, self.last_features = self._predict(lightness_batch[..., None], hints, reference)
+        ab, fills = (outputs[0], outputs[1][..., 0]) if self.kind == "drawing" else (outputs[0], None)
         if self.config.get("regions"):
             given = [None] * len(ab) if hints is None else hints
             ab = np.stack([decode(distribution, lightness, self.config["regions"], self.config["temperature"],

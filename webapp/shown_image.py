@@ -49,8 +49,7 @@ def predict(colorizer, image, hints, reference, kind):
         if points and upright.size != original.size:  # hints are in the uploaded image's pixels
             points = scaled_points(points, upright.width / original.width, upright.height / original.height)
         # the radios refuse other values (API calls included) before this runs
-        chosen = colorizer.kind_of(upright, kind.lower())
-        prediction = colorizer.colorizer(chosen).predict_image(upright, points, reference, MAX_PIXELS)
+        chosen, prediction = colorizer.predict(upright, points, reference, MAX_PIXELS, kind.lower())
     except (ImageError, HintError) as bad:
         raise gr.Error(str(bad)) from bad
     rgb = np.asarray(upright.convert("RGB"))
