@@ -53,12 +53,22 @@ def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for
     from colorize.images import open_image
     from colorize.auto_colorizer import AutoColorizer
 
-    colorizer = AutoColorizer()
+    colorizer = AutoColorizer(eager=True)
     for name, kind in (("manga-girl.png", "drawing"), ("chibi.png", "drawing"), ("river-landscape.png", "drawing"),
                        ("astronaut.jpg", "photo"), ("camera.jpg", "photo"), ("chelsea.jpg", "photo"),
                        ("coins.jpg", "photo"), ("rocket.jpg", "photo"), ("castle.jpg", "photo"),
                        ("grace-hopper.jpg", "photo"), ("harbour.jpg", "photo"), ("horse.jpg", "photo")):
-        assert colorizer.kind_of(open_image(os.path.join(EXAMPLES, name))) == kind, name
+        picture = open_image(os.path.join(EXAMPLES, name))
+        assert colorizer.kind_of(picture) == kind, name
+        original = {k: loaded._predict for k, loaded in colorizer.loaded.items()}
+        calls = {k: [] for k in original}
+        for k, loaded in colorizer.loaded.items():
+            loaded._predict = lambda *args, k=k: calls[k].append(1) or original[k](*args)
+        chosen, _ = colorizer.predict(picture)
+        for k, loaded in colorizer.loaded.items():
+            loaded._predict = original[k]
+        assert chosen == kind, name
+        assert len(calls["photo"]) == 1 and len(calls["drawing"]) == (kind == "drawing"), f"{name}: one pass a model"
 
 
 def test_shipped_drawing_weights_colour_line_art_and_keep_paper_white():
