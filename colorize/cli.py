@@ -1,6 +1,7 @@
 """`python -m colorize`: colorize image files into PNGs at their full resolution."""
 import argparse
 import logging
+import math
 import os
 import sys
 
@@ -60,6 +61,8 @@ def parse_args(argv=None):
                         help=f"refuse larger inputs (default {MAX_PIXELS / 1e6:.0f})")
     args = parser.parse_args(argv)
     check_weights_arguments(parser, args)
+    if not (math.isfinite(args.max_megapixels) and args.max_megapixels > 0):
+        parser.error("--max-megapixels must be a positive number")
     return args
 
 

@@ -47,6 +47,7 @@ def hint_array(size, patches):
 
 
 MAX_POINTS = 2000
+MAX_HINTS_BYTES = 64 << 20  # a hints file or text longer than this is refused unread (a hint layer PNG fits)
 DEFAULT_RADIUS = 0.01  # a point's reach when none is given: 1% of the image's longer side (a 5x5 patch at 224)
 
 
@@ -58,13 +59,14 @@ def parse_color(value):
     """'#c08060', 'red', 'rgb(192, 128, 96)' or an (r, g, b) triple of 0-255 -> (r, g, b) ints."""
     if isinstance(value, str):
         try:
-            return ImageColor.getrgb(value.strip())[:3]
+            rgb = ImageColor.getrgb(value.strip())[:3]
         except ValueError:
             raise HintError(f"cannot read the colour {value!r}: use #rrggbb, a colour name or rgb(r, g, b)") from None
-    try:
-        rgb = tuple(int(round(float(c))) for c in value)
-    except (TypeError, ValueError):
-        raise HintError(f"cannot read the colour {value!r}: use #rrggbb or three numbers 0-255") from None
+    else:
+        try:
+            rgb = tuple(int(round(float(c))) for c in value)
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite number
+            raise HintError(f"cannot read the colour {value!r}: use #rrggbb or three numbers 0-255") from None
     if len(rgb) != 3 or not all(0 <= c <= 255 for c in rgb):
         raise HintError(f"the colour {value!r} must be three numbers 0-255")
     return rgb
@@ -178,9 +180,11 @@ def read_hints_file(path):
     name = os.path.basename(str(path))
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(MAX_HINTS_BYTES + 1)  # bounded: /dev/zero or a huge file ends here
     except OSError as error:
         raise HintError(f"cannot read the hints file {name}: {error.strerror or error}") from error
+    if len(data) > MAX_HINTS_BYTES:
+        raise HintError(f"the hints file {name} is larger than {MAX_HINTS_BYTES >> 20} MB")
     text = data.lstrip()
     if not text:
         raise HintError(f"the hints file {name} is empty")
@@ -189,10 +193,14 @@ def read_hints_file(path):
 
 def parse_hint_points(text, what="the hints"):
     """JSON like [{"x": 120, "y": 45, "color": "#c08060", "radius": 6}, ...] -> [(x, y, colour, radius), ...]."""
+    if len(text) > MAX_HINTS_BYTES:
+        raise HintError(f"{what} is longer than {MAX_HINTS_BYTES >> 20} MB")
     try:
         points = json.loads(text)
     except (ValueError, UnicodeDecodeError) as error:
         raise HintError(f"{what} is not valid JSON ({error})") from None
+    except RecursionError:
+        raise HintError(f"{what} is nested too deeply to be a list of points") from None
     if not isinstance(points, list):
         raise HintError(f'{what} must be a list of points like [{{"x": 120, "y": 45, "color": "#c08060"}}]')
     parsed = []

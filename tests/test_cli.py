@@ -53,6 +53,13 @@ def test_wrong_arguments_and_weights(tmp_path):
     assert result.returncode == 2 and "no weights at" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-3"])
+def test_a_pixel_limit_that_is_no_number_is_refused(value, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["in.png", "-o", "out", "--max-megapixels", value])
+    assert stop.value.code == 2 and "--max-megapixels must be a positive number" in capsys.readouterr().err
+
+
 def test_help_explains_everything():
     result = run_cli("--help")
     assert result.returncode == 0

@@ -71,6 +71,16 @@ def test_bad_hints_files_are_refused_with_a_reason(tmp_path, content, message):
         read_hints_file(path)
 
 
+def test_an_endless_or_huge_hints_file_is_refused_unread(tmp_path, monkeypatch):
+    from colorize import hints
+
+    monkeypatch.setattr(hints, "MAX_HINTS_BYTES", 1000)
+    with pytest.raises(HintError, match="larger than"):
+        read_hints_file("/dev/zero")
+    with pytest.raises(HintError, match="longer than"):
+        hints.parse_hint_points("[" + " " * 2000 + "]")
+
+
 def test_a_hints_file_is_judged_by_its_content(tmp_path):
     points = tmp_path / "points.png"  # JSON whatever the name says
     points.write_text(json.dumps([{"x": 3, "y": 4, "color": "#102030", "radius": 2}]))
@@ -96,6 +106,9 @@ def test_weights_without_hint_inputs_refuse_hints(colorizer, tmp_path):
     ("{}", "must be a list"),
     ("[{\"x\": 5000, \"y\": 1, \"color\": \"red\"}]", "outside the 96x64 image"),
     ("[{\"x\": 5, \"y\": 1, \"color\": \"#12345\"}]", "cannot read the colour"),
+    ("[{\"x\": 5, \"y\": 1, \"color\": \"rgb(256, 0, 0)\"}]", "must be three numbers 0-255"),
+    ("[{\"x\": 5, \"y\": 1, \"color\": [Infinity, 0, 0]}]", "cannot read the colour"),
+    ("[" * 3000 + "]" * 3000, "nested too deeply"),
     ("[" + ", ".join(["{\"x\": 1, \"y\": 1, \"color\": \"red\"}"] * 2001) + "]", "at most 2000"),
     (b"PNG-LAYER", "must be the image's size, 96x64"),
     (b"not a png at all", "not a readable image"),
