@@ -27,13 +27,18 @@ KIND_CHOICES = [kind.capitalize() for kind in KINDS]  # Auto, Photo, Drawing
 SCREENTONE_CHOICES = [choice.capitalize() for choice in SCREENTONES]
 HERO_HEIGHT = "36vh"  # input and before/after: both fit a phone's first screen, one above the other
 THUMB_HEIGHT = "16vh"  # the row of three: lightness, ab, result
-SHOW_RESULT = """() => { const hero = document.getElementById('before-after'); if (!hero) return;
-  const box = hero.getBoundingClientRect();  // scroll only when the result is not wholly in sight
+# Scroll to the result only when it is of a new picture and not wholly in sight: not at the page's load (no
+# picture yet) and not when a display setting remade it (the user's hand is on that setting, below it).
+SHOW_RESULT = """(pair) => { const hero = document.getElementById('before-after'); const before = pair && pair[0];
+  const source = before && (before.url || before.path); if (!hero || !source || hero.dataset.shown === source) return;
+  hero.dataset.shown = source; const box = hero.getBoundingClientRect();
   if (box.top < 0 || box.bottom > window.innerHeight) hero.scrollIntoView({block: 'start', behavior: 'smooth'}); }"""
 CSS = """#status {min-height: 1.5em} #status p {margin: 0}
-/* ImageSlider lays its "before" image in the flow (top-aligned, cut off) and its "after" image over the box
-   (centred): both fill the one box, the whole picture contained, so the halves line up on any aspect ratio.
+/* ImageSlider lays its "before" image in the flow (top-aligned, cut off, below its buttons on a phone) and its
+   "after" image over the box (centred): both fill the block's box, the whole picture contained, so the halves
+   line up on any aspect ratio; the buttons float over the picture's corner.
    Gradio has no option for it; !important beats the max-height the component sets inline. */
+#before-after .slider-wrap {position: absolute; inset: 0}
 #before-after .slider-wrap img {position: absolute; inset: 0; width: 100%; height: 100%; max-height: none !important;
   object-fit: contain}
 @media (max-width: 720px) {  /* phones: the result right below the input, the examples after it */
@@ -129,7 +134,7 @@ def build_demo(colorizer, error=""):
             on(clear.click(lambda: "[]", None, hints, api_visibility="private").then)
             on(reference.change)
             on(kind.change)
-            slider.change(None, js=SHOW_RESULT)
+            slider.change(None, slider, None, js=SHOW_RESULT)
         with gr.Tab("Batch"):
             files = with_example(gr.File(label="Image files", file_count="multiple", file_types=["image"],
                                          type="filepath"), [image.example_inputs()] * 2)

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from colorize.weights import DEFAULT_WEIGHTS_DIR
-from tests.test_app import EXAMPLES, import_app
+from tests.test_app import EXAMPLES, WIDE, import_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -91,9 +91,30 @@ def test_the_result_is_on_the_first_screen_after_an_upload_and_an_example(browse
     assert "Models:" in page.inner_text("#weights-note") and "drawings:" in page.inner_text("#weights-note")
 
 
-SLIDER_BOXES = """() => [...document.querySelectorAll('#before-after img')].map(img => {
-  const r = img.getBoundingClientRect(), fit = getComputedStyle(img).objectFit;
-  return {x: r.x, y: r.y, width: r.width, height: r.height, fit}; })"""
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844), (375, 667)])
+def test_the_page_stays_put_after_loading_and_while_a_setting_is_changed(browser, page_url, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height}, has_touch=width < 500)
+    page.goto(page_url)
+    page.wait_for_selector("#input-image")
+    positions = []
+    for _ in range(12):
+        positions.append(page.evaluate("window.scrollY"))
+        page.wait_for_timeout(250)
+    assert set(positions) == {0}, f"the page moved by itself: {positions}"
+    page.set_input_files("#input-image input[type=file]", str(WIDE))
+    first = wait_for_result(page)
+    page.wait_for_timeout(1000)  # the smooth scroll to the new result
+    saturation = page.locator("#saturation input[type=range]")
+    saturation.scroll_into_view_if_needed()
+    saturation.fill("1.5")
+    wait_for_result(page, first)
+    page.wait_for_timeout(1000)  # a smooth scroll would be under way by now
+    assert on_screen(page, "#saturation input[type=range]"), "changing the saturation took its slider off screen"
+
+
+SLIDER_BOXES = """() => [document.getElementById('before-after'), ...document.querySelectorAll('#before-after img')]
+  .map(e => { const r = e.getBoundingClientRect(), fit = getComputedStyle(e).objectFit;
+  return {x: r.x, y: r.y, width: r.width, height: r.height, fit}; })"""  # in one go: a smooth scroll may be moving
 
 
 @pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
@@ -110,10 +131,9 @@ def test_the_slider_shows_both_halves_of_the_whole_picture_in_one_box(browser, p
         previous = wait_for_result(page, previous)
         page.wait_for_function("() => [...document.querySelectorAll('#before-after img')].every("
                                "i => i.complete && i.naturalWidth)", timeout=WAIT_MS)
-        before, after = page.evaluate(SLIDER_BOXES)
+        box, before, after = page.evaluate(SLIDER_BOXES)
         for side in ("x", "y", "width", "height"):
             assert abs(before[side] - after[side]) <= 1, f"{picture.name}: the halves differ in {side}"
-        box = page.locator("#before-after").bounding_box()
         assert before["fit"] == after["fit"] == "contain", "each half must show the whole picture"
         assert box["x"] - 1 <= before["x"] and before["x"] + before["width"] <= box["x"] + box["width"] + 1
         assert box["y"] - 1 <= before["y"] and before["y"] + before["height"] <= box["y"] + box["height"] + 1
