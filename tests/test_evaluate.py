@@ -13,7 +13,8 @@ from train import evaluate
 from train.data import is_validation
 from train.metrics import ab_auc, colorfulness, compare, summarize
 
-METRICS = {"psnr", "ssim", "ciede2000", "ab_auc", "colorfulness_ratio", "splotch_share", "paper_chroma"}
+METRICS = {"psnr", "ssim", "ciede2000", "ab_auc", "colorfulness_ratio", "hue_spread_ratio", "splotch_share",
+           "paper_chroma"}
 
 
 def colour_photo(seed, size=(40, 48)):
@@ -38,6 +39,20 @@ def test_the_gray_prediction_has_no_colour():
     assert result["colorfulness_ratio"] < 0.01
     assert 0 < result["ab_auc"] < 1 and result["ciede2000"] > 1
     assert result["ssim"] < 1 and np.isfinite(result["psnr"])
+
+
+def test_the_hue_spread_is_zero_for_a_one_hue_wash_and_counts_hues_far_from_the_mean():
+    from train.metrics import hue_spread
+
+    wash = np.zeros((10, 10, 3))
+    wash[..., 0], wash[..., 1], wash[..., 2] = 60, np.linspace(5, 40, 10), 30  # one warm hue, stronger and weaker
+    assert hue_spread(wash) == 0.0
+    two = np.zeros((10, 10, 3))
+    two[..., 0] = 60
+    two[:, :3, 1:] = (40, 40)  # 30 % warm
+    two[:, 3:, 1:] = (-40, -40)  # 70 % blue-green, the opposite hue
+    assert hue_spread(two) == pytest.approx(0.3)  # the warm pixels are 180 degrees from the (mostly blue) mean
+    assert hue_spread(np.zeros((4, 4, 3))) == 0.0
 
 
 def test_the_splotch_share_counts_pixels_far_off_and_gray_is_the_saturated_share():
