@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import numpy as np
 
@@ -52,3 +53,15 @@ def test_rebalancing_is_moved_from_what_the_weights_record_to_what_is_asked(untr
 def test_region_decoding_is_recorded(untrained_hint_weights, tmp_path):
     assert run_subcommand(export, "--run", untrained_hint_weights, "--out", tmp_path / "r", "--regions", "150") == 0
     assert load_weights(str(tmp_path / "r")).config["regions"] == 150
+
+
+def test_export_never_deletes_a_folder_it_did_not_write(untrained_hint_weights, tmp_path):
+    shutil.copytree(untrained_hint_weights, tmp_path / "run")
+    keep = tmp_path / "photos"
+    keep.mkdir()
+    (keep / "holiday.jpg").write_bytes(b"precious")
+    for out in (keep, tmp_path / "run", tmp_path):  # another folder's files, its own input, a folder holding it
+        assert run_subcommand(export, "--run", tmp_path / "run", "--out", out) == 2
+    assert (keep / "holiday.jpg").read_bytes() == b"precious" and (tmp_path / "run" / WEIGHTS_FILE).exists()
+    assert run_subcommand(export, "--run", tmp_path / "run", "--out", tmp_path / "x") == 0
+    assert run_subcommand(export, "--run", tmp_path / "run", "--out", tmp_path / "x") == 0  # an earlier export

@@ -18,11 +18,24 @@ from train.rebalance import read_bin_weights, undo_rebalancing
 from train.run_folder import LEARNING_CURVES, METRICS_FILE
 
 EXTRA_FILES = (METRICS_FILE, LEARNING_CURVES)
+WRITTEN = {CONFIG_FILE, WEIGHTS_FILE, *EXTRA_FILES}  # what an export folder holds: all it may replace
+
+
+def check_out(out, *sources):
+    """Refuse an --out that export would destroy without having made it: its own input (the run, its weights
+    folder, or a folder holding them), or a folder with anything that is not an earlier export's files."""
+    out = os.path.realpath(out)
+    for source in map(os.path.realpath, sources):
+        if out == source or source.startswith(out + os.sep):
+            raise ValueError(f"--out {out} holds the weights being exported; name a new folder")
+    if os.path.exists(out) and (not os.path.isdir(out) or not set(os.listdir(out)) <= WRITTEN):
+        raise ValueError(f"--out {out} exists and is not an exported weights folder; name a new or empty folder")
 
 
 def add_arguments(parser):
     parser.add_argument("--run", required=True, metavar="RUN_DIR", help="a training run (its best epoch) or weights folder")
-    parser.add_argument("--out", required=True, metavar="DIR", help="the folder to write (replaced as a whole)")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="the folder to write: a new one, or an earlier export, which is replaced as a whole")
     parser.add_argument("--temperature", type=float, metavar="T",
                         help="the annealed-mean temperature to record (bins head), e.g. one tuned on validation")
     parser.add_argument("--mute", type=float, metavar="M",
@@ -65,6 +78,7 @@ def copy_as_float16(source, target):
 def run(args):
     try:
         folder = resolve_folder(args.run)
+        check_out(args.out, args.run, folder)
         loaded = load_local(folder)  # refuse to export weights that do not load
         bin_weights = None
         if args.undo_rebalancing is not None:
