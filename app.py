@@ -118,9 +118,8 @@ def build_demo(colorizer, error=""):
             api.click(run.colorize_image, [image, saturation, kind, screentone], outputs, api_name="colorize")
             api.click(run.colorize, inputs, outputs, api_name="colorize_hints")
 
-            def on(event, handler=run.show):  # restyle also reads the kept prediction
-                given = [*inputs, shown] if handler == run.restyle else inputs
-                return event(handler, given, [*outputs, shown, status], api_visibility="private")
+            def on(event, handler=run.show):  # each reads the kept prediction (restyle to reuse it, show to say
+                return event(handler, [*inputs, shown], [*outputs, shown, status], api_visibility="private")  # it stays)
 
             # a new image starts without hints, cleared before its result shows (a later click's hint stays)
             on(image.upload(lambda: "[]", None, hints, api_visibility="private").then)

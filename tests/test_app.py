@@ -314,6 +314,11 @@ def test_the_status_line_says_what_was_done_to_the_picture(app, monkeypatch, tmp
 def test_a_bad_upload_on_the_page_keeps_the_previous_result(app, tmp_path):
     bad = tmp_path / "notes.png"
     bad.write_text("not an image")
-    *outputs, shown, status = page_handlers(app).show(str(bad), 1.0, "[]", None, "Auto", "Keep")
+    handlers = page_handlers(app)
+    *_, first, _ = handlers.show(str(WIDE), 1.0, "[]", None, "Auto", "Keep")
+    *outputs, shown, status = handlers.show(str(bad), 1.0, "[]", None, "Auto", "Keep", first)
     assert all(isinstance(o, type(gr.skip())) for o in [*outputs, shown])
     assert "notes.png" in status and "The result shown is the previous one." in status
+    assert ".." not in status and not any(f"{w} The result" in status for w in "abcdefghijklmnopqrstuvwxyz")
+    *_, status = handlers.show(str(bad), 1.0, "[]", None, "Auto", "Keep")  # nothing shown yet: nothing to keep
+    assert "notes.png" in status and "previous" not in status

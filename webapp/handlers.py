@@ -60,20 +60,22 @@ class Handlers:
         """
         return self.colorize(image, saturation, "[]", None, kind, screentone)
 
-    def show(self, image, saturation, hints, reference, kind, screentone):
+    def show(self, image, saturation, hints, reference, kind, screentone, previous=None):
         """The page's run: the four outputs, the Shown kept for the session and the status line; bad input
-        keeps the previous result and says why."""
+        keeps the previous result (`previous`, the Shown on the page, if any) and says why."""
         try:
             outputs, shown = self.shown(image, saturation, hints, reference, kind, screentone)
         except gr.Error as bad:
-            return (*[gr.skip()] * NO_CHANGE, gr.skip(), f"⚠️ {bad.message} The result shown is the previous one.")
+            message = bad.message if bad.message.rstrip().endswith((".", "!", "?")) else f"{bad.message.rstrip()}."
+            kept = " The result shown is the previous one." if previous is not None else ""
+            return (*[gr.skip()] * NO_CHANGE, gr.skip(), f"⚠️ {message}{kept}")
         return (*outputs, shown, status_line(shown))
 
     def restyle(self, image, saturation, hints, reference, kind, screentone, shown):
         """Saturation or screentones changed: the result is remade from the kept prediction, without the model
         (which runs only if the page holds none for this image, as after a cached example)."""
         if shown is None or shown.request != (image, hints, reference, kind):
-            return self.show(image, saturation, hints, reference, kind, screentone)
+            return self.show(image, saturation, hints, reference, kind, screentone, shown)
         started = time.perf_counter()
         outputs = render(shown, saturation, screentone)
         return (*outputs, shown, status_line(shown, time.perf_counter() - started))
