@@ -135,7 +135,9 @@ def build_demo(colorizer, error=""):
             on(kind.change)
             slider.change(None, slider, None, js=SHOW_RESULT)
         with gr.Tab("Batch"):
-            files = with_example(gr.File(label="Image files", file_count="multiple", file_types=["image"],
+            # no file_types: Gradio would refuse the whole batch for one file it cannot name as an image (no
+            # extension); the batch reads each file itself and lists what is not an image, colorizing the rest
+            files = with_example(gr.File(label=f"Image files (up to {MAX_BATCH_FILES})", file_count="multiple",
                                          type="filepath"), [image.example_inputs()] * 2)
             batch_saturation = with_example(gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation"),
                                             1.0)

@@ -187,6 +187,16 @@ def test_batch_returns_a_zip_of_full_size_pngs(client, tmp_path):
     assert batch_folders() <= before  # the zip's own folder is gone once Gradio has its copy
 
 
+def test_a_batch_takes_files_without_an_extension_and_skips_only_what_is_no_image(client, tmp_path):
+    scan, readme = tmp_path / "scan", tmp_path / "README"
+    scan.write_bytes((EXAMPLES / "camera.jpg").read_bytes())  # a JPEG whose name says nothing
+    readme.write_text("not an image")
+    archive, summary = client.predict([handle_file(str(p)) for p in (scan, WIDE, readme)], api_name="/colorize_batch")
+    with zipfile.ZipFile(archive) as z:
+        assert sorted(z.namelist()) == ["chelsea.png", "scan.png"]
+    assert "Colorized 2 images" in summary and "README" in summary
+
+
 def test_batch_size_is_limited(app, client, monkeypatch):
     monkeypatch.setattr(batch, "MAX_BATCH_FILES", 1)
     with pytest.raises(AppError, match="too many for one batch"):
