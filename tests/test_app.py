@@ -99,7 +99,7 @@ def test_saturation_zero_gives_gray(app):
 
 
 def test_saturation_outside_the_slider_is_refused(app):
-    with pytest.raises(gr.Error, match="Saturation must be between"):
+    with pytest.raises(gr.Error, match="Saturation must be a number from 0 to"):
         app.demo(str(WIDE), float("nan"), "Auto", "Keep", api_name="colorize")
 
 
@@ -159,6 +159,13 @@ def test_bad_inputs_get_messages_and_the_app_keeps_serving(client, tmp_path):
             client.predict(handle_file(str(path)), api_name="/colorize")
     with pytest.raises(AppError, match="greater than maximum"):
         client.predict(handle_file(str(WIDE)), 5.0, api_name="/colorize")
+    choices = "(must be one of|is not in the list of choices)"  # ours, or Gradio's own check of a Radio
+    for arguments, message in ((("Painting",), f"Painting.*{choices}|{choices}.*Painting"), ((None,), choices),
+                               (("Auto", 3), choices)):
+        with pytest.raises(AppError, match=message):
+            client.predict(handle_file(str(WIDE)), 1.0, *arguments, api_name="/colorize")
+    with pytest.raises(AppError, match="Hints must be JSON text|hints is not valid JSON"):
+        client.predict(handle_file(str(WIDE)), 1.0, {"x": 1}, None, api_name="/colorize_hints")
     assert size_of(client.predict(handle_file(str(WIDE)), api_name="/colorize")[2]) == size_of(WIDE)
 
 

@@ -6,6 +6,8 @@ import time
 
 import gradio as gr
 
+from colorize.kinds import KINDS
+from colorize.screentone import SCREENTONES
 from webapp.batch import colorize_batch
 from webapp.shown_image import MAX_SATURATION, predict, render, status_line
 
@@ -16,16 +18,23 @@ class Handlers:
     def __init__(self, colorizer, error=""):
         self.colorizer, self.error = colorizer, error
 
-    def check_ready(self, saturation):
-        """The sliders bound saturation, but API callers can send anything."""
+    def check_ready(self, saturation, hints="[]", kind="Auto", screentone="Keep"):
+        """The page's controls bound every argument, but API callers can send anything: each is checked here,
+        so that a wrong one gets a message naming it (any other exception reaches them as a bare error)."""
         if self.colorizer is None:
             raise gr.Error(f"No model weights are loaded, so nothing can be colorized: {self.error}")
-        if not 0.0 <= saturation <= MAX_SATURATION:  # also refuses NaN
-            raise gr.Error(f"Saturation must be between 0 and {MAX_SATURATION:g}, not {saturation}.")
+        if isinstance(saturation, bool) or not isinstance(saturation, (int, float)) \
+                or not 0.0 <= saturation <= MAX_SATURATION:  # also refuses NaN
+            raise gr.Error(f"Saturation must be a number from 0 to {MAX_SATURATION:g}, not {saturation!r}.")
+        for name, value, allowed in (("kind", kind, KINDS), ("screentone", screentone, SCREENTONES)):
+            if not isinstance(value, str) or value.lower() not in allowed:
+                raise gr.Error(f"{name} must be one of {', '.join(a.capitalize() for a in allowed)}, not {value!r}.")
+        if not isinstance(hints, str):
+            raise gr.Error(f'Hints must be JSON text like [{{"x": 120, "y": 45, "color": "#c08060"}}], not {hints!r}.')
 
     def shown(self, image, saturation, hints, reference, kind, screentone):
         """-> (the page's four image outputs, Shown with the whole time taken)."""
-        self.check_ready(saturation)
+        self.check_ready(saturation, hints, kind, screentone)
         shown = predict(self.colorizer, image, hints, reference, kind)
         started = time.perf_counter()
         outputs = render(shown, saturation, screentone)
