@@ -65,10 +65,9 @@ def decode(probabilities, lightness, count, temperature, mute=0.0, drawing=False
     pooled /= np.maximum(pooled.sum(axis=-1, keepdims=True), 1e-30)
     ab = muted(annealed_mean(pooled, temperature), pooled, mute)
     if hints is not None and hints[..., 2].any():
-        mask = np.stack([resize_plane(hints[..., 2], (width, height))] * 2, axis=-1).reshape(-1, 2)
-        hinted = np.stack([resize_plane(hints[..., c], (width, height)) for c in range(2)], axis=-1).reshape(-1, 2)
-        weight, total = members @ mask, members @ hinted  # ab are zero where no hint: sums of ab x coverage
-        given = weight[:, 0] > 0
-        ab[given] = total[given] / weight[given]
+        planes = np.stack([resize_plane(hints[..., c], (width, height)) for c in range(3)], axis=-1)
+        pooled_hints = members @ planes.reshape(-1, 3)  # ab are zero where no hint: sums of ab x coverage, coverage
+        given = pooled_hints[:, 2] > 0
+        ab[given] = pooled_hints[given, :2] / pooled_hints[given, 2:]
     return ab[labels].reshape(height, width, 2).astype(np.float32)
 

@@ -62,8 +62,7 @@ def with_features(model):
     """The same network also giving what the kind detector reads (`kind_detector.feature_model`'s features)
     from its own encoder pass, as its last output: telling a photo from a drawing then costs no second pass."""
     taps = model.get_layer(ENCODER_NAME)._inbound_nodes[0].output_tensors  # the encoder's outputs in this graph
-    outputs = model.outputs if len(model.outputs) > 1 else [model.outputs[0]]
-    return keras.Model(model.inputs, [*outputs, pooled_features(taps)], name=f"{model.name}_features")
+    return keras.Model(model.inputs, [*model.outputs, pooled_features(taps)], name=f"{model.name}_features")
 
 
 def compiled_predictor(model, config, precision="auto", features=False):

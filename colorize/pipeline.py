@@ -151,7 +151,7 @@ class Colorizer:
         self._predict = compiled_predictor(model, config, precision, features=True)
         self.last_features = None  # the kind detector's features of the last model call's inputs (N, F)
         self._features = None
-        self._last_features = None  # (small L, its features), see `features`
+        self._cached_features = None  # (small L, its features), see `features`
 
     @classmethod
     def from_weights(cls, weights=None, hub=None, revision=None, precision="auto", kind="photo"):
@@ -197,11 +197,11 @@ class Colorizer:
         if self._features is None:
             self._features = feature_model(self.model)
         small = resize_plane(lightness, (self.input_size, self.input_size))
-        last = self._last_features
+        last = self._cached_features
         if last is not None and np.array_equal(last[0], small):
             return last[1].copy()
         features = np.asarray(self._features.predict_on_batch(small[None, ..., None]))[0]
-        self._last_features = (small, features)
+        self._cached_features = (small, features)
         return features.copy()
 
     def _predict_each(self, inputs, hints=None, reference=None):

@@ -20,8 +20,7 @@ from colorize.weights import WeightsError
 from train.data import photos_of
 from train.drawn_inputs import line_twin
 from train.metrics import MIN_SIDE, compare, summarize
-from train.rebalance import read_bin_weights
-from train.rebalance import undo_rebalancing as undo
+from train.rebalance import read_bin_weights, set_undone
 from train.run_folder import METRICS_FILE, is_run_folder, split_share
 
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
@@ -79,8 +78,7 @@ def with_decoding(colorizer, run_dir, temperature=None, undo_rebalancing=None, m
     model = model_from_config(config)
     model.set_weights(colorizer.model.get_weights())
     if undo_rebalancing:
-        undo(model, read_bin_weights(run_dir), undo_rebalancing)
-        config["undo_rebalancing"] = undo_rebalancing
+        model, config = set_undone(model, config, read_bin_weights(run_dir), undo_rebalancing)
     label = (f"temperature {config['temperature']}, rebalancing undone {undo_rebalancing or 0}, "
              f"mute {config.get('mute', 0)}, regions {config.get('regions', 0)}")
     return Colorizer(model, config, f"{colorizer.source} at {label}")

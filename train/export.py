@@ -14,7 +14,7 @@ import numpy as np
 
 from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, load_local, resolve_folder, sha256_of
 from colorize.model import head_of
-from train.rebalance import read_bin_weights, undo_rebalancing
+from train.rebalance import read_bin_weights, set_undone
 from train.run_folder import LEARNING_CURVES, METRICS_FILE
 
 EXTRA_FILES = (METRICS_FILE, LEARNING_CURVES)
@@ -97,11 +97,10 @@ def run(args):
     staging = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
     if args.undo_rebalancing is not None:
         corrected = os.path.join(staging, "float32.weights.h5")
-        change = args.undo_rebalancing - config.get("undo_rebalancing", 0)
-        undo_rebalancing(loaded.model, bin_weights, change).save_weights(corrected)
+        model, config = set_undone(loaded.model, config, bin_weights, args.undo_rebalancing)
+        model.save_weights(corrected)
         copy_as_float16(corrected, os.path.join(staging, WEIGHTS_FILE))
         os.remove(corrected)
-        config["undo_rebalancing"] = args.undo_rebalancing
     else:
         copy_as_float16(os.path.join(folder, WEIGHTS_FILE), os.path.join(staging, WEIGHTS_FILE))
     config.update(weights_sha256=sha256_of(os.path.join(staging, WEIGHTS_FILE)), storage="float16",

@@ -44,6 +44,13 @@ def read_bin_weights(run_dir):
     return np.load(path, allow_pickle=False)
 
 
+def set_undone(model, config, bin_weights, share):
+    """Move a bins head in place from the share of rebalancing its config records as undone to `share`, and
+    record it: (the model, the config)."""
+    undo_rebalancing(model, bin_weights, share - config.get("undo_rebalancing", 0))
+    return model, {**config, "undo_rebalancing": share}
+
+
 def undo_rebalancing(model, bin_weights, strength):
     """Take the rebalancing back out of a bins head, in place: strength 1 gives the plain posterior, 0 leaves it.
 
