@@ -1,5 +1,5 @@
-"""The web demo: colorize black-and-white photos and drawings in a browser, one at a time or as a batch, or
-through its API. This file lays out the page; what happens behind it is in `webapp/`.
+"""The web demo: colorize black-and-white photos and drawings in a browser, one at a time or as a batch, and
+videos, or through its API. This file lays out the page; what happens behind it is in `webapp/`.
 
 Weights: `COLORIZE_WEIGHTS` (a local weights or training-run folder), else `COLORIZE_HUB_REPO` (with
 `COLORIZE_HUB_REVISION`), else the defaults shipped with colorize. Run `python app.py`, or
@@ -19,6 +19,7 @@ from webapp.serving import limit_allocator_arenas, load_colorizer, use_example_c
 from webapp.shown_image import MAX_OUTPUT_PIXELS, MAX_SATURATION
 from webapp.texts import ABOUT, TAGLINE, weights_note
 from webapp.uploads import MAX_FILE_MB, guarded
+from webapp.video import LIMITS_TEXT
 
 QUEUE_SIZE = 16  # waiting requests; beyond this new ones are told the queue is full
 CONCURRENCY = 2  # requests computed at once (each full-size image needs up to about 2 GB)
@@ -55,7 +56,7 @@ def with_example(component, value):
 
 
 def build_demo(colorizer, error=""):
-    """The page and its API endpoints `colorize`, `colorize_hints` and `colorize_batch`."""
+    """The page and its API endpoints `colorize`, `colorize_hints`, `colorize_batch` and `colorize_video`."""
     use_example_cache_for(colorizer)
     run = Handlers(colorizer, error)
     with gr.Blocks(title="Colorize black-and-white photos and drawings", delete_cache=CACHE_CLEANUP) as demo:
@@ -149,6 +150,19 @@ def build_demo(colorizer, error=""):
             run_batch.click(run.colorize_batch, [files, batch_saturation], [archive, summary, previews],
                             api_name="colorize_batch", concurrency_limit=1).then(
                 lambda shown_previews: shown_previews, previews, gallery, api_visibility="private")
+        with gr.Tab("Video"):
+            gr.Markdown(f"A black-and-white film clip, {LIMITS_TEXT}: colours carried along the motion hold still "
+                        "from frame to frame, and the sound is kept.")
+            video = gr.Video(label="Black-and-white video", sources=["upload"], elem_id="input-video")
+            with gr.Row(equal_height=True):
+                video_saturation = with_example(gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation",
+                                                          elem_id="video-saturation"), 1.0)
+                video_kind = gr.Radio(KIND_CHOICES, value="Auto", label="Film", elem_id="video-kind",
+                                      info="Auto tells live action from animation on the first frame")
+                colorize_video = gr.Button("Colorize video", variant="primary", elem_id="colorize-video")
+            colorized_video = gr.Video(label="Colorized video", buttons=["download"], elem_id="output-video")
+            colorize_video.click(run.colorize_video, [video, video_saturation, video_kind], colorized_video,
+                                 api_name="colorize_video", concurrency_limit=1)
         with gr.Accordion("About this demo", open=False, elem_id="about"):
             gr.Markdown(ABOUT)
             gr.Markdown(weights_note(colorizer, error), elem_id="weights-note")

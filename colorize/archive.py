@@ -9,16 +9,14 @@ import argparse
 import csv
 import io
 import os
-import re
 import sys
 
 from .cli import add_weights_arguments, check_weights_arguments
-from .files import write_atomically
+from .files import TEMP_NAME, write_atomically
 from .images import list_images
 from .kinds import KINDS
 
 FAILURES = "failures.csv"
-STALE_TEMP = re.compile(r"\.png\.[0-9a-f]{12}\.tmp$")  # write_atomically's temporary file, left by a kill
 
 
 def parse_args(argv=None):
@@ -85,7 +83,7 @@ def plan(src_dir, dst_dir):
     temporary files a killed run left in dst_dir removed."""
     for root, _, files in os.walk(dst_dir):
         for name in files:
-            if STALE_TEMP.search(name):
+            if TEMP_NAME.search(name):  # a temporary file a kill left
                 os.remove(os.path.join(root, name))
     inside_dst = os.path.realpath(dst_dir) + os.sep
     if not inside_dst.startswith(os.path.realpath(src_dir) + os.sep):

@@ -1,4 +1,4 @@
-"""`python -m colorize`: colorize image files into PNGs at their full resolution."""
+"""`python -m colorize`: colorize image files into PNGs, and videos into MP4s, at their full resolution."""
 import argparse
 import logging
 import math
@@ -8,8 +8,8 @@ import sys
 from tqdm import tqdm
 
 from .hints import HintError, open_reference, read_hints_file
-from .files_batch import colorize_files
-from .images import MAX_PIXELS
+from .files_batch import colorize_files, output_paths
+from .images import MAX_PIXELS, ImageError, is_video
 from .kinds import KINDS
 from .screentone import SCREENTONES
 
@@ -36,20 +36,24 @@ def check_weights_arguments(parser, args):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m colorize",
-        description="Colorize black-and-white photos. Each INPUT is written to OUTPUT_DIR/<input name>.png at "
-        "the input's full size: the input's lightness with the predicted colours. Weights: --weights, else "
-        "--hub, else the default shipped with colorize.",
+        description="Colorize black-and-white photos and videos. Each image INPUT is written to "
+        "OUTPUT_DIR/<input name>.png at the input's full size: the input's lightness with the predicted colours; "
+        "each video (.mp4, .mov, .mkv, .avi, .webm...) to OUTPUT_DIR/<input name>.mp4 (H.264, the same size, "
+        "frame rate and length, its sound kept), colours carried along the motion so that they hold still. "
+        "Weights: --weights, else --hub, else the default shipped with colorize.",
         epilog="Exit status: 0 if every input was written, 1 if any could not be read (each reported on one "
         "line; the others are still written), 2 for wrong arguments, hints or a reference that cannot be used, or "
-        "weights that cannot be loaded, 130 if interrupted (Ctrl-C). Each PNG is written whole or not at all.",
+        "weights that cannot be loaded, 130 if interrupted (Ctrl-C). Each output is written whole or not at all.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files (JPEG, PNG, WebP, TIFF, BMP, GIF...)")
-    parser.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for the PNGs (created if needed)")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="image files (JPEG, PNG, WebP, TIFF, BMP, GIF...) and video files")
+    parser.add_argument("--output-dir", "-o", required=True, metavar="DIR",
+                        help="folder for the outputs (created if needed)")
     add_weights_arguments(parser)
     parser.add_argument("--hints", metavar="FILE",
                         help='colour hints: a JSON list like [{"x": 120, "y": 45, "color": "#c08060"}] (pixels of the '
                         'input, origin top left; optional "radius" in pixels), or an RGBA PNG of the input\'s size '
-                        "whose opaque pixels are hints")
+                        "whose opaque pixels are hints; for a video, they apply to its first frame")
     parser.add_argument("--reference", metavar="IMAGE", help="a colour image whose colours the result should take on")
     parser.add_argument("--kind", choices=KINDS, default="auto",
                         help="which model colorizes: photo, drawing (drawn art, line art, manga), or auto (default): "
@@ -57,6 +61,9 @@ def parse_args(argv=None):
     parser.add_argument("--screentone", choices=SCREENTONES, default="keep",
                         help="a drawing's screentone dots and hatching in the result: keep them as on the page "
                         "(default), or smooth them into flat tones")
+    parser.add_argument("--frame-by-frame", action="store_true",
+                        help="colour each frame of a video on its own, without carrying colours along the motion "
+                        "(slower, and colours flicker; for comparison)")
     parser.add_argument("--max-megapixels", type=float, default=MAX_PIXELS / 1e6, metavar="MP",
                         help=f"refuse larger inputs (default {MAX_PIXELS / 1e6:.0f})")
     args = parser.parse_args(argv)
@@ -95,13 +102,15 @@ def colorize_all(args):
     except (WeightsError, HintError, OSError) as error:
         print(f"colorize: {error}", file=sys.stderr)
         return 2
-    failed = 0
-    done = colorize_files(colorizer, args.inputs, args.output_dir, saturation=args.saturation, hints=hints,
+    videos = [path for path in args.inputs if is_video(path)]
+    failed = colorize_videos(colorizer, videos, args, hints, reference)
+    images = [path for path in args.inputs if not is_video(path)]
+    done = colorize_files(colorizer, images, args.output_dir, saturation=args.saturation, hints=hints,
                           reference=reference, max_pixels=args.max_megapixels * 1e6, screentone=args.screentone,
                           kind=args.kind)
     try:
-        for source, target, result, error in tqdm(done, total=len(args.inputs), desc="colorizing", unit="image",
-                                                  disable=len(args.inputs) < 2):
+        for source, target, result, error in tqdm(done, total=len(images), desc="colorizing", unit="image",
+                                                  disable=len(images) < 2):
             try:
                 if result is not None:
                     write_png(result.rgb, target)
@@ -114,3 +123,19 @@ def colorize_all(args):
         print(f"colorize: {error}", file=sys.stderr)
         return 2
     return 1 if failed else 0
+
+
+def colorize_videos(colorizer, videos, args, hints, reference):
+    """Write each video's MP4; returns how many could not be read (each reported on one line)."""
+    from .video import VideoError, VideoLimits, colorize_video
+
+    failed = 0
+    for source, target in zip(videos, output_paths(videos, args.output_dir)):
+        try:
+            colorize_video(colorizer, source, target, saturation=args.saturation, hints=hints, reference=reference,
+                           kind=args.kind, screentone=args.screentone, stable=not args.frame_by_frame,
+                           limits=VideoLimits(pixels=args.max_megapixels * 1e6))
+        except (VideoError, ImageError, HintError, OSError) as error:
+            failed += 1
+            print(f"colorize: {source}: {error}", file=sys.stderr)
+    return failed

@@ -1,22 +1,32 @@
 """Writing files so that a reader never sees half of one."""
 import contextlib
 import os
+import re
 import uuid
 
+TEMP_NAME = re.compile(r"\.[0-9a-f]{12}\.tmp$")  # what `temporary_path` adds to a name; a kill may leave one
 
-def write_atomically(path, data):
-    """Write bytes (or text, as UTF-8) to path through a temporary file in the same folder, renamed into
-    place: a kill, Ctrl-C or a full disk leaves the previous file whole and no partial one."""
+
+@contextlib.contextmanager
+def temporary_path(path):
+    """A temporary name in path's folder to write to; renamed to path when the block ends, removed if it
+    raises: a kill, Ctrl-C or a full disk leaves the previous file whole and no partial one under its name."""
     path = os.fspath(path)
     tmp = f"{path}.{uuid.uuid4().hex[:12]}.tmp"
     try:
-        # not mkstemp: its files are private (0600); this one gets the mode a plain open would give
-        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-            f.flush()
-            os.fsync(f.fileno())
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
         raise
+
+
+def write_atomically(path, data):
+    """Write bytes (or text, as UTF-8) to path whole or not at all (see `temporary_path`)."""
+    with temporary_path(path) as tmp:
+        # not mkstemp: its files are private (0600); this one gets the mode a plain open would give
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())

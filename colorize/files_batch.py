@@ -4,22 +4,23 @@ import os
 
 from PIL import Image
 
-from .images import MAX_PIXELS, ImageError, open_image
+from .images import MAX_PIXELS, ImageError, is_video, open_image
 
 
 def output_paths(inputs, output_dir):
-    """DIR/<stem>.png per input, kept inside DIR; -2, -3... are added until the name is neither one given
-    before in this run (compared as a case-insensitive disk or a zip would) nor an input: no result replaces
-    another result or an input."""
+    """DIR/<stem>.png per input (.mp4 for a video), kept inside DIR; -2, -3... are added until the name is
+    neither one given before in this run (compared as a case-insensitive disk or a zip would) nor an input:
+    no result replaces another result or an input."""
     inputs = [str(path) for path in inputs]
     sources = {os.path.realpath(path) for path in inputs}
     given = set()
     for path in inputs:
         stem = os.path.splitext(os.path.basename(os.path.normpath(path)))[0] or "image"
-        name, count = f"{stem}.png", 1
+        suffix = ".mp4" if is_video(path) else ".png"
+        name, count = f"{stem}{suffix}", 1
         while name.casefold() in given or os.path.realpath(os.path.join(output_dir, name)) in sources:
             count += 1
-            name = f"{stem}-{count}.png"
+            name = f"{stem}-{count}{suffix}"
         given.add(name.casefold())
         yield os.path.join(output_dir, name)
 

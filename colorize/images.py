@@ -14,6 +14,8 @@ MIN_CHROMA = 0.01  # mean |ab| (scaled to [-1, 1]) below this: a gray picture
 TONED_OFF, TONED_SHARE = 2.0, 0.001  # a toned print: at most this share of pixels this far off its one hue
 MAX_PIXELS = 50_000_000  # about 8000 x 6000; larger images are refused before they are decoded
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")  # what a folder's images are
+VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".mts", ".m2ts",
+                    ".wmv", ".flv", ".3gp", ".ogv", ".vob", ".dv")  # inputs colorized as videos (colorize.video)
 HIGH_BIT_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
 _TRANSPARENT_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 
@@ -31,6 +33,11 @@ def list_images(folders):
         for root, _, files in os.walk(folder):
             found += [os.path.join(root, f) for f in files if f.lower().endswith(IMAGE_EXTENSIONS)]
     return sorted(found)
+
+
+def is_video(path):
+    """Whether a file is taken for a video (by its name: VIDEO_EXTENSIONS)."""
+    return isinstance(path, (str, os.PathLike)) and os.fspath(path).lower().endswith(VIDEO_EXTENSIONS)
 
 
 def _name(source):

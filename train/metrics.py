@@ -12,6 +12,7 @@ AUC_THRESHOLDS = np.arange(151)  # Zhang et al. 2016 sweep the ab distance from 
 SPLOTCH_ERROR = 30.0  # ab units: a pixel this far off shows a wrong hue (a green cheek), not a muted one
 MIN_SIDE = 7  # SSIM's 7x7 window needs at least this many pixels each way
 PAPER_L, PAPER_CHROMA = 95.0, 5.0  # a pixel of white paper (in a drawing's truth)
+TRUSTED_MOTION_L = 3.0  # flicker: a pixel whose lightness moved this far from where the flow says is left out
 COLOURED_CHROMA, HUE_APART = 15.0, 45.0  # hue spread: pixels this coloured, this many degrees from the mean hue
 
 
@@ -73,6 +74,37 @@ def paper_chroma(truth_lab, pred_lab):
     PAPER_CHROMA): a drawing's paper must stay white, not take a wash. NaN where the truth has no paper."""
     paper = (truth_lab[..., 0] > PAPER_L) & (np.hypot(truth_lab[..., 1], truth_lab[..., 2]) < PAPER_CHROMA)
     return float(np.hypot(pred_lab[paper, 1], pred_lab[paper, 2]).mean()) if paper.any() else float("nan")
+
+
+def true_motion(truth_before, truth_after):
+    """Where each pixel of a true frame was in the frame before, (H, W, 2) x and y, and whether that is
+    trusted (the lightness it came from matches within TRUSTED_MOTION_L): OpenCV's DIS flow, finest preset."""
+    import cv2
+
+    before, after = (cv2.cvtColor(np.asarray(f, np.uint8), cv2.COLOR_RGB2GRAY) for f in (truth_before, truth_after))
+    flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM).calc(after, before, None)
+    height, width = after.shape
+    where = np.stack(np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32)), -1) + flow
+    came = cv2.remap(before, where[..., 0], where[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    inside = (where >= 0).all(-1) & (where[..., 0] <= width - 1) & (where[..., 1] <= height - 1)
+    return where, inside & (np.abs(came.astype(np.float32) - after) < TRUSTED_MOTION_L * 2.55)
+
+
+def flicker(truth_frames, frames, motion=None):
+    """Colour flicker of a colorized clip: the mean ab distance between each frame and the frame before
+    moved along the true motion, over the pixels whose motion is trusted (see `true_motion`; `motion` may
+    give (where, trusted) per pair instead, for a clip whose motion is known). Colours that hold still
+    on moving things give 0; frames coloured each on its own give more."""
+    import cv2
+
+    total, count = 0.0, 0
+    for i in range(1, len(frames)):
+        where, trusted = motion[i - 1] if motion is not None else true_motion(truth_frames[i - 1], truth_frames[i])
+        before, now = (color.rgb2lab(frames[j])[..., 1:].astype(np.float32) for j in (i - 1, i))
+        moved = cv2.remap(before, where[..., 0], where[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        distance = np.linalg.norm(now - moved, axis=-1)
+        total, count = total + float(distance[trusted].sum()), count + int(trusted.sum())
+    return total / max(count, 1)
 
 
 def compare(truth_rgb, pred_rgb):

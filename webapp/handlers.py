@@ -10,6 +10,7 @@ from colorize.kinds import KINDS
 from colorize.screentone import SCREENTONES
 from webapp.batch import colorize_batch
 from webapp.shown_image import MAX_SATURATION, predict, render, status_line
+from webapp.video import colorize_video_file
 
 NO_CHANGE = 4  # the page's image outputs: lightness, ab, result, before/after
 
@@ -107,3 +108,18 @@ class Handlers:
         """
         self.check_ready(saturation)
         yield from colorize_batch(self.colorizer, files, saturation, progress)
+
+    def colorize_video(self, video, saturation=1.0, kind="Auto", progress=gr.Progress(track_tqdm=True)):
+        """Colorize a black-and-white video into an MP4 (H.264, the same size, frame rate and length, its sound
+        kept), colours carried along the motion so that they hold still. A video over the app's limits (length,
+        frame size) is refused with a message naming them.
+
+        Args:
+            video: the black-and-white video (MP4, MOV, MKV, WebM, AVI...)
+            saturation: 0 (gray) to 2 (twice the model's colors); 1 is the model's colors
+            kind: "Auto" (detected on the first frame), "Photo" or "Drawing" (animation)
+        Returns:
+            video: the colorized MP4, named <input>_colorized.mp4
+        """
+        self.check_ready(saturation, kind=kind)
+        return colorize_video_file(self.colorizer, video, saturation, kind.lower())
