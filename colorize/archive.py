@@ -13,7 +13,7 @@ import sys
 
 from .cli import add_weights_arguments, check_weights_arguments
 from .files import TEMP_NAME, write_atomically
-from .images import list_images
+from .images import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, is_video, list_images
 from .kinds import KINDS
 
 FAILURES = "failures.csv"
@@ -23,16 +23,17 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m colorize.archive",
         description="Colorize every image under SRC_DIR (recursively) into DST_DIR/<its relative path>.png at "
-        "its full size, on Ray: a local Ray instance (this machine's cores) unless --address names a cluster. "
+        "its full size, and every video into DST_DIR/<its relative path>.mp4, on Ray: a local Ray instance (this machine's cores) unless --address names a cluster. "
         "Outputs already there are skipped, so a stopped run picks up where it was. Weights: --weights, else "
         "--hub, else the default shipped with colorize.",
         epilog="Exit status: 0 if every input was written, 1 if any could not be read (listed in "
         f"DST_DIR/{FAILURES}; the others are still written), 2 for wrong arguments, a missing Ray or a job "
-        "that could not run, 130 if interrupted (Ctrl-C). Each PNG is written whole or not at all.",
+        "that could not run, 130 if interrupted (Ctrl-C). Each output is written whole or not at all.",
     )
-    parser.add_argument("src_dir", metavar="SRC_DIR", help="the folder of images (JPEG, PNG, WebP, TIFF, BMP)")
+    parser.add_argument("src_dir", metavar="SRC_DIR",
+                        help="the folder of images (JPEG, PNG, WebP, TIFF, BMP) and videos (MP4, MOV, MKV, AVI...)")
     parser.add_argument("--output-dir", "-o", required=True, metavar="DST_DIR",
-                        help="folder for the PNGs (created if needed)")
+                        help="folder for the outputs (created if needed)")
     parser.add_argument("--address", metavar="ADDRESS",
                         help="an existing Ray cluster: auto, or ray://head:10001 (default: start a local one)")
     add_weights_arguments(parser)
@@ -65,15 +66,18 @@ class Colorize:
     def __call__(self, batch):
         from .images import ImageError
         from .png import write_png
+        from .video import VideoError, colorize_video
 
         errors = []
         for path, target in zip(batch["path"], batch["target"]):
             try:
-                result = self.colorizer.colorize(str(path), **self.options)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                write_png(result.rgb, str(target))
+                if is_video(str(path)):
+                    colorize_video(self.colorizer, str(path), str(target), progress=False, **self.options)
+                else:
+                    write_png(self.colorizer.colorize(str(path), **self.options).rgb, str(target))
                 errors.append("")
-            except (ImageError, OSError) as error:
+            except (ImageError, VideoError, OSError) as error:
                 errors.append(str(error))
         return {"path": batch["path"], "error": errors}
 
@@ -89,11 +93,12 @@ def plan(src_dir, dst_dir):
     if not inside_dst.startswith(os.path.realpath(src_dir) + os.sep):
         inside_dst = None  # DST is not inside SRC: no source is one of our outputs
     todo, done, refused, claimed = [], 0, [], {}
-    for source in list_images([src_dir]):
+    for source in list_images([src_dir], IMAGE_EXTENSIONS + VIDEO_EXTENSIONS):
         if inside_dst and os.path.realpath(source).startswith(inside_dst):
             continue  # our own outputs, when DST is inside SRC
-        target = os.path.join(dst_dir, os.path.splitext(os.path.relpath(source, src_dir))[0] + ".png")
-        if target in claimed:  # x.jpg and x.png in one folder: the same output
+        suffix = ".mp4" if is_video(source) else ".png"
+        target = os.path.join(dst_dir, os.path.splitext(os.path.relpath(source, src_dir))[0] + suffix)
+        if target in claimed:  # x.jpg and x.png (or x.mov and x.mp4) in one folder: the same output
             refused.append((source, f"its output {target} is {claimed[target]}'s; rename one"))
             continue
         claimed[target] = source

@@ -24,14 +24,15 @@ class ImageError(ValueError):
     """An input that is not a usable image; the message is meant for the person who gave it."""
 
 
-def list_images(folders):
-    """Every image file under the folders, recursively, sorted so that runs see the same order."""
+def list_images(folders, extensions=IMAGE_EXTENSIONS):
+    """Every image file (or file of the given extensions) under the folders, recursively, sorted so that
+    runs see the same order."""
     found = []
     for folder in folders:
         if not os.path.isdir(folder):
             raise FileNotFoundError(f"no such data folder: {folder}")
         for root, _, files in os.walk(folder):
-            found += [os.path.join(root, f) for f in files if f.lower().endswith(IMAGE_EXTENSIONS)]
+            found += [os.path.join(root, f) for f in files if f.lower().endswith(extensions)]
     return sorted(found)
 
 

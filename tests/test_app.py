@@ -339,3 +339,20 @@ def test_a_bad_upload_on_the_page_keeps_the_previous_result(app, tmp_path):
     assert ".." not in status and not any(f"{w} The result" in status for w in "abcdefghijklmnopqrstuvwxyz")
     *_, status = handlers.show(str(bad), 1.0, "[]", None, "Auto", "Keep")  # nothing shown yet: nothing to keep
     assert "notes.png" in status and "previous" not in status
+
+
+def test_the_video_tab_colours_a_clip_keeping_its_sound_and_refuses_what_it_cannot(client, tmp_path):
+    from tests.videos import pan, read_video, write_video
+    from webapp.video import LIMITS
+
+    clip = write_video(tmp_path / "reel.mov", pan(6), audio=True)
+    result = client.predict(handle_file(clip), 1.0, "Auto", api_name="/colorize_video")
+    path = result["video"] if isinstance(result, dict) else result
+    frames, _, _, streams, _ = read_video(path)
+    assert Path(path).name == "reel_colorized.mp4" and len(frames) == 6 and streams == ["audio", "video"]
+    wide = write_video(tmp_path / "wide.mp4", pan(2, size=(LIMITS.long_side + 2, 64), step=0))
+    with pytest.raises(AppError, match=f"the limit here is {LIMITS.long_side} pixels on the long side"):
+        client.predict(handle_file(wide), 1.0, "Auto", api_name="/colorize_video")
+    (tmp_path / "notes.mp4").write_text("not a film")
+    with pytest.raises(AppError, match="Cannot read notes.mp4: not a video file"):
+        client.predict(handle_file(str(tmp_path / "notes.mp4")), 1.0, "Auto", api_name="/colorize_video")

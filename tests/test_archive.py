@@ -16,6 +16,8 @@ from PIL import Image
 
 pytest.importorskip("ray")
 
+from tests.videos import pan, read_video, write_video  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -52,16 +54,18 @@ def run_archive(src, dst, weights, workers=2):
 def test_tree_colorized_at_same_paths_and_broken_file_listed(tmp_path, untrained_weights):
     src, dst = tmp_path / "src", tmp_path / "dst"
     expected = make_tree(src, 24)
+    write_video(src / "a" / "film.mov", pan(5))
     status, log = run_archive(src, dst, untrained_weights)
     assert status == 1, log  # one input could not be read; the others are written
-    assert outputs(dst) == set(expected)
+    assert outputs(dst) == set(expected) | {"a/film.mp4"}
+    assert len(read_video(dst / "a" / "film.mp4")[0]) == 5
     for relative, size in expected.items():
         with Image.open(dst / relative) as image:
             assert (image.format, image.size, image.mode) == ("PNG", size, "RGB")
     with open(dst / "failures.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [row["path"] for row in rows] == [str(src / "a" / "broken.jpg")] and rows[0]["reason"]
-    assert f"archive: 24 colorized, 0 already done, 1 failed (see {dst / 'failures.csv'})" in log
+    assert f"archive: 25 colorized, 0 already done, 1 failed (see {dst / 'failures.csv'})" in log
 
 
 def test_killed_run_is_completed_by_the_next(tmp_path, untrained_weights):
@@ -98,6 +102,7 @@ def test_plan_skips_done_outputs_refuses_shared_names_and_clears_temp_files(tmp_
     (dst / "a" / "b").mkdir(parents=True)
     Image.new("RGB", (8, 8)).save(dst / "photo1.png")
     (dst / "a" / "b" / "photo0.png.0123456789ab.tmp").write_bytes(b"half")
+    (dst / "film.mp4.0123456789ab.tmp").write_bytes(b"half")
     todo, done, refused = plan(str(src), str(dst))
     assert sorted(Path(t).relative_to(dst).as_posix() for _, t in todo) == ["a/b/photo0.png", "a/broken.png", "photo2.png"]
     assert done == 1
