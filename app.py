@@ -119,8 +119,9 @@ def build_demo(colorizer, error=""):
             api.click(run.colorize_image, [image, saturation, kind, screentone], outputs, api_name="colorize")
             api.click(run.colorize, inputs, outputs, api_name="colorize_hints")
 
-            def on(event, handler=run.show):  # each reads the kept prediction (restyle to reuse it, show to say
-                return event(handler, [*inputs, shown], [*outputs, shown, status], api_visibility="private")  # it stays)
+            # each reads the kept prediction (restyle to reuse it, show to say it stays)
+            def on(event, handler=run.show):
+                return event(handler, [*inputs, shown], [*outputs, shown, status], api_visibility="private")
 
             # a new image starts without hints, cleared before its result shows (a later click's hint stays)
             on(image.upload(lambda: "[]", None, hints, api_visibility="private").then)

@@ -56,8 +56,8 @@ def make(args):
             ours_left = rng.random() < 0.5
             name = f"pair-{number:03d}"
             side_by_side(*((ours, other) if ours_left else (other, ours))).save(os.path.join(args.out, f"{name}.png"))
-            key["pairs"][name] = {"folder": os.path.basename(os.path.normpath(folder)), "ours": "A" if ours_left else "B",
-                                  "path": path}
+            key["pairs"][name] = {"folder": os.path.basename(os.path.normpath(folder)),
+                                  "ours": "A" if ours_left else "B", "path": path}
             number += 1
     with open(args.key, "w") as f:
         json.dump(key, f, indent=1)

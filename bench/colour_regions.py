@@ -4,10 +4,11 @@
         --data ../shared/data/scenes
 
 PSNR says a model loses on a set, not where: this splits the pixels of the held-out photos (fit's split at
---val-share; `--split all` for sets never trained on, like highres/) by their true colour (blue: skies and water; bright neutral: clouds, snow, white walls; green:
-foliage; warm: skin, earth, wood; the rest), then prints, per region, its share of the pixels, the truth's
-mean ab, and for each weights folder the mean ab error and the mean ab it predicts. A model that paints skies
-gray shows as a mean b far above the truth's in the blue region.
+--val-share; `--split all` for sets never trained on, like highres/) by their true colour (blue: skies and
+water; bright neutral: clouds, snow, white walls; green: foliage; warm: skin, earth, wood; the rest), then
+prints, per region, its share of the pixels, the truth's mean ab, and for each weights folder the mean ab
+error and the mean ab it predicts. A model that paints skies gray shows as a mean b far above the truth's in
+the blue region.
 """
 import argparse
 
@@ -64,19 +65,21 @@ def main(argv=None):
     parser.add_argument("--limit", type=int, default=60, help="validation photos per folder")
     parser.add_argument("--val-share", type=float, default=0.1)
     parser.add_argument("--split", choices=("val", "all"), default="val",
-                        help="val: the held-out side of fit's split (default); all: every photo (for sets never trained on)")
+                        help="val: the held-out side of fit's split (default); "
+                        "all: every photo (for sets never trained on)")
     args = parser.parse_args(argv)
     colorizers = [Colorizer.from_weights(w) for w in args.weights]
     print("folder | region | share of pixels | true mean ab | " + " | ".join(
         f"{w}: ab error, mean ab" for w in args.weights))
     for folder in args.data:
-        pixels, truth, error, predicted = measure(colorizers, photos_of(folder, args.limit, None if args.split == "all" else args.val_share))
+        val_share = None if args.split == "all" else args.val_share
+        pixels, truth, error, predicted = measure(colorizers, photos_of(folder, args.limit, val_share))
         for r, (name, _) in enumerate(REGIONS):
             n = max(pixels[r], 1)
             cells = [f"{error[c, r] / n:.1f}, ({predicted[c, r, 0] / n:+.1f}, {predicted[c, r, 1] / n:+.1f})"
                      for c in range(len(colorizers))]
-            print(f"{folder} | {name} | {pixels[r] / pixels.sum():.2f} | ({truth[r, 0] / n:+.1f}, {truth[r, 1] / n:+.1f}) | "
-                  + " | ".join(cells))
+            print(f"{folder} | {name} | {pixels[r] / pixels.sum():.2f} | "
+                  f"({truth[r, 0] / n:+.1f}, {truth[r, 1] / n:+.1f}) | " + " | ".join(cells))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import numpy as np
 from PIL import Image, ImageDraw
 from skimage import color, data
 
-
 from train.degrade import degrade_lightness  # (imports no Keras: this stays quick)
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "camera")

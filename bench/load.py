@@ -257,7 +257,8 @@ def data_url_request(url, data_url, timeout):
     started = time.perf_counter()
     image = {"url": data_url, "meta": {"_type": "gradio.FileData"}}
     try:
-        event = httpx.post(f"{url}gradio_api/call/colorize", json={"data": [image, 1.0, "Auto", "Keep"]}, timeout=timeout).json()
+        event = httpx.post(f"{url}gradio_api/call/colorize", json={"data": [image, 1.0, "Auto", "Keep"]},
+                           timeout=timeout).json()
         answer = httpx.get(f"{url}gradio_api/call/colorize/{event['event_id']}", timeout=timeout).text
     except Exception as error:  # noqa: BLE001 - every failure is a result here
         return "error", time.perf_counter() - started, one_line(error)

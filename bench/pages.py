@@ -7,7 +7,8 @@ Each page is a grid of 2x2 to 3x3 panels, each holding a held-out colour drawing
 `drawn/`, never trained on) small in its panel, on white paper with black panel borders: the colour truth.
 The input is that page made into line art and screentones as the drawing model's training inputs are
 (train.drawn_inputs), at about 1000x1400 pixels. The page is run at each model input size, as one image
-("whole") and panel by panel as the pipeline runs pages (colorize.panels, "panels"); the report gives PSNR and CIEDE2000 against the truth, the colorfulness ratio, the paper's chroma and the time.
+("whole") and panel by panel as the pipeline runs pages (colorize.panels, "panels"); the report gives PSNR
+and CIEDE2000 against the truth, the colorfulness ratio, the paper's chroma and the time.
 """
 import argparse
 import os
@@ -17,9 +18,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 from skimage import color
 
+from colorize.images import is_colorless, read_rgb
 from colorize.lab import convert_lab
 from colorize.pipeline import Colorizer
-from colorize.images import is_colorless, read_rgb
 from train.data import is_validation, list_images
 from train.drawn_inputs import MAKERS
 from train.metrics import PAPER_CHROMA, PAPER_L, ciede2000, colorfulness, paper_chroma, psnr

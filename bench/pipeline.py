@@ -17,8 +17,17 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from bench import reference  # noqa: E402
-from bench.common import (SIZES, command_line, machine, photo_jpeg, source_photo, spread, timed,  # noqa: E402
-                          untrained_weights, report)
+from bench.common import (  # noqa: E402
+    SIZES,
+    command_line,
+    machine,
+    photo_jpeg,
+    report,
+    source_photo,
+    spread,
+    timed,
+    untrained_weights,
+)
 from colorize.fast_model import compiled_predictor, resolve_precision  # noqa: E402
 from colorize.images import lightness_of, open_image  # noqa: E402
 from colorize.pipeline import Colorizer, compose, resize_plane  # noqa: E402
@@ -115,6 +124,8 @@ def main(argv=None):
     calls = model_calls(colorizer, args.repeats)
     call_rows = [f"| {name} | {spread(values)} |" for name, values in calls.items()]
     print("\n".join(call_rows))
+    header = ("| photo | fast, end to end | naive (224 out) | fast / naive | before | before / fast | "
+              f"shares: {' / '.join(STAGES)} | Pillow PNG (level 6) of the same result |")
     table = f"""
 Command: `{command_line()}`; model: {label},
 {args.repeats} repeats after a warm-up, photo {photo_name} made gray (rows marked RGB: left in colour) and
@@ -125,7 +136,7 @@ Times in ms, median (min-max). *Fast* is the library's path now, stage by stage,
 `colorize.png`; *naive* is the report's pipeline (224x224 out); *before* is the full-resolution
 pipeline as it was (scikit-image colour, float32 `predict_on_batch`, PNG level 6; 3 repeats or fewer).
 
-| photo | fast, end to end | naive (224 out) | fast / naive | before | before / fast | shares: {' / '.join(STAGES)} | Pillow PNG (level 6) of the same result |
+{header}
 | --- | --- | --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 

@@ -54,6 +54,8 @@ def main(argv=None):
         difference = delta_e(compose(plane, exact).rgb, compose(plane, quick).rgb)
         photo_means.append(difference.mean())
         photo_p99.append(np.percentile(difference, 99))
+    ab_cells = f"{ab.mean():.2f} / {np.percentile(ab, 99):.2f} / {ab.max():.2f}"
+    mean_cells = f"{np.mean(photo_means):.2f} / {np.max(photo_means):.2f}"
     table = f"""
 Command: `{command_line()}`; model: {loaded.source} ({loaded.config['architecture']}, {loaded.config.get('head')} head);
 {len(paths)} photos (the app's examples and the first {args.photos} of highres/sun_hays80).
@@ -62,8 +64,8 @@ Machine: {machine()}.
 | measure | bfloat16 vs float32 |
 | --- | --- |
 | spread of the float32 ab (standard deviation, Lab units) | {float32.std() * AB_SCALE:.2f} |
-| predicted ab at 224x224: mean / 99th percentile / largest difference (Lab units) | {ab.mean():.2f} / {np.percentile(ab, 99):.2f} / {ab.max():.2f} |
-| full-resolution output, Delta E 1976: mean over photos / worst photo's mean | {np.mean(photo_means):.2f} / {np.max(photo_means):.2f} |
+| predicted ab at 224x224: mean / 99th percentile / largest difference (Lab units) | {ab_cells} |
+| full-resolution output, Delta E 1976: mean over photos / worst photo's mean | {mean_cells} |
 | full-resolution output, Delta E 1976: worst photo's 99th percentile | {np.max(photo_p99):.2f} |
 """
     report("precision", table, write=not args.no_write)

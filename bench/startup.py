@@ -18,8 +18,19 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from bench.common import (ROOT, SIZES, command_line, free_port, machine, photo_jpeg, source_photo, spread, timed,  # noqa: E402
-                          untrained_weights, report)
+from bench.common import (  # noqa: E402
+    ROOT,
+    SIZES,
+    command_line,
+    free_port,
+    machine,
+    photo_jpeg,
+    report,
+    source_photo,
+    spread,
+    timed,
+    untrained_weights,
+)
 
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
 

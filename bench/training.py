@@ -15,7 +15,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from bench.common import command_line, machine, timed, report  # noqa: E402
+from bench.common import command_line, machine, report, timed  # noqa: E402
 from colorize.ab_bins import ab_bin_centers  # noqa: E402
 from colorize.model import ARCHITECTURES, build_model  # noqa: E402
 

@@ -23,7 +23,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m colorize.archive",
         description="Colorize every image under SRC_DIR (recursively) into DST_DIR/<its relative path>.png at "
-        "its full size, and every video into DST_DIR/<its relative path>.mp4, on Ray: a local Ray instance (this machine's cores) unless --address names a cluster. "
+        "its full size, and every video into DST_DIR/<its relative path>.mp4, on Ray: a local Ray instance "
+        "(this machine's cores) unless --address names a cluster. "
         "Outputs already there are skipped, so a stopped run picks up where it was. Weights: --weights, else "
         "--hub, else the default shipped with colorize.",
         epilog="Exit status: 0 if every input was written, 1 if any could not be read (listed in "

@@ -7,8 +7,8 @@ import sys
 
 from tqdm import tqdm
 
-from .hints import HintError, open_reference, read_hints_file
 from .files_batch import colorize_files, output_paths
+from .hints import HintError, open_reference, read_hints_file
 from .images import MAX_PIXELS, ImageError, is_video
 from .kinds import KINDS
 from .screentone import SCREENTONES
@@ -21,7 +21,8 @@ def add_weights_arguments(parser):
     parser.add_argument("--hub", metavar="REPO_ID", help="a Hugging Face Hub model repo, e.g. user/colorize-unet")
     parser.add_argument("--revision", metavar="REV", help="the Hub commit hash (or branch) to use; pin a hash")
     parser.add_argument("--saturation", type=float, default=1.0, metavar="S",
-                        help="scale the predicted colours: 0 gives gray, 1 the model's colours (default), 2 twice as vivid")
+                        help="scale the predicted colours: 0 gives gray, 1 the model's colours (default), "
+                        "2 twice as vivid")
 
 
 def check_weights_arguments(parser, args):

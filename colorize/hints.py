@@ -128,7 +128,8 @@ def layer_to_hints(layer, size):
         return None
     rgb = np.stack(planes[:3], axis=-1) / np.maximum(cover, 1e-6)[..., None]
     hints = np.zeros((size, size, HINT_CHANNELS), np.float32)
-    hints[..., :2] = colors_to_ab(np.clip(np.rint(rgb), 0, 255).reshape(-1, 3)).reshape(size, size, 2) * hinted[..., None]
+    ab = colors_to_ab(np.clip(np.rint(rgb), 0, 255).reshape(-1, 3)).reshape(size, size, 2)
+    hints[..., :2] = ab * hinted[..., None]
     hints[..., 2] = hinted
     return hints
 
@@ -164,7 +165,8 @@ def open_hint_layer(source, image_size):
     except HintError:
         raise
     except Exception as error:  # whatever Pillow's decoders raise on a damaged file
-        raise HintError("the hint layer is not a readable image (give points, or an RGBA PNG of the image's size)") from error
+        raise HintError("the hint layer is not a readable image "
+                        "(give points, or an RGBA PNG of the image's size)") from error
 
 
 def local_hints(hints, image_size, size):

@@ -43,8 +43,8 @@ def inside_frame(lightness, box):
 
 
 def find_panels(lightness):
-    """Boxes (top, left, bottom, right) of a page's panels, inside their frames; none when the image is not a page of two or
-    more panels with nothing drawn outside them (a title, a figure across the gutter)."""
+    """Boxes (top, left, bottom, right) of a page's panels, inside their frames; none when the image is not a
+    page of two or more panels with nothing drawn outside them (a title, a figure across the gutter)."""
     gutter = gutters(lightness)
     labels, _ = ndimage.label(~gutter)
     boxes = []

@@ -116,7 +116,7 @@ class Prediction(NamedTuple):
     seen: np.ndarray  # (H, W): the L the model looked at (a drawing's, descreened; a photo's is `lightness`)
     ab: np.ndarray  # (S, S, 2) in [-1, 1]
     fill: Optional[np.ndarray]  # (S, S): a drawing's fills' L; None for a photo model
-    shaded: float = 0.0  # a drawing's: the share of its own L the result keeps (1 for shaded art, see drawing_lightness)
+    shaded: float = 0.0  # a drawing's: the share of its own L the result keeps (1: shaded art, see drawing_lightness)
 
     @property
     def shape(self):
@@ -294,7 +294,7 @@ class Colorizer:
         predictions = []
         for start in range(0, len(lightness), batch_size):
             chunk = lightness[start : start + batch_size]
-            seen = [self._seen(l) for l in chunk]
+            seen = [self._seen(plane) for plane in chunk]
             pieces = [self._pieces(s) for s in seen]
             ab, fills = self._predict_each([x for _, inputs in pieces for x in inputs])
             first = 0

@@ -86,8 +86,9 @@ def encoded(image, format, **options):
 
 def exif_rotated(rgb, orientation):
     """JPEG bytes stored turned so that applying EXIF `orientation` shows rgb upright."""
+    # 6: viewers turn it 90 degrees clockwise, so store it turned back
     undo = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270,
-            5: Image.Transpose.TRANSPOSE}[orientation]  # 6: viewers turn it 90 degrees clockwise, so store it turned back
+            5: Image.Transpose.TRANSPOSE}[orientation]
     exif = Image.Exif()
     exif[0x0112] = orientation
     return encoded(Image.fromarray(rgb).transpose(undo), "JPEG", quality=95, exif=exif)
@@ -157,7 +158,8 @@ def make_corpus(folder):
     palette_rgb = np.asarray(palette.convert("RGB"))
     index = np.asarray(palette)
     transparent = int(index[0, 0])  # the dark mark's colour is see-through
-    add("palette-transparent.png", "palette PNG with a transparent colour", encoded(palette, "PNG", transparency=transparent),
+    add("palette-transparent.png", "palette PNG with a transparent colour",
+        encoded(palette, "PNG", transparency=transparent),
         view=np.where((index == transparent)[..., None], 255, palette_rgb).astype(np.uint8))
     add("gray-alpha.png", "LA (gray with alpha)", encoded(Image.fromarray(np.dstack([gray, alpha]), "LA"), "PNG"),
         view=over_white(as_rgb(gray), alpha))

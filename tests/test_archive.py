@@ -104,7 +104,8 @@ def test_plan_skips_done_outputs_refuses_shared_names_and_clears_temp_files(tmp_
     (dst / "a" / "b" / "photo0.png.0123456789ab.tmp").write_bytes(b"half")
     (dst / "film.mp4.0123456789ab.tmp").write_bytes(b"half")
     todo, done, refused = plan(str(src), str(dst))
-    assert sorted(Path(t).relative_to(dst).as_posix() for _, t in todo) == ["a/b/photo0.png", "a/broken.png", "photo2.png"]
+    targets = sorted(Path(t).relative_to(dst).as_posix() for _, t in todo)
+    assert targets == ["a/b/photo0.png", "a/broken.png", "photo2.png"]
     assert done == 1
     assert [Path(s).name for s, _ in refused] == ["photo0.png"] and "rename one" in refused[0][1]
     assert not list(dst.rglob("*.tmp"))

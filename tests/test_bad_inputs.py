@@ -17,13 +17,13 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
-from tests.bad_inputs import lightness_error, make_corpus, png_header_only
-from webapp import batch
-from webapp.shown_image import PREVIEW_SIDE, THUMBNAIL_SIDE, preview
 from colorize import ImageError
 from colorize.files_batch import output_paths
 from colorize.lab import convert_lab
+from tests.bad_inputs import lightness_error, make_corpus, png_header_only
 from tests.test_app import WIDE, import_app
+from webapp import batch
+from webapp.shown_image import PREVIEW_SIDE, THUMBNAIL_SIDE, preview
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JPEG_OUTPUT_SLACK = 1.5  # the app shows L as a JPEG: a little more error than the PNG
@@ -141,7 +141,8 @@ def test_app_gives_each_upload_a_correct_picture_or_one_clear_message(app, corpu
     problems = []
     for case in (c for c in corpus if c.app):
         outputs = []
-        message = app_message(lambda: outputs.append(app.demo(str(case.path), 1.0, "Auto", "Keep", api_name="colorize")))
+        message = app_message(
+            lambda: outputs.append(app.demo(str(case.path), 1.0, "Auto", "Keep", api_name="colorize")))
         if case.error is not None:
             problems.append(one_line_matching(message, case) if message else f"{case.name}: accepted")
             continue

@@ -61,7 +61,8 @@ def wait_for_result(page, previous=""):
 def on_screen(page, selector):
     """Whether the element is wholly inside the viewport as it stands (no scrolling by the test)."""
     box, view = page.locator(selector).first.bounding_box(), page.viewport_size
-    return box["y"] >= -1 and box["y"] + box["height"] <= view["height"] + 1 and box["x"] + box["width"] <= view["width"]
+    return (box["y"] >= -1 and box["y"] + box["height"] <= view["height"] + 1
+            and box["x"] + box["width"] <= view["width"])
 
 
 @pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
@@ -85,7 +86,8 @@ def test_the_result_is_on_the_first_screen_after_an_upload_and_an_example(browse
 
     page.locator("button.gallery-item").last.click()  # an example, colorized on first use (lazy cache)
     wait_for_result(page, first)
-    assert page.eval_on_selector("#out-rgb img", "img => img.naturalWidth") == Image.open(EXAMPLES / "manga-page.png").width
+    width_shown = page.eval_on_selector("#out-rgb img", "img => img.naturalWidth")
+    assert width_shown == Image.open(EXAMPLES / "manga-page.png").width
     page.wait_for_timeout(1000)  # the smooth scroll to the result
     assert on_screen(page, "#before-after"), f"the example's result is off screen at {width}x{height}"
     page.click("#about button")
@@ -199,7 +201,8 @@ def test_the_share_button_gives_a_link_that_opens_the_result(browser, page_url):
     shared = context.new_page()
     shared.goto(link)
     wait_for_result(shared)
-    assert shared.eval_on_selector("#out-rgb img", "img => img.naturalWidth") == Image.open(EXAMPLES / "chelsea.jpg").width
+    width_shown = shared.eval_on_selector("#out-rgb img", "img => img.naturalWidth")
+    assert width_shown == Image.open(EXAMPLES / "chelsea.jpg").width
     context.close()
 
 
@@ -214,7 +217,8 @@ def shipped_page_url(browser, tmp_path_factory):
 
 def result_pixels(page, url):
     src = page.eval_on_selector("#out-rgb img", "img => img.src")
-    return np.asarray(Image.open(io.BytesIO(httpx.get(src if src.startswith("http") else url + src).content)).convert("RGB"))
+    content = httpx.get(src if src.startswith("http") else url + src).content
+    return np.asarray(Image.open(io.BytesIO(content)).convert("RGB"))
 
 
 def test_a_clicked_hint_changes_the_result_there(browser, shipped_page_url):
@@ -222,13 +226,13 @@ def test_a_clicked_hint_changes_the_result_there(browser, shipped_page_url):
     page.goto(shipped_page_url)
     upload = EXAMPLES / "camera.jpg"  # 512 x 512, gray
     page.set_input_files("#input-image input[type=file]", str(upload))
-    page.wait_for_function("() => [...document.querySelectorAll('#out-rgb img')].some(i => i.complete && i.naturalWidth)",
-                           timeout=WAIT_MS)
+    page.wait_for_function("() => [...document.querySelectorAll('#out-rgb img')]"
+                           ".some(i => i.complete && i.naturalWidth)", timeout=WAIT_MS)
     before = result_pixels(page, shipped_page_url)
     page.click("#hints-panel button")  # open the accordion
     page.click("#swatch-red")  # the click on the image sends the picker's value: wait until it is red
-    page.wait_for_function("() => document.querySelector('#hint-color button').style.background.includes('178, 34, 34')",
-                           timeout=WAIT_MS)
+    page.wait_for_function("() => document.querySelector('#hint-color button')"
+                           ".style.background.includes('178, 34, 34')", timeout=WAIT_MS)
     picture = page.locator("#input-image img").first
     picture.scroll_into_view_if_needed()
     box = picture.bounding_box()
@@ -240,7 +244,8 @@ def test_a_clicked_hint_changes_the_result_there(browser, shipped_page_url):
                            f" return i && i.complete && i.naturalWidth && i.src !== {first!r}; }}", timeout=WAIT_MS)
     after = result_pixels(page, shipped_page_url)
     near, far = (slice(425, 445), slice(92, 112)), (slice(20, 60), slice(400, 480))
-    redness = [image[near][..., 0].astype(int).mean() - image[near][..., 1].astype(int).mean() for image in (before, after)]
+    redness = [image[near][..., 0].astype(int).mean() - image[near][..., 1].astype(int).mean()
+               for image in (before, after)]
     assert redness[1] > redness[0] + 10, "the hinted place should turn red"
     assert np.abs(after[far].astype(int) - before[far].astype(int)).mean() < 8, "far away little should change"
 

@@ -100,8 +100,9 @@ def test_kind_chooses_the_model_and_a_wrong_kind_is_refused(untrained_weights, t
 
 
 def test_help_starts_without_importing_tensorflow():
-    code = ("import runpy, sys\nsys.argv = ['colorize', '--help']\ntry:\n    runpy.run_module('colorize', run_name='__main__')\n"
-            "except SystemExit:\n    pass\nprint('loaded:', 'tensorflow' in sys.modules or 'keras' in sys.modules)")
+    code = ("import runpy, sys\nsys.argv = ['colorize', '--help']\n"
+            "try:\n    runpy.run_module('colorize', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('loaded:', 'tensorflow' in sys.modules or 'keras' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "--kind" in done.stdout and "loaded: False" in done.stdout
 

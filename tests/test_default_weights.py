@@ -50,8 +50,8 @@ def test_shipped_weights_follow_hints_there_and_not_far_away():
 
 
 def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for_photos():
-    from colorize.images import open_image
     from colorize.auto_colorizer import AutoColorizer
+    from colorize.images import open_image
 
     colorizer = AutoColorizer(eager=True)
     for name, kind in (("manga-girl.png", "drawing"), ("chibi.png", "drawing"), ("river-landscape.png", "drawing"),

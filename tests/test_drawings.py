@@ -195,7 +195,8 @@ def test_train_kinds_fits_a_detector_that_tells_the_kinds_apart(drawings, untrai
         assert run_subcommand(train_kinds, "--weights", untrained_weights, "--drawn", os.path.join(drawings, "color"),
                               "--photos", str(photos), "--val-share", "0.3", "--out", str(out)) == 0
     detector = json.loads(out.read_text())
-    assert set(detector["validation_share_right"]) >= {"drawn (all views)", "photos (all views)", "drawn (gray art only)"}
+    assert set(detector["validation_share_right"]) >= {"drawn (all views)", "photos (all views)",
+                                                       "drawn (gray art only)"}
     colorizer = Colorizer.from_weights(untrained_weights)
     line = np.asarray(cartoon((0, 0, 0), fill=False).convert("L"), np.float32) / 2.55
     photo = np.asarray(Image.open(photos / "p0.png").convert("L"), np.float32) / 2.55

@@ -18,8 +18,8 @@ from PIL import Image
 
 from colorize.weights import WEIGHTS_FILE
 from train.checkpoints import BEST_PREFIX, Checkpoint, latest_checkpoint, restore
-from train.run_folder import BEST, CHECKPOINTS
 from train.data import ColorBatches
+from train.run_folder import BEST, CHECKPOINTS
 
 ROOT = Path(__file__).resolve().parents[1]
 DISK_FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -95,7 +95,8 @@ def test_a_full_disk_while_checkpointing_keeps_the_last_checkpoint(checkpointed,
     assert [after.get(path) for path in checkpoint_files] == [before[path] for path in checkpoint_files]
     assert sorted(p for p in after if p.startswith(CHECKPOINTS)) == sorted(checkpoint_files)  # half-written epoch gone
     best = os.readlink(run / BEST)  # as it was, or wholly epoch 2's (written before the failure)
-    assert best == f"{BEST_PREFIX}0001" if where == "best weights" else best in (f"{BEST_PREFIX}0001", f"{BEST_PREFIX}0002")
+    assert (best == f"{BEST_PREFIX}0001" if where == "best weights"
+            else best in (f"{BEST_PREFIX}0001", f"{BEST_PREFIX}0002"))
     assert {p.split("/")[0] for p in after if p.startswith(BEST_PREFIX)} == {best}  # nothing half-written beside it
     config = json.loads((run / BEST / "config.json").read_text())
     assert config["weights_sha256"] == hashlib.sha256((run / BEST / WEIGHTS_FILE).read_bytes()).hexdigest()

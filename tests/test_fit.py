@@ -15,9 +15,9 @@ import pytest
 from PIL import Image
 
 from colorize import Colorizer
-from train.data import SEEN_SCALES, is_validation, random_crop, split
 from tests.subcommand import run_subcommand
 from train import fit as train_fit
+from train.data import SEEN_SCALES, is_validation, random_crop, split
 
 FAST = ["--crop-size", "32", "--image-size", "64", "--batch-size", "4", "--val-share", "0.25",
         "--precision", "float32", "--samples", "0", "--learning-rate", "1e-3"]  # no samples sheet: a trace less
@@ -257,16 +257,18 @@ def test_a_teacher_mixes_its_colours_into_the_targets_of_the_folders_it_teaches(
 
     run = tmp_path / "distilled"
     fit_in_process("--data", photos, str(more), "--out", run, "--init", first, "--teacher", first,
-                   "--teacher-folders", str(more), "--teacher-share", "0.75", "--teacher-temperature", "0.5", "--epochs", "1",
-                   *FAST)
+                   "--teacher-folders", str(more), "--teacher-share", "0.75", "--teacher-temperature", "0.5",
+                   "--epochs", "1", *FAST)
     config = Colorizer.from_weights(str(run)).config
     assert (config["teacher"], config["teacher_folders"], config["teacher_share"], config["teacher_temperature"]) == (
         first, [str(more)], 0.75, 0.5)
     for wrong, message in ((["--teacher", first, "--teacher-folders", tmp_path], "must be among --data"),
                            (["--teacher", first, "--teacher-share", "0"], "--teacher-share is a share"),
-                           (["--teacher", first, "--teacher-temperature", "0"], "--teacher-temperature must be above 0"),
+                           (["--teacher", first, "--teacher-temperature", "0"],
+                            "--teacher-temperature must be above 0"),
                            (["--teacher", tmp_path / "nowhere"], "fit: --teacher: no weights at"),
                            (["--teacher-folders", photos], "--teacher-folders needs --teacher")):
         with pytest.raises(SystemExit, match=message):
-            fit_in_process("--data", photos, "--out", tmp_path / "refused", "--init", first, "--epochs", "1", *wrong, *FAST)
+            fit_in_process("--data", photos, "--out", tmp_path / "refused", "--init", first, "--epochs", "1",
+                           *wrong, *FAST)
         assert not (tmp_path / "refused").exists()  # nothing half-made to resume

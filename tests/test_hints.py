@@ -6,8 +6,16 @@ import pytest
 from PIL import Image
 
 from colorize.cli import main
-from colorize.hints import (HintError, MAX_POINTS, colors_to_ab, layer_to_hints, local_hints, points_to_hints,
-                            read_hints_file, reference_distribution)
+from colorize.hints import (
+    MAX_POINTS,
+    HintError,
+    colors_to_ab,
+    layer_to_hints,
+    local_hints,
+    points_to_hints,
+    read_hints_file,
+    reference_distribution,
+)
 from tests.images import gradient_rgb
 
 SIZE = 32

@@ -8,8 +8,7 @@ import pytest
 from huggingface_hub import constants
 from PIL import Image
 
-from colorize import Colorizer, WeightsError, cli, load_weights
-from colorize import weights
+from colorize import Colorizer, WeightsError, cli, load_weights, weights
 from colorize.weights import CONFIG_FILE, WEIGHTS_FILE
 from tests.hub_stand_in import HubStandIn
 

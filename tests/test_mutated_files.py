@@ -10,8 +10,8 @@ from PIL import Image
 
 from colorize import ImageError
 from colorize.cli import main
-from tests.test_app import batch_endpoint, import_app
 from tests.images import gradient_rgb
+from tests.test_app import batch_endpoint, import_app
 from webapp import batch
 
 FORMATS = {"jpg": "JPEG", "png": "PNG", "tif": "TIFF", "webp": "WEBP", "gif": "GIF"}

@@ -15,6 +15,7 @@ def test_requirement_files_pin_what_pyproject_declares():
     with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
         project = tomllib.load(f)["project"]
     extras = project["optional-dependencies"]
-    assert requirement_lines("requirements.txt") == set(project["dependencies"]) | set(extras["app"]) | set(extras["train"])
+    everything = set(project["dependencies"]) | set(extras["app"]) | set(extras["train"])
+    assert requirement_lines("requirements.txt") == everything
     assert requirement_lines("requirements-test.txt") == set(extras["test"])
     assert requirement_lines("requirements-archive.txt") == set(extras["archive"])

@@ -52,7 +52,8 @@ def test_a_hint_over_a_panel_is_found_in_that_panel_only():
     lightness, _, boxes = page((1, 2))
     hints = np.zeros((400, 400, 3), np.float32)  # the page's model hints: one point at (x 450, y 400) of 600x800
     hints[200, 300] = (0.5, -0.5, 1.0)
-    left_panel, right_panel = (panel_hints(hints, box, lightness.shape, 224) for box in sorted(boxes, key=lambda b: b[1]))
+    left_panel, right_panel = (panel_hints(hints, box, lightness.shape, 224)
+                               for box in sorted(boxes, key=lambda b: b[1]))
     assert not left_panel.any()
     y, x = np.argwhere(right_panel[..., 2])[0]
     top, left, bottom, right = sorted(boxes, key=lambda b: b[1])[1]

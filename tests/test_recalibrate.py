@@ -51,7 +51,8 @@ def test_infinite_statistics_are_refused_and_recalibrated_from_photos(untrained_
     broken = with_variance(untrained_hint_weights, np.inf, tmp_path / "broken")
     with pytest.raises(WeightsError, match="infinite or NaN.*recalibrate"):
         load_weights(broken)
-    before = keras.ops.convert_to_numpy(first_batch_norm(load_local(broken, require_finite=False).model).moving_variance)
+    loaded = load_local(broken, require_finite=False)
+    before = keras.ops.convert_to_numpy(first_batch_norm(loaded.model).moving_variance)
     assert run_subcommand(recalibrate, "--weights", broken, "--data", photos, "--out", tmp_path / "fixed") == 0
     fixed = load_weights(str(tmp_path / "fixed"))
     after = keras.ops.convert_to_numpy(first_batch_norm(fixed.model).moving_variance)

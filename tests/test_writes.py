@@ -12,7 +12,6 @@ from colorize.cli import main
 from colorize.png import write_png
 from tests.images import gradient_rgb
 
-
 DISK_FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 

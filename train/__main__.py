@@ -1,4 +1,5 @@
-"""`python -m train fit|evaluate|push|export|recalibrate|pack|kinds|samples`: each subcommand lives in its own module (add_arguments, run)."""
+"""`python -m train fit|evaluate|push|export|recalibrate|pack|kinds|samples`: each subcommand lives in its own
+module (add_arguments, run)."""
 import argparse
 import importlib
 import os

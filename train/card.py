@@ -17,7 +17,8 @@ TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "card_templa
 METRIC_NAMES = {"psnr": "PSNR (dB)", "ssim": "SSIM", "ciede2000": "mean CIEDE2000",
                 "colorfulness_ratio": "colorfulness ratio", "ab_auc": "AuC of ab error (0-150)",
                 "splotch_share": "splotch share (ab error over 30)"}
-NOT_SETTINGS = ("format", "weights_file", "weights_sha256", "data", "data_weights", "stages")  # shown elsewhere, or not for people
+# shown elsewhere, or not for people
+NOT_SETTINGS = ("format", "weights_file", "weights_sha256", "data", "data_weights", "stages")
 
 
 def eval_results(metrics):

@@ -13,9 +13,9 @@ import numpy as np
 from PIL import Image
 
 from colorize.ab_bins import ab_bin_centers, nearest_bins
+from colorize.hints import HINT_CHANNELS
 from colorize.images import ImageError, is_colorless, list_images, read_rgb
 from colorize.lab import convert_lab
-from colorize.hints import HINT_CHANNELS
 from colorize.screentone import descreen
 from train.degrade import maybe_degrade
 from train.drawn_inputs import drawn_input, fill_lightness, line_twin
@@ -157,8 +157,9 @@ class ColorBatches(keras.utils.PyDataset):
             self.epoch += 1
 
     def crop(self, index, rng):
-        """(crop, its line layer's L or None, its path). A photo that became unreadable after the split (changed, truncated or removed during a long run) is
-        replaced by the next readable one, and counted in `unreadable`, rather than ending the run."""
+        """(crop, its line layer's L or None, its path). A photo that became unreadable after the split (changed,
+        truncated or removed during a long run) is replaced by the next readable one, and counted in `unreadable`,
+        rather than ending the run."""
         for step in range(len(self.paths)):
             path = self.paths[(index + step) % len(self.paths)]
             try:
@@ -184,9 +185,10 @@ class ColorBatches(keras.utils.PyDataset):
         """The model's inputs for a batch: L (degraded at random when training, made a drawing for the drawing
         model), and hints for a hint model; `rngs`: one random generator per photo."""
         if self.drawing:
-            lightness = np.stack([descreen(drawn_input(l, rng, line)) for l, rng, line in zip(lightness, rngs, lines)])
+            lightness = np.stack([descreen(drawn_input(plane, rng, line))
+                                  for plane, rng, line in zip(lightness, rngs, lines)])
         elif self.train and self.degrade:
-            lightness = np.stack([maybe_degrade(l, rng, self.degrade) for l, rng in zip(lightness, rngs)])
+            lightness = np.stack([maybe_degrade(plane, rng, self.degrade) for plane, rng in zip(lightness, rngs)])
         lightness = lightness[..., None]
         if not self.hints:
             return lightness
@@ -205,7 +207,7 @@ class ColorBatches(keras.utils.PyDataset):
         rngs = [np.random.default_rng([self.seed, self.epoch, place]) for place in places]
         crops, lines, paths = zip(*(self.crop(self.order[place], rng) for place, rng in zip(places, rngs)))
         lab = [convert_lab(crop) for crop in crops]
-        truth, ab = np.stack([l for l, _ in lab]), np.stack([ab for _, ab in lab])
+        truth, ab = np.stack([plane for plane, _ in lab]), np.stack([ab for _, ab in lab])
         inputs = self.inputs(truth, ab, rngs, lines)
         if self.targets == "ab":
             return inputs, ab
@@ -214,7 +216,8 @@ class ColorBatches(keras.utils.PyDataset):
         small = ab.reshape(n, h // s, s, w // s, s, 2).mean(axis=(2, 4))
         bins = nearest_bins(small)
         if self.drawing:
-            return inputs, np.stack([bins, self.bin_weights[bins], fill_lightness(truth, s)], axis=-1).astype(np.float32)
+            targets = np.stack([bins, self.bin_weights[bins], fill_lightness(truth, s)], axis=-1)
+            return inputs, targets.astype(np.float32)
         if self.teacher:
             return inputs, self.teacher.targets(paths, truth, bins, self.bin_weights[bins], mix=self.train)
         return inputs, bins, self.bin_weights[bins]

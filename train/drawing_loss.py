@@ -16,7 +16,8 @@ class DrawingLoss(keras.losses.Loss):
 
     def call(self, y_true, y_pred):
         bins, weight, fill = (y_true[..., i] for i in range(3))
-        colour = keras.losses.sparse_categorical_crossentropy(ops.cast(bins, "int32"), y_pred[..., :-1], from_logits=True)
+        colour = keras.losses.sparse_categorical_crossentropy(ops.cast(bins, "int32"), y_pred[..., :-1],
+                                                              from_logits=True)
         return weight * colour + self.lightness_weight * ops.abs(y_pred[..., -1] - fill)
 
     def get_config(self):

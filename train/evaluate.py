@@ -24,8 +24,9 @@ from train.rebalance import read_bin_weights, set_undone
 from train.run_folder import METRICS_FILE, is_run_folder, split_share
 
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
-           ("colorfulness_ratio", "colorful", "{:8.2f}"), ("hue_spread_ratio", "hues", "{:6.2f}"), ("ab_auc", "AuC", "{:6.3f}"),
-           ("splotch_share", "splotch", "{:7.3f}"), ("paper_chroma", "paper C", "{:7.2f}"))
+           ("colorfulness_ratio", "colorful", "{:8.2f}"), ("hue_spread_ratio", "hues", "{:6.2f}"),
+           ("ab_auc", "AuC", "{:6.3f}"), ("splotch_share", "splotch", "{:7.3f}"),
+           ("paper_chroma", "paper C", "{:7.2f}"))
 OVERALL = "overall"
 
 
@@ -164,8 +165,8 @@ def run(args):
     report = {"weights": colorizer.source, "architecture": colorizer.config["architecture"],
               "head": head_of(colorizer.config), "temperature": colorizer.config.get("temperature"),
               "undo_rebalancing": colorizer.config.get("undo_rebalancing", 0), "mute": colorizer.config.get("mute", 0),
-              "regions": colorizer.config.get("regions", 0), "input_size": colorizer.input_size, "split": args.split, "input": args.input,
-              "limit": args.limit, "datasets": {}}
+              "regions": colorizer.config.get("regions", 0), "input_size": colorizer.input_size, "split": args.split,
+              "input": args.input, "limit": args.limit, "datasets": {}}
     everything = ([], [], Counter())
     for name, (folder, paths) in chosen.items():
         summary, model, gray = evaluate_folder(colorizer, name, paths, args.input)

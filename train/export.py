@@ -12,8 +12,8 @@ import tempfile
 import h5py
 import numpy as np
 
-from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, load_local, resolve_folder, sha256_of
 from colorize.model import head_of
+from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, load_local, resolve_folder, sha256_of
 from train.rebalance import read_bin_weights, set_undone
 from train.run_folder import LEARNING_CURVES, METRICS_FILE
 
@@ -33,7 +33,8 @@ def check_out(out, *sources):
 
 
 def add_arguments(parser):
-    parser.add_argument("--run", required=True, metavar="RUN_DIR", help="a training run (its best epoch) or weights folder")
+    parser.add_argument("--run", required=True, metavar="RUN_DIR",
+                        help="a training run (its best epoch) or weights folder")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="the folder to write: a new one, or an earlier export, which is replaced as a whole")
     parser.add_argument("--temperature", type=float, metavar="T",
@@ -84,7 +85,8 @@ def run(args):
         if args.undo_rebalancing is not None:
             if not 0 <= args.undo_rebalancing <= 1:
                 raise ValueError("--undo-rebalancing is a share, from 0 to 1")
-            bin_weights = np.load(args.bin_weights, allow_pickle=False) if args.bin_weights else read_bin_weights(args.run)
+            bin_weights = (np.load(args.bin_weights, allow_pickle=False) if args.bin_weights
+                           else read_bin_weights(args.run))
     except (WeightsError, ValueError, OSError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2

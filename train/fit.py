@@ -31,7 +31,8 @@ def add_arguments(parser):
     data.add_argument("--degrade", type=float, default=0.0, metavar="P",
                       help="share of training photos whose input L is made to look like an old print "
                       "(grain, blur, fading, scratches...; see train.degrade); the target stays clean")
-    parser.add_argument("--out", required=True, metavar="RUN_DIR", help="the run folder: checkpoints, best weights, logs")
+    parser.add_argument("--out", required=True, metavar="RUN_DIR",
+                        help="the run folder: checkpoints, best weights, logs")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     model = parser.add_argument_group("model")
     model.add_argument("--architecture", choices=ARCHITECTURES, default="unet")

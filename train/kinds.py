@@ -18,12 +18,12 @@ from tqdm import tqdm
 
 from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.kind_detector import DETECTOR_FILE
-from colorize.pipeline import Colorizer
 from colorize.lab import convert_lab
+from colorize.pipeline import Colorizer
+from colorize.weights import WeightsError
 from train.data import photos_of
 from train.degrade import maybe_degrade
 from train.drawn_inputs import MAKERS, line_twin
-from colorize.weights import WeightsError
 from train.evaluate import dataset_names
 
 L2 = 1e-3  # ridge on the standardized coefficients
@@ -37,7 +37,8 @@ def add_arguments(parser):
                         "encoder the drawing weights share)")
     parser.add_argument("--per-folder", type=int, default=300, metavar="N",
                         help="at most N images per folder and side of the split (default 300)")
-    parser.add_argument("--val-share", type=float, default=0.1, help="the split's validation share (default 0.1, fit's)")
+    parser.add_argument("--val-share", type=float, default=0.1,
+                        help="the split's validation share (default 0.1, fit's)")
     parser.add_argument("--out", default=DETECTOR_FILE, help=f"the detector file to write (default {DETECTOR_FILE})")
 
 
@@ -100,8 +101,8 @@ def run(args):
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
     x = (x - mean) / scale
     weights, bias = fit_logistic(x, y)
-    detector = {"features": f"{colorizer.source}: encoder block 4 and 5 means", "mean": mean.tolist(), "scale": scale.tolist(),
-                "weights": weights.tolist(), "bias": float(bias)}
+    detector = {"features": f"{colorizer.source}: encoder block 4 and 5 means", "mean": mean.tolist(),
+                "scale": scale.tolist(), "weights": weights.tolist(), "bias": float(bias)}
     vx, vy, groups = (sum((part[i] for part in data[1]), []) for i in range(3))
     vx, vy = (np.asarray(vx) - mean) / scale, np.asarray(vy)
     right = ((vx @ weights + bias) >= 0) == (vy == 1)

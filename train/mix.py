@@ -24,7 +24,8 @@ def parse_folder_weight(text):
 
 def folder_of(path, folders):
     """The (longest) folder of `folders` that holds path."""
-    holders = [f for f in folders if os.path.commonpath([os.path.abspath(f), os.path.abspath(path)]) == os.path.abspath(f)]
+    holders = [f for f in folders
+               if os.path.commonpath([os.path.abspath(f), os.path.abspath(path)]) == os.path.abspath(f)]
     return max(holders, key=len)
 
 

@@ -11,8 +11,7 @@ import sys
 import httpx2
 from huggingface_hub import CommitOperationAdd, HfApi
 
-from colorize.weights import (CONFIG_FILE, WEIGHTS_FILE, WeightsError, read_config, reason_of,
-                              sha256_of)
+from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, read_config, reason_of, sha256_of
 from train.card import model_card
 from train.run_folder import BEST, METRICS_FILE, PLOTS
 

@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from colorize.lab import convert_lab, gray_rgb  # noqa: E402
 from colorize.images import read_rgb  # noqa: E402
+from colorize.lab import convert_lab, gray_rgb  # noqa: E402
 from colorize.pipeline import Colorizer  # noqa: E402
 from train.data import center_crop  # noqa: E402
 

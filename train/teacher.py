@@ -60,6 +60,7 @@ class Teacher:
         if taught.any():
             probabilities = self.probabilities(lightness[taught])
             if probabilities.shape[1:3] != (h, w):
-                raise SystemExit(f"fit: --teacher predicts at {probabilities.shape[1:3]}, the run's targets are {(h, w)}")
+                raise SystemExit(f"fit: --teacher predicts at {probabilities.shape[1:3]}, "
+                                 f"the run's targets are {(h, w)}")
             dense[taught] = (1 - self.share) * dense[taught] + self.share * probabilities
         return dense

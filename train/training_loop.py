@@ -5,9 +5,9 @@ import os
 import keras
 import numpy as np
 
+from colorize.ab_bins import ab_bin_centers
 from colorize.encoder import VGG16_BLOCKS, EncoderInitError, train_last_blocks
 from colorize.fast_model import cpu_has_bfloat16
-from colorize.ab_bins import ab_bin_centers
 from colorize.hints import HINT_CHANNELS
 from colorize.model import build_model, encoder_of, head_of
 from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
@@ -17,8 +17,8 @@ from train.devices import placement
 from train.drawing_loss import DrawingLoss
 from train.mix import photos_per_folder, sampling_probabilities
 from train.rebalance import ab_prior, rebalancing_weights
-from train.run_folder import BIN_WEIGHTS_FILE, LEARNING_CURVES, LOG_FILE, RUN_FILE, SAMPLES
 from train.reports import plot_learning_curves, save_samples
+from train.run_folder import BIN_WEIGHTS_FILE, LEARNING_CURVES, LOG_FILE, RUN_FILE, SAMPLES
 
 PRIOR_PHOTOS = 500  # training photos whose colours estimate the ab prior
 TEACHER_SETTINGS = ("teacher", "teacher_share", "teacher_folders", "teacher_temperature")  # recorded in the weights
@@ -134,9 +134,9 @@ def initial_model(settings, head, restoring=False):
         raise SystemExit(f"fit: --init {folder} takes hints; add --hints")
     if config.get("predicts_lightness") and not drawing:
         raise SystemExit(f"fit: --init {folder} is a drawing model; add --drawing")
-    added = [what for what, wanted, has in (("hint inputs, at zero", hints, config.get("hints")),
-                                            ("a lightness head, at paper white", drawing, config.get("predicts_lightness")))
-             if wanted and not has]
+    parts = (("hint inputs, at zero", hints, config.get("hints")),
+             ("a lightness head, at paper white", drawing, config.get("predicts_lightness")))
+    added = [what for what, wanted, has in parts if wanted and not has]
     if not added:
         return model
     print(f"fit: adding {' and '.join(added)}: the model starts out colorizing as those weights do")
@@ -199,13 +199,15 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
     if spread > 1:
         print(f"fit: data parallel on {spread} devices ({', '.join(place.devices)}), {batch // spread} photos each "
               f"per step; validating on {len(val_paths)} of the {len(settings['split']['val'])} held-out photos "
-              f"(whole batches)" + (f"; process {place.process + 1} of {place.processes}" if place.processes > 1 else ""))
+              f"(whole batches)"
+              + (f"; process {place.process + 1} of {place.processes}" if place.processes > 1 else ""))
     train_last_blocks(encoder_of(model), trained_blocks(settings))
     weights_config = model_config(
         settings["architecture"], head, settings["image_size"], settings["temperature"],
-        encoder=str(settings["encoder"]), init=settings.get("init"), loss=settings["loss"], crop_size=settings["crop_size"],
-        epochs=settings["epochs"], batch_size=settings["batch_size"], learning_rate=settings["learning_rate"],
-        freeze_encoder=settings["freeze_encoder"], train_blocks=trained_blocks(settings), precision=policy, data=settings["data"],
+        encoder=str(settings["encoder"]), init=settings.get("init"), loss=settings["loss"],
+        crop_size=settings["crop_size"], epochs=settings["epochs"], batch_size=settings["batch_size"],
+        learning_rate=settings["learning_rate"], freeze_encoder=settings["freeze_encoder"],
+        train_blocks=trained_blocks(settings), precision=policy, data=settings["data"],
         data_weights=mix_weights(settings), degrade=settings.get("degrade", 0.0), hints=bool(settings.get("hints")),
         predicts_lightness=bool(settings.get("drawing")), kind="drawing" if settings.get("drawing") else "photo",
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
@@ -219,7 +221,8 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
     if head == "bins":
         logits = model.get_layer("ab_logits").output
         if drawing:  # the fills' L beside the logits, at the same (half) size: one output for DrawingLoss
-            logits = keras.layers.Concatenate(name="logits_and_fill")([logits, model.get_layer("fill_lightness").output])
+            fill = model.get_layer("fill_lightness").output
+            logits = keras.layers.Concatenate(name="logits_and_fill")([logits, fill])
         trained = keras.Model(model.input, logits)
         shapes = [(1, size, size, 1), (1, size, size, HINT_CHANNELS), (1, len(ab_bin_centers()))]
         stride = size // trained.compute_output_shape(shapes if settings.get("hints") else shapes[0])[1]

@@ -44,13 +44,14 @@ class Handlers:
     def colorize(self, image, saturation=1.0, hints="[]", reference=None, kind="Auto", screentone="Keep"):
         """Colorize one image, with optional color hints and a reference image. saturation: 0 (gray) to 2 (1: the
         model's colors); hints: JSON points [{"x": 120, "y": 45, "color": "#c08060", "radius": 6}] in the image's
-        pixels, "[]" for none; kind: "Auto", "Photo" or "Drawing"; screentone: "Keep" or "Smooth". Returns the
-        lightness and ab previews (JPEG), the full-size result (PNG) and the before/after previews.
+        pixels (origin top left), "[]" for none; kind: "Auto", "Photo" or "Drawing"; screentone: "Keep" or
+        "Smooth". Returns the lightness and ab previews (JPEG), the full-size result (PNG) and the before/after
+        previews.
 
         Args:
             image: the black-and-white photo or drawing (any size up to 50 megapixels; results keep full size up to 16)
             saturation: 0 (gray) to 2 (twice the model's colors); 1 is the model's colors
-            hints: JSON points [{"x": 120, "y": 45, "color": "#c08060", "radius": 6}] in the image's pixels (origin top left; radius optional); "[]" for none
+            hints: JSON points [{"x": 120, "y": 45, "color": "#c08060", "radius": 6}] ("radius" optional); "[]" for none
             reference: an image whose colors the result should take on (optional)
             kind: "Auto" (detected), "Photo" or "Drawing" (drawn art, line art, manga)
             screentone: for drawings, "Keep" the page's dots in the result or "Smooth" them
