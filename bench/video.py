@@ -152,7 +152,7 @@ def main(argv=None):
                          f"| {p1:.2f} ({p1 - p0:+.2f}) |")
     photo, _ = source_photo()
     fps, photo_seconds = speed(auto, folder, photo, args.repeats)
-    lines += ["", "| frames per second (median of %d) | frame by frame | carried |" % args.repeats, "| --- | --- | --- |"]
+    lines += ["", f"| frames per second (median of {args.repeats}) | frame by frame | carried |", "| --- | --- | --- |"]
     lines += [f"| {w}x{h} | {fps[(w, h), False]:.1f} | {fps[(w, h), True]:.1f} |" for w, h in ((640, 360), (1280, 720))]
     lines += ["", f"One 1024x768 photo in the same run: {photo_seconds:.3f} s (median)."]
     if args.memory:

@@ -8,6 +8,7 @@ came into view get their own colours, not their neighbours' smeared on), and at 
 afresh. A key frame's prediction is blended with the carried colours where they are trusted. The output
 is H.264 in MP4, with the original audio kept, written whole or not at all.
 """
+import logging
 import os
 from fractions import Fraction
 from typing import NamedTuple, Optional
@@ -217,30 +218,52 @@ def colorize_video(auto, source, target, saturation=1.0, hints=None, reference=N
             encoder.codec_context.time_base = video.time_base or Fraction(1, 90000)
             sound, copied = _audio_out(output, audio) if audio is not None else (None, False)
             written, last_pts = 0, None
-            try:
-                for packet in container.demux(*[s for s in (video, audio) if s is not None]):
-                    if packet.stream is audio:
-                        _write_audio(output, packet, sound, copied)
-                        continue
-                    for frame in packet.decode():
-                        if written == 0:
-                            _shape_encoder(encoder, frame)
-                        if limits.seconds and frame.time is not None and frame.time > limits.seconds:
-                            raise VideoError(f"{name} is longer than {limits.seconds:.0f} s, the limit here")
-                        last_pts = _next_pts(frame, last_pts, rate, encoder.codec_context.time_base)
-                        painted = _painted_frame(painter, frame, encoder)
-                        painted.pts, painted.time_base = last_pts, encoder.codec_context.time_base
-                        output.mux(encoder.encode(painted))
-                        written += 1
-                        bar.update()
-            except av.FFmpegError as error:
-                raise VideoError(f"cannot read {name} past frame {written}: the file is damaged") from error
+            for frame in _frames(container, video, audio, lambda packet: _write_audio(output, packet, sound, copied)):
+                if written == 0:
+                    _shape_encoder(encoder, frame)
+                if limits.seconds and frame.time is not None and frame.time > limits.seconds:
+                    raise VideoError(f"{name} is longer than {limits.seconds:.0f} s, the limit here")
+                last_pts = _next_pts(frame, last_pts, rate, encoder.codec_context.time_base)
+                painted = _painted_frame(painter, frame, encoder)
+                painted.pts, painted.time_base = last_pts, encoder.codec_context.time_base
+                output.mux(encoder.encode(painted))
+                written += 1
+                bar.update()
             if written == 0:
-                raise VideoError(f"{name} has no frames")
+                raise VideoError(f"{name} has no frames that can be read")
             output.mux(encoder.encode(None))
             if sound is not None and not copied:
                 output.mux(sound.encode(None))
     return written
+
+
+def _frames(container, video, audio, write_audio):
+    """The video's frames in order, its audio packets handed to `write_audio` as they come. A packet that
+    does not decode is skipped; a file cut short (a download stopped partway) or damaged past reading gives
+    the frames before that, with a warning, as a player shows them."""
+    import av
+
+    packets = container.demux(*[s for s in (video, audio) if s is not None])
+    while True:
+        try:
+            packet = next(packets)
+        except StopIteration:
+            return
+        except av.FFmpegError:
+            logging.warning("%s is cut short or damaged; the frames before that are coloured",
+                            _name(container.name))
+            break
+        if packet.stream is audio:
+            write_audio(packet)
+            continue
+        try:
+            yield from packet.decode()
+        except av.FFmpegError:
+            continue  # one damaged packet: its frame is lost, the next key frame decodes again
+    try:
+        yield from video.codec_context.decode(None)  # what the decoder still holds
+    except av.FFmpegError:
+        return
 
 
 def _shape_encoder(encoder, frame):

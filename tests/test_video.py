@@ -9,8 +9,8 @@ import time
 import numpy as np
 import pytest
 
-from colorize.cli import main
 from colorize.auto_colorizer import AutoColorizer
+from colorize.cli import main
 from colorize.video import VideoError, VideoLimits, colorize_video
 from tests.videos import pan, read_video, write_video
 from train.metrics import flicker
