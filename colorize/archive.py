@@ -13,7 +13,7 @@ import sys
 
 from .cli import add_weights_arguments, check_weights_arguments
 from .files import TEMP_NAME, write_atomically
-from .images import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, is_video, list_images
+from .images import IMAGE_EXTENSIONS, NO_MEMORY, VIDEO_EXTENSIONS, is_video, list_images
 from .kinds import KINDS
 
 FAILURES = "failures.csv"
@@ -80,6 +80,8 @@ class Colorize:
                 errors.append("")
             except (ImageError, VideoError, OSError) as error:
                 errors.append(str(error))
+            except MemoryError:
+                errors.append(NO_MEMORY)
         return {"path": batch["path"], "error": errors}
 
 
@@ -103,7 +105,9 @@ def plan(src_dir, dst_dir):
             refused.append((source, f"its output {target} is {claimed[target]}'s; rename one"))
             continue
         claimed[target] = source
-        if os.path.exists(target):
+        if os.path.isdir(target):
+            refused.append((source, f"its output {target} is a folder; move that folder"))
+        elif os.path.exists(target):
             done += 1
         else:
             todo.append((source, target))

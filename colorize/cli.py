@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from .files_batch import colorize_files, output_paths
 from .hints import HintError, open_reference, read_hints_file
-from .images import MAX_PIXELS, ImageError, is_video
+from .images import MAX_PIXELS, NO_MEMORY, ImageError, is_video
 from .kinds import KINDS
 from .screentone import SCREENTONES
 
@@ -139,4 +139,7 @@ def colorize_videos(colorizer, videos, args, hints, reference):
         except (VideoError, ImageError, HintError, OSError) as error:
             failed += 1
             print(f"colorize: {source}: {error}", file=sys.stderr)
+        except MemoryError:
+            failed += 1
+            print(f"colorize: {source}: {NO_MEMORY}", file=sys.stderr)
     return failed

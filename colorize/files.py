@@ -5,6 +5,7 @@ import re
 import uuid
 
 TEMP_NAME = re.compile(r"\.[0-9a-f]{12}\.tmp$")  # what `temporary_path` adds to a name; a kill may leave one
+NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
 
 
 @contextlib.contextmanager
@@ -12,7 +13,12 @@ def temporary_path(path):
     """A temporary name in path's folder to write to; renamed to path when the block ends, removed if it
     raises: a kill, Ctrl-C or a full disk leaves the previous file whole and no partial one under its name."""
     path = os.fspath(path)
-    tmp = f"{path}.{uuid.uuid4().hex[:12]}.tmp"
+    folder, name = os.path.split(path)
+    mark = f".{uuid.uuid4().hex[:12]}.tmp"
+    longest = NAME_MAX - len(mark.encode())  # a name that is legal as it is stays legal with the mark added
+    while len(name.encode(errors="surrogateescape")) > longest:
+        name = name[:-1]
+    tmp = os.path.join(folder, name + mark)
     try:
         yield tmp
         os.replace(tmp, path)
@@ -27,6 +33,7 @@ def write_atomically(path, data):
     with temporary_path(path) as tmp:
         # not mkstemp: its files are private (0600); this one gets the mode a plain open would give
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
+            # surrogateescape: file names that are not UTF-8 (read as such by Python) are written back as they were
+            f.write(data.encode(errors="surrogateescape") if isinstance(data, str) else data)
             f.flush()
             os.fsync(f.fileno())

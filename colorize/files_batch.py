@@ -4,7 +4,7 @@ import os
 
 from PIL import Image
 
-from .images import MAX_PIXELS, ImageError, is_video, open_image
+from .images import MAX_PIXELS, NO_MEMORY, ImageError, is_video, open_image
 
 
 def output_paths(inputs, output_dir):
@@ -38,12 +38,16 @@ def open_capped(source, max_output_pixels, max_pixels=MAX_PIXELS):
 
 def colorize_files(colorizer, sources, output_dir="", open_source=None, **options):
     """Yield (source, output path, Colorized or None, why it failed or None) for each source in turn: a
-    file that cannot be read is reported and the others go on. `open_source` turns a source into what
-    `colorizer.colorize` takes (the path itself by default); `options` go to `colorize`."""
+    file that cannot be read, or is too large for the memory left, is reported and the others go on.
+    `open_source` turns a source into what `colorizer.colorize` takes (the path itself by default);
+    `options` go to `colorize`."""
     for source, target in zip(sources, output_paths(sources, output_dir)):
         try:
             result = colorizer.colorize(open_source(source) if open_source else source, **options)
         except ImageError as error:
             yield source, target, None, str(error)
+            continue
+        except MemoryError:
+            yield source, target, None, NO_MEMORY
             continue
         yield source, target, result, None

@@ -20,6 +20,9 @@ HIGH_BIT_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
 _TRANSPARENT_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 
 
+NO_MEMORY = "not enough memory to colorize it here; try a smaller version"  # a failure that spares the rest
+
+
 class ImageError(ValueError):
     """An input that is not a usable image; the message is meant for the person who gave it."""
 

@@ -85,13 +85,16 @@ def _input_size(value):
     return isinstance(value, int) and not isinstance(value, bool) and 32 <= value <= 1024 and value % 32 == 0
 
 
+TEMPERATURES = (0.01, 10.0)  # an annealed mean's temperature: below 0.01 its powers leave float range
+
 CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it must be, for the message)
     "format": (False, lambda v: v == FORMAT, f'"{FORMAT}"'),
     "architecture": (True, lambda v: v in ARCHITECTURES, f"one of {', '.join(ARCHITECTURES)}"),
     "head": (False, lambda v: v in HEADS, f"one of {', '.join(HEADS)}"),
     "input_size": (True, _input_size, "a whole number of pixels from 32 to 1024, divisible by 32"),
     "max_input_size": (False, _input_size, "a whole number of pixels from 32 to 1024, divisible by 32"),
-    "temperature": (False, lambda v: _finite_number(v) and v > 0, "a positive number"),
+    "temperature": (False, lambda v: _finite_number(v) and TEMPERATURES[0] <= v <= TEMPERATURES[1],
+                    f"a number from {TEMPERATURES[0]} to {TEMPERATURES[1]}"),
     "hints": (False, lambda v: isinstance(v, bool), "true or false"),
     "predicts_lightness": (False, lambda v: isinstance(v, bool), "true or false"),
     "kind": (False, lambda v: v in KINDS, f"one of {', '.join(KINDS)}"),
@@ -111,6 +114,8 @@ def read_config(path):
             config = json.load(f)
     except (OSError, ValueError) as error:
         raise WeightsError(f"cannot read the weights' config {path}: {error}") from error
+    except RecursionError as error:  # JSON nested thousands deep
+        raise WeightsError(f"{path} is not a colorize config (nested too deep)") from error
     if not isinstance(config, dict):
         raise WeightsError(f"{path} is not a colorize config (not a JSON object)")
     missing = {field for field, (required, _, _) in CONFIG_SCHEMA.items() if required} - set(config)

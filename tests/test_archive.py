@@ -101,11 +101,13 @@ def test_plan_skips_done_outputs_refuses_shared_names_and_clears_temp_files(tmp_
     dst = src / "out"  # inside SRC: its PNGs are not inputs
     (dst / "a" / "b").mkdir(parents=True)
     Image.new("RGB", (8, 8)).save(dst / "photo1.png")
+    (dst / "photo2.png").mkdir()  # a folder where photo2.jpg's output belongs: not a done output
     (dst / "a" / "b" / "photo0.png.0123456789ab.tmp").write_bytes(b"half")
     (dst / "film.mp4.0123456789ab.tmp").write_bytes(b"half")
     todo, done, refused = plan(str(src), str(dst))
     targets = sorted(Path(t).relative_to(dst).as_posix() for _, t in todo)
-    assert targets == ["a/b/photo0.png", "a/broken.png", "photo2.png"]
+    assert targets == ["a/b/photo0.png", "a/broken.png"]
     assert done == 1
-    assert [Path(s).name for s, _ in refused] == ["photo0.png"] and "rename one" in refused[0][1]
+    assert [Path(s).name for s, _ in refused] == ["photo0.png", "photo2.jpg"] and "rename one" in refused[0][1]
+    assert "is a folder" in refused[1][1]
     assert not list(dst.rglob("*.tmp"))

@@ -64,7 +64,8 @@ def weights_with(untrained_weights, folder, **changes):
 
 
 WRONG_VALUES = [("input_size", 0), ("input_size", "abc"), ("input_size", 37), ("input_size", 1e9),
-                ("input_size", True), ("temperature", 0), ("temperature", float("nan")), ("architecture", "vit"),
+                ("input_size", True), ("temperature", 0), ("temperature", float("nan")), ("temperature", 1e-300),
+                ("architecture", "vit"),
                 ("head", "softmax"), ("hints", "yes"), ("undo_rebalancing", 1.5), ("format", "colorize-weights-9")]
 
 
@@ -81,4 +82,7 @@ def test_each_wrong_config_value_is_refused_by_name(untrained_weights, tmp_path,
 def test_a_config_that_is_not_an_object_is_refused(tmp_path):
     (tmp_path / CONFIG_FILE).write_text("[1, 2]")
     with pytest.raises(WeightsError, match="not a colorize config"):
+        load_weights(str(tmp_path))
+    (tmp_path / CONFIG_FILE).write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(WeightsError, match="nested too deep"):
         load_weights(str(tmp_path))

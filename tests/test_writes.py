@@ -50,3 +50,9 @@ def test_ctrl_c_ends_the_command_in_one_line_with_130(untrained_weights, tmp_pat
     assert [os.path.basename(target) for _, target in calls] == ["a.png"]
     assert capsys.readouterr().err.strip() == "colorize: interrupted"
     assert os.listdir(out) == ["a.png"] and (out / "a.png").read_bytes() == b"the previous result"
+
+
+def test_the_longest_legal_file_name_is_written(tmp_path):
+    name = "n" * 251 + ".png"  # 255 bytes: the most a file name may have; the temporary name must fit too
+    write_png(gradient_rgb(8, 8), tmp_path / name)
+    assert os.listdir(tmp_path) == [name] and Image.open(tmp_path / name).size == (8, 8)
