@@ -14,9 +14,10 @@ import os
 import numpy as np
 from PIL import Image, ImageDraw
 
-from bench.pages import held_out_drawings, make_page, manga_input
+from bench.pages import held_out_drawings
 from colorize.auto_colorizer import AutoColorizer
 from colorize.images import is_colorless, open_image, read_rgb
+from train.pages import make_page, manga_input
 
 COMICS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data", "comics")
 HEIGHT = 300

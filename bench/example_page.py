@@ -11,8 +11,8 @@ import os
 import numpy as np
 from PIL import Image
 
-from bench.pages import make_page, manga_input
 from colorize.images import read_rgb
+from train.pages import make_page, manga_input
 
 CLIP_ART = "/usr/share/openclipart/png/people"
 FIGURES = ("adult_astrid_graeber_01.png", "fitness_architetto_franc_01.png", "bach_ganson.png",

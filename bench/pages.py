@@ -15,20 +15,17 @@ import os
 import time
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 from skimage import color
 
 from colorize.images import is_colorless, read_rgb
-from colorize.lab import convert_lab
 from colorize.pipeline import Colorizer
 from train.data import is_validation, list_images
-from train.drawn_inputs import MAKERS
 from train.metrics import PAPER_CHROMA, PAPER_L, ciede2000, colorfulness, paper_chroma, psnr
+from train.pages import PAGE, make_page, manga_input
 
 DRAWN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data", "drawn")
 FOLDERS = ("openclipart", "gcompris_cartoons", "wesnoth_portraits", "openmoji/color")
-PAGE = (1000, 1400)
-BORDER = 4
 
 
 def held_out_drawings(val_share=0.1):
@@ -37,37 +34,6 @@ def held_out_drawings(val_share=0.1):
     for folder in FOLDERS:
         paths += [p for p in list_images([os.path.join(DRAWN, folder)]) if is_validation(p, val_share)]
     return paths
-
-
-def make_page(drawings, rng, grid=None, order=None):
-    """The colour truth (RGB) of one page of panels (a random 2x2 to 3x3 grid, or `grid`), each holding a
-    drawing (at random, or the `order` given) scaled to 45-80 % of it."""
-    rows, cols = grid or (int(v) for v in rng.integers(2, 4, 2))
-    picks = iter(order) if order is not None else None
-    page = Image.new("RGB", PAGE, "white")
-    draw = ImageDraw.Draw(page)
-    width, height = (PAGE[0] - 40) // cols, (PAGE[1] - 40) // rows
-    for r in range(rows):
-        for c in range(cols):
-            left, top = 20 + c * width, 20 + r * height
-            box = (left + 8, top + 8, left + width - 8, top + height - 8)
-            art = Image.fromarray(drawings[next(picks) if picks else int(rng.integers(len(drawings)))])
-            share = rng.uniform(0.45, 0.8)
-            scale = share * min((box[2] - box[0]) / art.width, (box[3] - box[1]) / art.height)
-            art = art.resize((max(1, round(art.width * scale)), max(1, round(art.height * scale))), Image.LANCZOS)
-            x = int(rng.integers(box[0], box[2] - art.width + 1))
-            y = int(rng.integers(box[1], box[3] - art.height + 1))
-            page.paste(art, (x, y))
-            draw.rectangle(box, outline="black", width=BORDER)
-    return np.asarray(page)
-
-
-def manga_input(truth, rng, tones=None):
-    """The page as a reader's black-and-white print: line art with screentones (70 % of the time, or if
-    `tones`), else plain line art."""
-    lightness = convert_lab(truth)[0]
-    made = MAKERS["tones"] if (rng.random() < 0.7 if tones is None else tones) else MAKERS["lines"]
-    return made(lightness, rng)
 
 
 def measures(truth, result, seconds):

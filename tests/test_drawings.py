@@ -193,10 +193,11 @@ def test_train_kinds_fits_a_detector_that_tells_the_kinds_apart(drawings, untrai
     out = tmp_path / "detector.json"
     with contextlib.redirect_stdout(io.StringIO()):
         assert run_subcommand(train_kinds, "--weights", untrained_weights, "--drawn", os.path.join(drawings, "color"),
-                              "--photos", str(photos), "--val-share", "0.3", "--out", str(out)) == 0
+                              "--photos", str(photos), "--val-share", "0.3", "--pages", "6", "--out", str(out)) == 0
     detector = json.loads(out.read_text())
-    assert set(detector["validation_share_right"]) >= {"drawn (all views)", "photos (all views)",
-                                                       "drawn (gray art only)"}
+    groups = {"drawn (all views)", "photos (all views)", "drawn (gray art only)", "pages: manga",
+              "pages: photos laid out"}
+    assert set(detector["validation_share_right"]) >= groups
     colorizer = Colorizer.from_weights(untrained_weights)
     line = np.asarray(cartoon((0, 0, 0), fill=False).convert("L"), np.float32) / 2.55
     photo = np.asarray(Image.open(photos / "p0.png").convert("L"), np.float32) / 2.55

@@ -4,8 +4,10 @@ On the same features it also fits whether a drawing is shaded (gray art, whose o
 keeps) or line art and toned pages (whose white fills take the drawing model's tones).
 
 Drawings are shown to it as users bring them: colour art made gray, line art and toned pages (made as
-the drawing model's training inputs are, train.drawn_inputs); photos clean and as old prints
-(train.degrade). It is fitted on the training side of the file-name split and measured on the
+the drawing model's training inputs are, train.drawn_inputs), and whole manga-like pages of panels,
+balloons and lettering (train.pages); photos clean and as old prints (train.degrade), and laid out on
+pages with frames and captions or lettered over, the hard cases for a detector that learned "paper and
+text mean drawn". It is fitted on the training side of the file-name split and measured on the
 validation side of every folder, which the detector never saw.
 """
 import json
@@ -25,8 +27,10 @@ from train.data import photos_of
 from train.degrade import maybe_degrade
 from train.drawn_inputs import MAKERS, line_twin
 from train.evaluate import dataset_names
+from train.pages import manga_page, photo_page
 
 L2 = 1e-3  # ridge on the standardized coefficients
+PAGE_SOURCES = 40  # pictures per folder and side of the split that the pages are made of
 
 
 def add_arguments(parser):
@@ -39,6 +43,9 @@ def add_arguments(parser):
                         help="at most N images per folder and side of the split (default 300)")
     parser.add_argument("--val-share", type=float, default=0.1,
                         help="the split's validation share (default 0.1, fit's)")
+    parser.add_argument("--pages", type=int, default=150, metavar="N",
+                        help="N manga-like pages and N pages of photos on the training side, a third as many "
+                        "held out (default 150)")
     parser.add_argument("--out", default=DETECTOR_FILE, help=f"the detector file to write (default {DETECTOR_FILE})")
 
 
@@ -72,6 +79,29 @@ def table_of(colorizer, folders, drawn, share, limit, rng, side):
     return rows, labels, groups
 
 
+def page_table(colorizer, drawn, photos, share, rng, side, count):
+    """(feature rows, labels, groups) of `count` manga-like pages and `count` pages of photos, made from
+    the pictures of one side of the split (PAGE_SOURCES of each folder)."""
+    def pictures(folders, colour):
+        found = []
+        for _, folder in folders:
+            for path in photos_of(folder, PAGE_SOURCES, share, held_out=bool(side)):
+                rgb = read_rgb(path)
+                if not is_colorless(rgb):
+                    found.append(rgb if colour else convert_lab(rgb)[0])
+        return found
+
+    drawings, shots = pictures(drawn, True), pictures(photos, False)
+    rows, labels, groups = [], [], []
+    for _ in tqdm(range(count), desc=f"pages ({'val' if side else 'train'})", unit="page"):
+        for label, group, lightness in ((1.0, "pages: manga", manga_page(drawings, rng)),
+                                        (0.0, "pages: photos laid out", photo_page(shots, rng))):
+            rows.append(colorizer.features(lightness))
+            labels.append(label)
+            groups.append(group)
+    return rows, labels, groups
+
+
 def fit_logistic(x, y):
     """(weights, bias) of an L2-regularised logistic regression, by SciPy's L-BFGS."""
     def loss(theta):
@@ -93,6 +123,9 @@ def run(args):
         colorizer = Colorizer.from_weights(args.weights)
         data = {side: [table_of(colorizer, folders, is_drawn, args.val_share, args.per_folder, rng, side)
                        for folders, is_drawn in ((drawn, True), (photos, False))] for side in (0, 1)}
+        for side, count in ((0, args.pages), (1, args.pages // 3)):
+            if count:
+                data[side].append(page_table(colorizer, drawn, photos, args.val_share, rng, side, count))
     except (FileNotFoundError, WeightsError) as error:
         print(f"kinds: {error}", file=sys.stderr)
         return 2
