@@ -14,7 +14,7 @@ from colorize.screentone import SCREENTONES
 from webapp.batch import MAX_BATCH_FILES
 from webapp.examples import EXAMPLES, example_paths
 from webapp.handlers import Handlers
-from webapp.hint_box import SWATCHES, add_hint, undo_hint
+from webapp.hint_box import SWATCHES, add_hint, marked_hints, swatch_css, undo_hint
 from webapp.serving import limit_allocator_arenas, load_colorizer, use_example_cache_for
 from webapp.shown_image import MAX_OUTPUT_PIXELS, MAX_SATURATION
 from webapp.texts import ABOUT, TAGLINE, weights_note
@@ -106,6 +106,8 @@ def build_demo(colorizer, error=""):
                     swatches = [gr.Button(name, size="sm", elem_id=f"swatch-{name.lower().replace(' ', '-')}")
                                 for name in SWATCHES]
                 hints = gr.Textbox(value="[]", label="Hints (JSON, pixels of the image)", lines=2, elem_id="hints-json")
+                marks = gr.Image(label="Your hints on the picture", type="pil", format="jpeg", interactive=False,
+                                 height=THUMB_HEIGHT, elem_id="hints-marks")
                 with gr.Row():
                     undo = gr.Button("Undo last hint", size="sm", elem_id="hints-undo")
                     clear = gr.Button("Clear hints", size="sm", elem_id="hints-clear")
@@ -134,6 +136,8 @@ def build_demo(colorizer, error=""):
             on(undo.click(undo_hint, hints, hints, api_visibility="private").then)
             on(clear.click(lambda: "[]", None, hints, api_visibility="private").then)
             on(reference.change)
+            for changed in (hints.change, image.change):  # the marks follow the hints, however they changed
+                changed(marked_hints, [image, hints], marks, api_visibility="private")
             on(kind.change)
             slider.change(None, slider, None, js=SHOW_RESULT)
         with gr.Tab("Batch"):
@@ -176,7 +180,7 @@ demo = build_demo(*load_colorizer())
 
 def launch(**kwargs):
     """Launch with the app's limits; keyword arguments go to Blocks.launch (share, server_name...)."""
-    return demo.launch(max_file_size=f"{MAX_FILE_MB}mb", theme=gr.themes.Soft(), css=CSS, **kwargs)
+    return demo.launch(max_file_size=f"{MAX_FILE_MB}mb", theme=gr.themes.Soft(), css=CSS + swatch_css(), **kwargs)
 
 
 def main(argv=None):

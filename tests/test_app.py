@@ -357,3 +357,13 @@ def test_the_video_tab_colours_a_clip_keeping_its_sound_and_refuses_what_it_cann
     (tmp_path / "notes.mp4").write_text("not a film")
     with pytest.raises(AppError, match="Cannot read notes.mp4: not a video file"):
         client.predict(handle_file(str(tmp_path / "notes.mp4")), 1.0, "Auto", api_name="/colorize_video")
+
+
+def test_hints_are_marked_on_the_picture_in_their_colours():
+    from webapp.hint_box import marked_hints, swatch_css
+
+    marked = np.asarray(marked_hints(str(WIDE), '[{"x": 100, "y": 150, "color": "#2060ff"}]'))
+    scale = marked.shape[1] / 451  # chelsea.jpg is 451 px wide; the marks picture is at most 480
+    assert tuple(marked[round(150 * scale), round(100 * scale)]) == pytest.approx((32, 96, 255), abs=3)
+    assert marked_hints(str(WIDE), "not json") is None and marked_hints(None, "[]") is None
+    assert "#swatch-sky {background: #6fa8dc; color: black}" in swatch_css()

@@ -1,9 +1,14 @@
-"""The page's hints box: JSON points typed, clicked or taken back, and read into the library's points."""
+"""The page's hints box: JSON points typed, clicked or taken back, read into the library's points, and
+shown as marks on the picture."""
 import json
 
 import gradio as gr
+from PIL import ImageDraw
 
-from colorize.hints import parse_hint_points
+from colorize.hints import HintError, parse_color, parse_hint_points
+from colorize.images import ImageError, open_image
+
+MARKS_SIDE = 480  # the picture with its hints marked: small, beside the hint controls
 
 SWATCHES = {  # ready colours for hints: skin tones, sky, foliage and a few clothes colours
     "Light skin": "#e8b89a", "Medium skin": "#c68642", "Dark skin": "#8d5524", "Sky": "#6fa8dc",
@@ -44,3 +49,36 @@ def add_hint(hints, color, event: gr.SelectData):
 
 def undo_hint(hints):
     return json.dumps(points_in_box(hints)[:-1])
+
+
+def swatch_css():
+    """Each swatch button painted in its colour, its name in black or white, whichever reads."""
+    rules = []
+    for name, colour in SWATCHES.items():
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        text = "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "white"
+        rules.append(f"#swatch-{name.lower().replace(' ', '-')} {{background: {colour}; color: {text}}}")
+    return "\n".join(rules)
+
+
+def marked_hints(image, hints):
+    """The picture, small, with a ring of each hint's colour where it was placed; None without a picture
+    or with hints that cannot be read (the status line says why when the picture is colorized)."""
+    if image is None:
+        return None
+    try:
+        points = [(x, y, parse_color(colour), radius) for x, y, colour, radius in parsed_hints(hints) or []]
+        picture = open_image(image).convert("RGB")
+    except (HintError, ImageError):
+        return None
+    scale = min(1.0, MARKS_SIDE / max(picture.size))
+    picture = picture.resize((max(1, round(picture.width * scale)), max(1, round(picture.height * scale))))
+    draw = ImageDraw.Draw(picture)
+    for x, y, colour, radius in points:
+        if not all(isinstance(v, (int, float)) for v in (x, y)):
+            continue
+        r = max(6.0, (radius if isinstance(radius, (int, float)) else 0) * scale)
+        centre = (x * scale, y * scale)
+        draw.ellipse((centre[0] - r - 2, centre[1] - r - 2, centre[0] + r + 2, centre[1] + r + 2), fill="white")
+        draw.ellipse((centre[0] - r, centre[1] - r, centre[0] + r, centre[1] + r), fill=colour, outline="black")
+    return picture
