@@ -49,7 +49,7 @@ def fast(colorizer, jpeg):
     image, times["decode"] = timed(open_image, jpeg)
     lightness, times["L"] = timed(lightness_of, image)
     small, times["resize to 224"] = timed(resize_plane, lightness, (colorizer.input_size,) * 2)
-    ab, times["model"] = timed(colorizer.predict_ab, small[None])
+    (ab, _), times["model"] = timed(colorizer.predict, small[None])
     result, times["compose"] = timed(compose, lightness, ab[0])
     _, times["PNG"] = timed(png_bytes, result.rgb)
     return times, result.rgb
@@ -75,7 +75,7 @@ def model_calls(colorizer, repeats):
     float32 = compiled_predictor(colorizer.model, colorizer.config, "float32")
     calls = {"predict_on_batch, float32 (before)": lambda: reference.predict(colorizer.model, batch),
              "tf.function, float32": lambda: float32(batch[..., None]),
-             f"fast path ({resolve_precision('auto')})": lambda: colorizer.predict_ab(batch)}
+             f"fast path ({resolve_precision('auto')})": lambda: colorizer.predict(batch)}
     times = {name: [] for name in calls}
     for _ in range(repeats + 1):
         for name, call in calls.items():

@@ -129,14 +129,9 @@ def build_model(architecture="unet", encoder_init="none", head="regression", tem
     return keras.Model([image, local, reference], outputs, name=f"{name}_hints")
 
 
-def head_of(config):
-    """A weights config's head; configs from before heads were recorded are regression models."""
-    return config.get("head", "regression")
-
-
 def model_from_config(config):
     """The network a weights config describes (its weights still to be loaded)."""
-    return build_model(config["architecture"], "none", head_of(config),
+    return build_model(config["architecture"], "none", config["head"],
                        config.get("temperature", DEFAULT_TEMPERATURE), bool(config.get("hints")),
                        config.get("mute", 0.0), bool(config.get("predicts_lightness")))
 

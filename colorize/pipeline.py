@@ -186,10 +186,6 @@ class Colorizer:
                            for distribution, lightness, hinted in zip(ab, lightness_batch, given)])
         return ab, fills
 
-    def predict_ab(self, lightness_batch, hints=None, reference=None):
-        """The ab part of `predict`."""
-        return self.predict(lightness_batch, hints, reference)[0]
-
     def features(self, lightness):
         """What the encoder sees in L (H, W) at the model's input size, averaged over the image (for
         `kind_detector`). The last image's are kept: `--kind auto` asks for them to pick the model, and
@@ -259,10 +255,6 @@ class Colorizer:
         side = self.input_size  # measured better and faster than larger panel inputs (docs/MODEL.md)
         return boxes, [resize_plane(seen[top:bottom, left:right], (side, side)) for top, left, bottom, right in boxes]
 
-    def view(self, lightness):
-        """The L plane the model is shown for an image's L (H, W): descreened for a drawing, at its model size."""
-        return self._model_input(self._seen(lightness))
-
     def predict_image(self, image, hints=None, reference=None, max_pixels=MAX_PIXELS):
         """One image (path, bytes, PIL image or array) -> its Prediction, to compose at any saturation.
 
@@ -311,8 +303,3 @@ class Colorizer:
         into flat gray (see `drawing_lightness`)."""
         check_screentone(screentone)
         return self.predict_image(image, hints, reference, max_pixels).compose(saturation, screentone)
-
-    def colorize_many(self, images, saturation=1.0, max_pixels=MAX_PIXELS, batch_size=8, screentone="keep"):
-        """Several images, run through the model in batches; raises ImageError on the first bad one."""
-        check_screentone(screentone)
-        return [p.compose(saturation, screentone) for p in self.predict_images(images, max_pixels, batch_size)]

@@ -90,7 +90,7 @@ TEMPERATURES = (0.01, 10.0)  # an annealed mean's temperature: below 0.01 its po
 CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it must be, for the message)
     "format": (False, lambda v: v == FORMAT, f'"{FORMAT}"'),
     "architecture": (True, lambda v: v in ARCHITECTURES, f"one of {', '.join(ARCHITECTURES)}"),
-    "head": (False, lambda v: v in HEADS, f"one of {', '.join(HEADS)}"),
+    "head": (True, lambda v: v in HEADS, f"one of {', '.join(HEADS)}"),
     "input_size": (True, _input_size, "a whole number of pixels from 32 to 1024, divisible by 32"),
     "max_input_size": (False, _input_size, "a whole number of pixels from 32 to 1024, divisible by 32"),
     "temperature": (False, lambda v: _finite_number(v) and TEMPERATURES[0] <= v <= TEMPERATURES[1],
@@ -145,10 +145,10 @@ def nonfinite_variables(model):
     return [variable.path for variable in model.weights if not np.isfinite(keras.ops.convert_to_numpy(variable)).all()]
 
 
-def build_from_files(config_path, weights_path, require_finite=True):
+def build_from_files(config_path, weights_path):
     """Rebuild the model in float32 from its config and load the weights, checking their hash first, and
-    (unless require_finite is False) that every value is finite: an infinite batch-norm variance silences
-    its channel without any error, which is how float16 exports before December 2026 lost colour."""
+    that every value is finite: an infinite batch-norm variance silences its channel without any error,
+    which is how float16 exports before December 2026 lost colour."""
     config = read_config(config_path)
     if not os.path.isfile(weights_path):
         raise WeightsError(f"{weights_path} is missing")
@@ -160,21 +160,21 @@ def build_from_files(config_path, weights_path, require_finite=True):
         model.load_weights(weights_path)
     except (ValueError, OSError, KeyError) as error:
         raise WeightsError(f"cannot load {weights_path} into a {config['architecture']} model: {error}") from error
-    broken = nonfinite_variables(model) if require_finite else []
+    broken = nonfinite_variables(model)
     if broken:
         raise WeightsError(f"{weights_path} holds infinite or NaN values in {len(broken)} variables "
-                           f"({', '.join(broken[:3])}): `python -m train recalibrate` re-estimates batch-norm "
-                           "statistics; other weights must be trained again")
+                           f"({', '.join(broken[:3])}): not loaded; `python -m train export` the run they came from "
+                           "again (it keeps in float32 what float16 cannot hold), or train them again")
     return model, config
 
 
-def build_from_folder(folder, require_finite=True):
-    return build_from_files(os.path.join(folder, CONFIG_FILE), os.path.join(folder, WEIGHTS_FILE), require_finite)
+def build_from_folder(folder):
+    return build_from_files(os.path.join(folder, CONFIG_FILE), os.path.join(folder, WEIGHTS_FILE))
 
 
-def load_local(path, require_finite=True):
+def load_local(path):
     folder = resolve_folder(path)
-    model, config = build_from_folder(folder, require_finite)
+    model, config = build_from_folder(folder)
     return LoadedWeights(model, config, f"local weights {folder}")
 
 

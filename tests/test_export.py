@@ -1,10 +1,12 @@
 import os
 import shutil
 
+import keras
 import numpy as np
+import pytest
 
 from colorize import load_weights
-from colorize.weights import WEIGHTS_FILE
+from colorize.weights import WEIGHTS_FILE, WeightsError, load_local, save_weights
 from tests.subcommand import run_subcommand
 from train import export
 
@@ -65,3 +67,34 @@ def test_export_never_deletes_a_folder_it_did_not_write(untrained_hint_weights, 
     assert (keep / "holiday.jpg").read_bytes() == b"precious" and (tmp_path / "run" / WEIGHTS_FILE).exists()
     assert run_subcommand(export, "--run", tmp_path / "run", "--out", tmp_path / "x") == 0
     assert run_subcommand(export, "--run", tmp_path / "run", "--out", tmp_path / "x") == 0  # an earlier export
+
+
+def first_batch_norm(model):
+    return next(layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization))
+
+
+def with_variance(weights, value, folder):
+    """The weights with the first 10 channels of their first batch norm's moving variance set to value."""
+    loaded = load_local(weights)
+    variance = first_batch_norm(loaded.model).moving_variance
+    changed = keras.ops.convert_to_numpy(variance).copy()
+    changed[:10] = value
+    variance.assign(changed)
+    save_weights(loaded.model, loaded.config, str(folder))
+    return str(folder)
+
+
+def test_a_variance_past_float16_stays_finite_in_the_export(untrained_hint_weights, tmp_path):
+    large = with_variance(untrained_hint_weights, 1e5, tmp_path / "large")
+    assert run_subcommand(export, "--run", large, "--out", tmp_path / "shipped") == 0
+    compact, original = load_weights(str(tmp_path / "shipped")), load_weights(large)
+    assert np.isfinite(keras.ops.convert_to_numpy(first_batch_norm(compact.model).moving_variance)).all()
+    x = [np.random.default_rng(0).uniform(0, 100, (1, 64, 64, 1)).astype(np.float32),
+         np.zeros((1, 64, 64, 3), np.float32), np.zeros((1, 261), np.float32)]
+    np.testing.assert_allclose(compact.model.predict_on_batch(x), original.model.predict_on_batch(x), atol=0.01)
+
+
+def test_weights_with_infinite_statistics_are_refused(untrained_hint_weights, tmp_path):
+    broken = with_variance(untrained_hint_weights, np.inf, tmp_path / "broken")
+    with pytest.raises(WeightsError, match="infinite or NaN.*train export"):
+        load_weights(broken)

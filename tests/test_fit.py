@@ -2,6 +2,7 @@
 import contextlib
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -225,50 +226,19 @@ def test_train_blocks_fine_tunes_only_the_last_encoder_blocks(photos, first_run,
         fit_in_process(*args, "--out", tmp_path / "both", "--train-blocks", "2", "--freeze-encoder")
 
 
-def test_a_teacher_mixes_its_colours_into_the_targets_of_the_folders_it_teaches(photos, first_run, tmp_path):
-    from colorize.ab_bins import ab_bin_centers
-    from train.data import ColorBatches
-    from train.teacher import Teacher
-
-    first = str(first_run[0])
-    more = tmp_path / "more"
-    more.mkdir()
-    for i in range(2):
-        Image.fromarray(np.random.default_rng(i).integers(0, 256, (40, 48, 3), dtype=np.uint8)).save(more / f"m{i}.png")
-    paths = [os.path.join(photos, "p0.png"), os.path.join(photos, "p1.png"), str(more / "m0.png"), str(more / "m1.png")]
-    teacher = Teacher(first, [photos, str(more)], [str(more)], 0.75)
-    weights = np.full(len(ab_bin_centers()), 2.0, np.float32)
-    data = dict(targets="bins", target_stride=2, bin_weights=weights, teacher=teacher)
-    lightness, target = ColorBatches(paths, 4, 32, True, **data)[0]
-    _, truth, _ = ColorBatches(paths, 4, 32, True, targets="bins", target_stride=2, bin_weights=weights)[0]
-    order = ColorBatches(paths, 4, 32, True, **data).order
-    for place, index in enumerate(order):
-        one_hot = 2.0 * np.eye(len(weights), dtype=np.float32)[truth[place]]  # the truth's bin at its weight
-        if index < 2:  # the teacher does not teach `photos`: the rebalanced truth alone
-            np.testing.assert_array_equal(target[place], one_hot)
-        else:
-            taught = teacher.probabilities(lightness[place : place + 1, ..., 0])[0]
-            np.testing.assert_allclose(target[place], 0.25 * one_hot + 0.75 * taught, atol=1e-5)
-            assert np.count_nonzero(target[place][0, 0]) > 1  # a distribution, not the truth's bin alone
-    sharper = Teacher(first, [photos, str(more)], [str(more)], 0.75, temperature=0.5).probabilities(lightness[..., 0])
-    assert np.all(sharper.max(axis=-1) >= teacher.probabilities(lightness[..., 0]).max(axis=-1) - 1e-6)
-    _, held_out = ColorBatches(paths, 4, 32, False, **data)[0]  # validation: the truth's loss, unchanged
-    assert np.all(np.count_nonzero(held_out, axis=-1) == 1)
-
-    run = tmp_path / "distilled"
-    fit_in_process("--data", photos, str(more), "--out", run, "--init", first, "--teacher", first,
-                   "--teacher-folders", str(more), "--teacher-share", "0.75", "--teacher-temperature", "0.5",
-                   "--epochs", "1", *FAST)
-    config = Colorizer.from_weights(str(run)).config
-    assert (config["teacher"], config["teacher_folders"], config["teacher_share"], config["teacher_temperature"]) == (
-        first, [str(more)], 0.75, 0.5)
-    for wrong, message in ((["--teacher", first, "--teacher-folders", tmp_path], "must be among --data"),
-                           (["--teacher", first, "--teacher-share", "0"], "--teacher-share is a share"),
-                           (["--teacher", first, "--teacher-temperature", "0"],
-                            "--teacher-temperature must be above 0"),
-                           (["--teacher", tmp_path / "nowhere"], "fit: --teacher: no weights at"),
-                           (["--teacher-folders", photos], "--teacher-folders needs --teacher")):
+def test_resume_drops_the_teacher_settings_of_older_runs_and_refuses_a_teacher(first_run, tmp_path):
+    """fit --teacher is gone: the run.json of a run from before records "teacher": null, and still resumes."""
+    run = tmp_path / "run"
+    shutil.copytree(first_run[0], run, symlinks=True)
+    settings = json.loads((run / "run.json").read_text())
+    old = {"teacher": None, "teacher_share": 0.5, "teacher_temperature": 1.0, "teacher_folders": None}
+    older = {key: value for key, value in {**settings, **old}.items() if key != "crop_scale"}
+    for written, message in (({**settings, **old, "teacher": "runs/previous-default"}, "distilled from a teacher"),
+                             (older, r"written by an older fit \(no crop_scale\)")):
+        (run / "run.json").write_text(json.dumps(written))
         with pytest.raises(SystemExit, match=message):
-            fit_in_process("--data", photos, "--out", tmp_path / "refused", "--init", first, "--epochs", "1",
-                           *wrong, *FAST)
-        assert not (tmp_path / "refused").exists()  # nothing half-made to resume
+            fit_in_process("--out", run, "--resume", "--epochs", "2")
+    (run / "run.json").write_text(json.dumps({**settings, **old}))
+    fit_in_process("--out", run, "--resume", "--epochs", "2")
+    assert len(val_losses(run)) == 2
+    assert not any(key.startswith("teacher") for key in json.loads((run / "run.json").read_text()))

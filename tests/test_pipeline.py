@@ -58,7 +58,7 @@ def test_saturation_scales_the_colours(colorizer):
 def test_batches_match_single_calls(colorizer):
     images = [Image.fromarray(gradient_rgb(96, 64)), Image.fromarray(gradient_rgb(40, 30)).convert("L"),
               Image.fromarray(gradient_rgb(64, 96)), Image.fromarray(gradient_rgb(96, 64)[::-1])]  # 3 of one model size
-    batched = colorizer.colorize_many(images)
+    batched = [prediction.compose() for prediction in colorizer.predict_images(images)]
     for image, result in zip(images, batched):
         np.testing.assert_allclose(result.rgb, colorizer.colorize(image).rgb, atol=1)
 

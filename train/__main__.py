@@ -1,5 +1,5 @@
-"""`python -m train fit|evaluate|push|export|recalibrate|pack|kinds|samples`: each subcommand lives in its own
-module (add_arguments, run)."""
+"""`python -m train fit|evaluate|push|export|pack|kinds|samples`: each subcommand lives in its own module
+(add_arguments, run)."""
 import argparse
 import importlib
 import os
@@ -12,7 +12,6 @@ COMMANDS = {
     "evaluate": "measure weights against colour photos made gray, and the gray baseline",
     "push": "publish a training run to the Hugging Face Hub",
     "export": "write a run's best weights as a compact weights folder (float16 storage)",
-    "recalibrate": "re-estimate the batch-norm statistics that are not finite (a float16 overflow), on training photos",
     "pack": "re-encode photos small, in parts, to carry them to a GPU machine",
     "kinds": "fit and measure the photo-or-drawing detector that picks the model for each image",
     "samples": "a contact sheet: several weights' colours side by side on the same photos",

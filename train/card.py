@@ -9,7 +9,6 @@ import os
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
-from colorize.model import head_of
 from colorize.weights import CONFIG_FILE, read_config
 from train.run_folder import BEST, METRICS_FILE, PLOTS
 
@@ -50,7 +49,7 @@ def model_card(run_dir, repo_id=None):
     folders = [os.path.basename(os.path.normpath(d)) for d in config.get("data", [])]
     return ModelCard.from_template(
         card_data, template_path=TEMPLATE, model_name=name, repo_id=repo_id or "USER/REPO",
-        architecture=config["architecture"], head=head_of(config), input_size=config["input_size"],
+        architecture=config["architecture"], head=config["head"], input_size=config["input_size"],
         split=metrics["split"], datasets={k: v for k, v in metrics["datasets"].items() if v["model"] and v["gray"]},
         plots=[p for p in PLOTS if os.path.isfile(os.path.join(run_dir, p))],
         training_data=", ".join(f"`{f}`" for f in folders) or "not recorded",

@@ -25,18 +25,18 @@ CHECKED_FILES = ("model.weights.h5", "optimizer.npz")  # their hashes are in sta
 
 
 def damage_of(folder):
-    """Why a checkpoint folder cannot be resumed from, or None if it is whole. Checkpoints written before
-    hashes were stored are taken as whole when their files are there."""
+    """Why a checkpoint folder cannot be resumed from, or None if it is whole (its files match the hashes in
+    its state.json)."""
     try:
         with open(os.path.join(folder, "state.json")) as f:
-            expected = json.load(f).get("sha256", dict.fromkeys(CHECKED_FILES))
-    except (OSError, ValueError, AttributeError):
-        return "no readable state.json"
+            expected = dict(json.load(f)["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "no readable state.json with hashes"
     for name in CHECKED_FILES:
         path = os.path.join(folder, name)
         if not os.path.isfile(path):
             return f"{name} is missing"
-        if expected.get(name) and sha256_of(path) != expected[name]:
+        if sha256_of(path) != expected.get(name):
             return f"{name} does not match its hash"
     return None
 
@@ -87,8 +87,6 @@ def point_best(run_dir, name):
     if os.path.lexists(tmp):
         os.remove(tmp)
     os.symlink(name, tmp)
-    if os.path.isdir(link) and not os.path.islink(link):  # a run written when best/ was a plain folder
-        os.rename(link, os.path.join(run_dir, BEST_PREFIX + "previous"))
     os.replace(tmp, link)
     for old in os.listdir(run_dir):
         if old.startswith(BEST_PREFIX) and old != name:

@@ -123,23 +123,20 @@ class ColorBatches(keras.utils.PyDataset):
 
     `view`: crops at the scale of inference (seen_size), the photo first squeezed to view x view.
 
-    `teacher` (train.teacher.Teacher): training bins targets become dense distributions, the truth's mixed with
-    a teacher model's for the training photos it teaches (distillation); validation keeps the truth's alone.
-
     `shard=(i, n)`: this is process i of n training together (train.devices): every process draws the same
     global batches and loads the i-th of their n parts.
     """
 
     def __init__(self, paths, batch_size, size, train, targets="ab", target_stride=1, bin_weights=None,
                  seed=0, epoch=0, probabilities=None, epoch_photos=None, degrade=0.0, hints=False, drawing=False,
-                 shard=(0, 1), view=None, teacher=None, **kwargs):
+                 shard=(0, 1), view=None, **kwargs):
         super().__init__(**kwargs)
         self.paths, self.batch_size, self.size, self.train = list(paths), batch_size, size, train
         self.targets, self.target_stride, self.bin_weights = targets, target_stride, bin_weights
         self.seed, self.epoch = seed, epoch
         self.probabilities, self.epoch_photos = probabilities, epoch_photos or len(self.paths)
         self.degrade, self.hints, self.drawing = degrade, hints, drawing
-        self.shard, self.view, self.teacher = shard, view, teacher
+        self.shard, self.view = shard, view
         self.order = np.arange(len(self.paths))
         self.unreadable = set()
         self.on_epoch_end()
@@ -157,7 +154,7 @@ class ColorBatches(keras.utils.PyDataset):
             self.epoch += 1
 
     def crop(self, index, rng):
-        """(crop, its line layer's L or None, its path). A photo that became unreadable after the split (changed,
+        """(crop, its line layer's L or None). A photo that became unreadable after the split (changed,
         truncated or removed during a long run) is replaced by the next readable one, and counted in `unreadable`,
         rather than ending the run."""
         for step in range(len(self.paths)):
@@ -172,10 +169,10 @@ class ColorBatches(keras.utils.PyDataset):
                 continue
             twin = line_twin(path) if self.drawing else None
             if not twin:
-                return self.cropped(rgb, rng), None, path
+                return self.cropped(rgb, rng), None
             view = int(rng.integers(2**32))  # the same crop of the art and of its line layer
             line = convert_lab(self.cropped(read_rgb(twin), np.random.default_rng(view)))[0]
-            return self.cropped(rgb, np.random.default_rng(view)), line, path
+            return self.cropped(rgb, np.random.default_rng(view)), line
         raise ImageError("none of the photos can be read any more")
 
     def cropped(self, rgb, rng):
@@ -205,7 +202,7 @@ class ColorBatches(keras.utils.PyDataset):
         places = range(start + part, min(start + self.batch_size, len(self.order)), parts)
         # a generator per place in the batch: a photo is cut and altered the same however the batch is shared out
         rngs = [np.random.default_rng([self.seed, self.epoch, place]) for place in places]
-        crops, lines, paths = zip(*(self.crop(self.order[place], rng) for place, rng in zip(places, rngs)))
+        crops, lines = zip(*(self.crop(self.order[place], rng) for place, rng in zip(places, rngs)))
         lab = [convert_lab(crop) for crop in crops]
         truth, ab = np.stack([plane for plane, _ in lab]), np.stack([ab for _, ab in lab])
         inputs = self.inputs(truth, ab, rngs, lines)
@@ -218,6 +215,4 @@ class ColorBatches(keras.utils.PyDataset):
         if self.drawing:
             targets = np.stack([bins, self.bin_weights[bins], fill_lightness(truth, s)], axis=-1)
             return inputs, targets.astype(np.float32)
-        if self.teacher:
-            return inputs, self.teacher.targets(paths, truth, bins, self.bin_weights[bins], mix=self.train)
         return inputs, bins, self.bin_weights[bins]

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.lab import convert_lab, gray_rgb
-from colorize.model import head_of, model_from_config
+from colorize.model import model_from_config
 from colorize.pipeline import Colorizer
 from colorize.weights import WeightsError
 from train.data import photos_of
@@ -68,7 +68,7 @@ def with_decoding(colorizer, run_dir, temperature=None, undo_rebalancing=None, m
     how much of the training's class rebalancing to take back out (see train.rebalance), how much
     to mute unsure colours (see colorize.layers.AnnealedMean), and over how many regions to pool the
     colour distributions (see colorize.decoding)."""
-    if head_of(colorizer.config) != "bins":
+    if colorizer.config["head"] != "bins":
         raise ValueError("--temperature, --mute, --undo-rebalancing and --regions apply only to models with the "
                          "bins head")
     config = {**colorizer.config, "temperature": temperature or colorizer.config["temperature"]}
@@ -163,7 +163,7 @@ def run(args):
         print(f"evaluate: {error}", file=sys.stderr)
         return 2
     report = {"weights": colorizer.source, "architecture": colorizer.config["architecture"],
-              "head": head_of(colorizer.config), "temperature": colorizer.config.get("temperature"),
+              "head": colorizer.config["head"], "temperature": colorizer.config.get("temperature"),
               "undo_rebalancing": colorizer.config.get("undo_rebalancing", 0), "mute": colorizer.config.get("mute", 0),
               "regions": colorizer.config.get("regions", 0), "input_size": colorizer.input_size, "split": args.split,
               "input": args.input, "limit": args.limit, "datasets": {}}

@@ -12,7 +12,6 @@ import tempfile
 import h5py
 import numpy as np
 
-from colorize.model import head_of
 from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, load_local, resolve_folder, sha256_of
 from train.rebalance import read_bin_weights, set_undone
 from train.run_folder import LEARNING_CURVES, METRICS_FILE
@@ -92,7 +91,7 @@ def run(args):
         return 2
     config = dict(loaded.config)
     if (args.temperature or args.mute is not None or args.undo_rebalancing is not None or args.regions) \
-            and head_of(config) != "bins":
+            and config["head"] != "bins":
         print("export: --temperature, --mute, --undo-rebalancing and --regions apply only to models with the bins head",
               file=sys.stderr)
         return 2

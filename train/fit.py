@@ -15,6 +15,8 @@ from train.mix import parse_folder_weight
 from train.run_folder import RUN_FILE, SAMPLES
 
 LOSSES = ("bins", "mse")
+DROPPED_SETTINGS = ("teacher", "teacher_share", "teacher_temperature", "teacher_folders")  # fit --teacher's, removed
+RESUME_NEEDS = ("train_blocks", "data_weights", "crop_scale")  # settings that runs before them lack
 
 
 def add_arguments(parser):
@@ -55,15 +57,6 @@ def add_arguments(parser):
     model.add_argument("--loss", choices=LOSSES, default="bins",
                        help="bins: rebalanced classification over ab bins, decoded by annealed mean (default); "
                        "mse: the report's regression")
-    model.add_argument("--teacher", metavar="WEIGHTS",
-                       help="distil: mix these weights' colour distribution (a photo model with a bins head) into "
-                       "the target of the photos of --teacher-folders (see train.teacher)")
-    model.add_argument("--teacher-share", type=float, default=0.5, metavar="A",
-                       help="the teacher's share of the target, 0-1 (default 0.5; the truth has the rest)")
-    model.add_argument("--teacher-temperature", type=float, default=1.0, metavar="T",
-                       help="softmax temperature of the teacher's distribution (default 1; below 1 sharper)")
-    model.add_argument("--teacher-folders", nargs="+", metavar="DIR",
-                       help="the --data folders the teacher teaches (default: all of them)")
     model.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
                        help="annealed-mean temperature for --loss bins (lower: more vivid)")
     fit = parser.add_argument_group("fitting")
@@ -115,6 +108,14 @@ def settings_of(args):
                 settings = json.load(f)
         except (OSError, ValueError) as error:
             raise SystemExit(f"fit: cannot resume: {path} is not readable ({error})") from error
+        if settings.get("teacher"):
+            raise SystemExit(f"fit: cannot resume: {args.out} was distilled from a teacher (fit --teacher), which "
+                             "fit no longer does (docs/experiments.md names the commit that still can)")
+        for dropped in DROPPED_SETTINGS:  # an earlier fit wrote them, null without --teacher
+            settings.pop(dropped, None)
+        missing = [key for key in RESUME_NEEDS if key not in settings]
+        if missing:
+            raise SystemExit(f"fit: cannot resume: {path} was written by an older fit (no {', '.join(missing)})")
         settings["epochs"] = args.epochs or settings["epochs"]
         return settings
     if not args.data:
@@ -133,30 +134,9 @@ def settings_of(args):
         raise SystemExit("fit: --drawing needs --architecture unet and --loss bins")
     settings.update(crop_size=crop, epochs=args.epochs or 10, data=[os.path.abspath(d) for d, _ in args.data],
                     data_weights=[w for _, w in args.data],
-                    train_blocks=trained_encoder_blocks(args), **teacher_settings(args))
+                    train_blocks=trained_encoder_blocks(args))
     settings["freeze_encoder"] = settings["train_blocks"] == 0
     return settings
-
-
-def teacher_settings(args):
-    """The distillation settings, checked: the teacher's folder, share and the folders it teaches (absolute)."""
-    if not args.teacher:
-        if args.teacher_folders:
-            raise SystemExit("fit: --teacher-folders needs --teacher")
-        return {"teacher": None, "teacher_folders": None}
-    if args.loss != "bins" or args.drawing:
-        raise SystemExit("fit: --teacher needs --loss bins and a photo model (no --drawing)")
-    if not 0.0 < args.teacher_share <= 1.0:
-        raise SystemExit("fit: --teacher-share is a share, above 0 and at most 1")
-    if not args.teacher_temperature > 0:
-        raise SystemExit("fit: --teacher-temperature must be above 0")
-    data = [os.path.abspath(d) for d, _ in args.data]
-    taught = [os.path.abspath(d) for d in args.teacher_folders] if args.teacher_folders else data
-    strangers = [d for d in taught if d not in data]
-    if strangers:
-        raise SystemExit(f"fit: --teacher-folders must be among --data; not: {', '.join(strangers)}")
-    teacher = os.path.abspath(args.teacher) if os.path.exists(args.teacher) else args.teacher  # a folder or a Hub id
-    return {"teacher": teacher, "teacher_folders": taught}
 
 
 def trained_encoder_blocks(args):

@@ -6,10 +6,10 @@ import keras
 import numpy as np
 
 from colorize.ab_bins import ab_bin_centers
-from colorize.encoder import VGG16_BLOCKS, EncoderInitError, train_last_blocks
+from colorize.encoder import EncoderInitError, train_last_blocks
 from colorize.fast_model import cpu_has_bfloat16
 from colorize.hints import HINT_CHANNELS
-from colorize.model import build_model, encoder_of, head_of
+from colorize.model import build_model, encoder_of
 from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
 from train.data import ColorBatches, split
@@ -21,7 +21,6 @@ from train.reports import plot_learning_curves, save_samples
 from train.run_folder import BIN_WEIGHTS_FILE, LEARNING_CURVES, LOG_FILE, RUN_FILE, SAMPLES
 
 PRIOR_PHOTOS = 500  # training photos whose colours estimate the ab prior
-TEACHER_SETTINGS = ("teacher", "teacher_share", "teacher_folders", "teacher_temperature")  # recorded in the weights
 
 
 def has_gpu():
@@ -63,40 +62,22 @@ def prepare_run(run_dir, settings, writes=True):
     if len(settings["data"]) > 1:
         per_folder = photos_per_folder(chosen["train"], settings["data"])
         print("fit: training photos per folder (sampling weight): " + ", ".join(
-            f"{name} {n} ({w:g})" for (name, n), w in zip(per_folder.items(), mix_weights(settings))))
+            f"{name} {n} ({w:g})" for (name, n), w in zip(per_folder.items(), settings["data_weights"])))
     if not chosen["train"] or not chosen["val"]:
         raise SystemExit("fit: need at least one training and one validation photo")
 
 
-def trained_blocks(settings):
-    """The encoder blocks that learn (runs made before --train-blocks recorded only freeze_encoder)."""
-    return settings.get("train_blocks", 0 if settings["freeze_encoder"] else VGG16_BLOCKS)
-
-
-def mix_weights(settings):
-    """The folders' sampling weights (runs from before mixes had none: 1 each)."""
-    return settings.get("data_weights") or [1.0] * len(settings["data"])
-
-
 def mixed_probabilities(paths, settings):
     """Per-photo sampling probabilities for a mix of folders; None for one folder (each photo once an epoch)."""
-    return sampling_probabilities(paths, settings["data"], mix_weights(settings)) if len(settings["data"]) > 1 else None
+    if len(settings["data"]) < 2:
+        return None
+    return sampling_probabilities(paths, settings["data"], settings["data_weights"])
 
 
 def seen_view(settings):
     """The side training crops are cut from (train.data.seen_size): --image-size for --crop-scale inference,
-    None for the photo's own scale (every run before that flag)."""
-    return settings["image_size"] if settings.get("crop_scale") == "inference" else None
-
-
-def teacher_of(settings):
-    """The run's distillation teacher (--teacher), or None."""
-    if not settings.get("teacher"):
-        return None
-    from train.teacher import Teacher
-
-    return Teacher(settings["teacher"], settings["data"], settings["teacher_folders"], settings["teacher_share"],
-                   settings["teacher_temperature"])
+    None for the photo's own scale."""
+    return settings["image_size"] if settings["crop_scale"] == "inference" else None
 
 
 def bin_weights_for(paths, probabilities, crop_size, seed, view=None):
@@ -125,9 +106,9 @@ def initial_model(settings, head, restoring=False):
         model, config = build_from_folder(folder)
     except WeightsError as error:
         raise SystemExit(f"fit: --init: {error}") from error
-    if (config["architecture"], head_of(config)) != (settings["architecture"], head):
+    if (config["architecture"], config["head"]) != (settings["architecture"], head):
         raise SystemExit(f"fit: --init {folder} holds a {config['architecture']} model with a "
-                         f"{head_of(config)} head; this run trains {settings['architecture']} "
+                         f"{config['head']} head; this run trains {settings['architecture']} "
                          f"with a {head} head")
     print(f"fit: starting from the weights in {folder}")
     if config.get("hints") and not hints:
@@ -189,7 +170,6 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
                          "(start a new run with another --out)")
     # before the run folder exists: a wrong --init or --encoder leaves nothing behind
     model = initial_model(settings, head, restoring=bool(checkpoint))
-    teacher = teacher_of(settings)
     prepare_run(run_dir, settings, place.writes)
     batch, spread = settings["batch_size"], len(place.devices)
     train_paths, val_paths = settings["split"]["train"], whole_batches(settings["split"]["val"], batch, spread)
@@ -201,18 +181,17 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
               f"per step; validating on {len(val_paths)} of the {len(settings['split']['val'])} held-out photos "
               f"(whole batches)"
               + (f"; process {place.process + 1} of {place.processes}" if place.processes > 1 else ""))
-    train_last_blocks(encoder_of(model), trained_blocks(settings))
+    train_last_blocks(encoder_of(model), settings["train_blocks"])
     weights_config = model_config(
         settings["architecture"], head, settings["image_size"], settings["temperature"],
         encoder=str(settings["encoder"]), init=settings.get("init"), loss=settings["loss"],
         crop_size=settings["crop_size"], epochs=settings["epochs"], batch_size=settings["batch_size"],
         learning_rate=settings["learning_rate"], freeze_encoder=settings["freeze_encoder"],
-        train_blocks=trained_blocks(settings), precision=policy, data=settings["data"],
-        data_weights=mix_weights(settings), degrade=settings.get("degrade", 0.0), hints=bool(settings.get("hints")),
+        train_blocks=settings["train_blocks"], precision=policy, data=settings["data"],
+        data_weights=settings["data_weights"], degrade=settings.get("degrade", 0.0), hints=bool(settings.get("hints")),
         predicts_lightness=bool(settings.get("drawing")), kind="drawing" if settings.get("drawing") else "photo",
         train_photos=len(train_paths), val_photos=len(val_paths), backend=keras.backend.backend(),
-        devices=max(1, spread), crop_scale=settings.get("crop_scale", "photo"),
-        **({key: settings[key] for key in TEACHER_SETTINGS} if settings.get("teacher") else {}),
+        devices=max(1, spread), crop_scale=settings["crop_scale"],
     )
     size = settings["crop_size"]
     probabilities = mixed_probabilities(train_paths, settings)
@@ -233,13 +212,8 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
             bin_weights = bin_weights_for(train_paths, probabilities, size, settings["seed"], seen_view(settings))
             if place.writes:
                 np.save(weights_path, bin_weights)
-        data = {"targets": "bins", "target_stride": stride, "bin_weights": bin_weights, "teacher": teacher}
-        if drawing:
-            loss = DrawingLoss()
-        elif teacher:
-            loss = keras.losses.CategoricalCrossentropy(from_logits=True)  # the teacher's targets are distributions
-        else:
-            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        data = {"targets": "bins", "target_stride": stride, "bin_weights": bin_weights}
+        loss = DrawingLoss() if drawing else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     elif drawing:
         raise SystemExit("fit: --drawing needs --loss bins")
     else:
