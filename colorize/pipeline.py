@@ -17,6 +17,8 @@ from .screentone import check_screentone, descreen
 
 PAPER_FADE = 8.0  # L units: a drawing's colours fade out within 8 of paper white and of ink black (see compose)
 SHADED_AT = 0.8  # a drawing at least this likely shaded keeps its own lightness (chosen in docs/MODEL.md)
+MAX_ASPECT = 8  # a drawing longer than this many times its width is seen at the input size (see model_size)
+WIDE_BYTES = 64 << 20  # compose widens the whole ab grid at once up to this size (a 16 x 1,000,000 page: band by band)
 CHUNK = 2  # several inputs of one size run two at a time, the last chunk padded: one trace per size
 COMPOSE_THREADS = int(os.environ.get("COLORIZE_THREADS") or min(4, os.cpu_count() or 1))
 
@@ -56,22 +58,38 @@ def compose(lightness, ab_small, saturation=1.0, result_lightness=None, paper_fa
     shared among COMPOSE_THREADS threads (NumPy lets go of the interpreter lock in this arithmetic)."""
     height, width = lightness.shape
     result_lightness = lightness if result_lightness is None else result_lightness
-    wide = [resize_plane(ab_small[..., c], (width, ab_small.shape[0])) for c in range(2)]  # Pillow's first pass
     rows, weights = bilinear_taps(ab_small.shape[0], height)
     weights *= np.float32(saturation)
+    if ab_small.shape[0] * width * 8 <= WIDE_BYTES:  # Pillow's first pass whole: the fastest way
+        wide, columns = [resize_plane(ab_small[..., c], (width, ab_small.shape[0])) for c in range(2)], None
+    else:  # a very wide image: each band's rows of the grid widened in turn, so memory follows the band
+        wide = np.ascontiguousarray(np.moveaxis(np.asarray(ab_small, np.float32), -1, 0))  # (2, S, S)
+        columns, column_weights = bilinear_taps(ab_small.shape[1], width)
     shown_l = np.empty((height, width), np.uint8)
     picture, rgb = np.empty((height, width, 3), np.uint8), np.empty((height, width, 3), np.uint8)
     step = max(1, BAND_PIXELS // width)
 
     def fill(tops):
         band, ab = LabBand(step * width), np.empty((2, step, width), np.float32)
+        taken = np.empty((step, width), np.float32)
         for top in tops:
             part = slice(top, top + step)
             n = len(rows[part])
             for plane, source in zip(ab[:, :n], wide):
-                np.multiply(source[rows[part, 0]], weights[part, 0, None], out=plane)
+                if columns is None:
+                    np.multiply(source[rows[part, 0]], weights[part, 0, None], out=plane)
+                    for k in range(1, rows.shape[1]):
+                        plane += source[rows[part, k]] * weights[part, k, None]
+                    continue
+                tall = source[rows[part, 0]] * weights[part, 0, None]  # (n, S): this band's rows of the grid
                 for k in range(1, rows.shape[1]):
-                    plane += source[rows[part, k]] * weights[part, k, None]
+                    tall += source[rows[part, k]] * weights[part, k, None]
+                np.take(tall, columns[:, 0], axis=1, out=plane)
+                plane *= column_weights[:, 0]
+                for k in range(1, columns.shape[1]):
+                    np.take(tall, columns[:, k], axis=1, out=taken[:n])
+                    taken[:n] *= column_weights[:, k]
+                    plane += taken[:n]
             a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab[:, :n])
             result_l = result_lightness[part].reshape(-1)
             if paper_fade:
@@ -182,7 +200,8 @@ class Colorizer:
         if self.config.get("regions"):
             given = [None] * len(ab) if hints is None else hints
             ab = np.stack([decode(distribution, lightness, self.config["regions"], self.config["temperature"],
-                                  self.config.get("mute", 0.0), self.kind == "drawing", hinted)
+                                  self.config.get("mute", 0.0), self.kind == "drawing", hinted,
+                                  self.config.get("one_hue", False))
                            for distribution, lightness, hinted in zip(ab, lightness_batch, given)])
         return ab, fills
 
@@ -236,8 +255,11 @@ class Colorizer:
     def model_size(self, shape):
         """The model's input side for an image of shape (H, W): `input_size`; for weights with a larger
         `max_input_size` (the drawing model: whole pages, whose figures are small) about half the image's
-        long side, between the two."""
+        long side, between the two, unless the image is over MAX_ASPECT times longer than wide (a strip,
+        squashed square for the model, shows no more at a larger size and costs its memory: gigabytes)."""
         largest = int(self.config.get("max_input_size") or self.input_size)
+        if max(shape) > MAX_ASPECT * min(shape):
+            return self.input_size
         return int(min(largest, max(self.input_size, round(max(shape) / 64) * 32)))
 
     def _model_input(self, seen):

@@ -87,3 +87,24 @@ def test_missing_file_and_folder(colorizer, tmp_path):
         colorizer.colorize(str(tmp_path / "nope.jpg"))
     with pytest.raises(ImageError, match="folder"):
         colorizer.colorize(str(tmp_path))
+
+
+def test_memory_follows_pixels_not_sides_for_a_thin_strip(colorizer):
+    """A 12 x 400,000 strip (4.8 MP, a sliver of the 16 x 1,000,000 page that once took 9 GB): composing
+    it allocates a few times its pixels, not a 400,000-wide copy of the model's grid; and a drawing model
+    sees such a strip at its input size, not at its largest."""
+    import tracemalloc
+
+    from colorize.pipeline import compose
+
+    lightness = np.random.default_rng(0).uniform(0, 100, (12, 400_000)).astype(np.float32)
+    ab = np.random.default_rng(1).uniform(-0.5, 0.5, (112, 112, 2)).astype(np.float32)
+    tracemalloc.start()
+    result = compose(lightness, ab, 1.0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.rgb.shape == (12, 400_000, 3)
+    assert peak < 40 * lightness.size  # the outputs are 7 bytes a pixel; a 112 x 400,000 grid would be 75
+    drawing_like = type(colorizer)(colorizer.model, {**colorizer.config, "max_input_size": 576})
+    assert drawing_like.model_size((12, 400_000)) == colorizer.input_size
+    assert drawing_like.model_size((1400, 1000)) > colorizer.input_size
