@@ -246,6 +246,24 @@ def test_a_clicked_hint_changes_the_result_there(browser, shipped_page_url):
     near, far = (slice(425, 445), slice(92, 112)), (slice(20, 60), slice(400, 480))
     redness = [image[near][..., 0].astype(int).mean() - image[near][..., 1].astype(int).mean()
                for image in (before, after)]
+    page.wait_for_function("() => { const i = document.querySelector('#hints-marks img');"
+                           " return i && i.complete && i.naturalWidth; }", timeout=WAIT_MS)  # the hint is marked
     assert redness[1] > redness[0] + 10, "the hinted place should turn red"
     assert np.abs(after[far].astype(int) - before[far].astype(int)).mean() < 8, "far away little should change"
 
+
+
+def test_a_clip_dropped_in_the_video_tab_comes_back_playable_in_the_page(browser, page_url, tmp_path):
+    from tests.videos import pan, write_video
+
+    clip = write_video(tmp_path / "reel.mp4", pan(12), audio=True)  # one second
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_url)
+    page.get_by_role("tab", name="Video").click()
+    page.set_input_files("#input-video input[type=file]", clip)
+    page.wait_for_function("() => document.querySelector('#input-video video')", timeout=WAIT_MS)
+    page.click("#colorize-video")
+    page.wait_for_function("() => { const v = document.querySelector('#output-video video');"
+                           " return v && v.readyState >= 2; }", timeout=WAIT_MS)  # the browser decodes it
+    width, duration, src = page.eval_on_selector("#output-video video", "v => [v.videoWidth, v.duration, v.src]")
+    assert width == 96 and duration == pytest.approx(1.0, abs=0.1) and src.endswith("reel_colorized.mp4")
