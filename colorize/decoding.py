@@ -15,12 +15,10 @@ from skimage import segmentation
 
 from .ab_bins import ab_bin_centers
 from .images import resize_plane
-from .lab import AB_SCALE
 
 COMPACTNESS = 0.1  # SLIC on lightness alone (0-100): low, so that regions follow edges rather than a grid
 INK_BELOW = 45.0  # L under which a drawing's pixel is ink: lines that regions must not cross
 SMALLEST_SHARE = 0.002  # ink-bounded pieces smaller than this share of the image join their SLIC region
-NEUTRAL_CHROMA, HUE_WINDOW = 15.0, 60.0  # one_hue: bins this gray count as no hue; a hue is this wide (degrees)
 
 
 def regions(lightness, count, drawing=False):
@@ -53,22 +51,7 @@ def muted(ab, probabilities, mute):
     return ab / (1.0 + mute**2 * np.maximum(spread, 0.0))[..., None]
 
 
-def one_hue(probabilities):
-    """Distributions (..., Q) keeping only their most probable hue: the coloured bins (chroma over
-    NEUTRAL_CHROMA) whose hue lies within HUE_WINDOW degrees of the hue sector holding the most probability,
-    and every neutral bin. A region half believed blue and half orange then becomes blue (or orange) at the
-    strength its belief allows, not the beige their mean is; its neutral belief still mutes it."""
-    centers = ab_bin_centers() * np.float32(AB_SCALE)
-    chroma = np.hypot(centers[:, 0], centers[:, 1])
-    hue = np.degrees(np.arctan2(centers[:, 1], centers[:, 0]))
-    sectors = np.arange(0, 360, HUE_WINDOW / 2)
-    apart = np.abs((hue[None, :] - sectors[:, None] + 180) % 360 - 180)  # (sectors, Q) degrees
-    windows = (apart <= HUE_WINDOW / 2) & (chroma[None, :] > NEUTRAL_CHROMA)
-    best = np.argmax(probabilities @ windows.T.astype(np.float32), axis=-1)  # (...,) the heaviest window
-    return probabilities * (windows[best] | (chroma <= NEUTRAL_CHROMA))
-
-
-def decode(probabilities, lightness, count, temperature, mute=0.0, drawing=False, hints=None, single_hue=False):
+def decode(probabilities, lightness, count, temperature, mute=0.0, drawing=False, hints=None):
     """ab (h, w, 2) in [-1, 1] for one image from its bins distributions (h, w, Q) and the L the model saw
     (any size, resized here to h x w): one colour per region of `regions`. A region holding colour hints
     (the model's hint input, (S, S, 3) at the input size) takes their mean colour: a hint colours the
@@ -79,8 +62,6 @@ def decode(probabilities, lightness, count, temperature, mute=0.0, drawing=False
     members = scipy.sparse.csr_matrix((np.ones(labels.size, np.float32), (labels, np.arange(labels.size))),
                                       shape=(labels.max() + 1, labels.size))
     pooled = members @ probabilities.reshape(-1, bins)
-    if single_hue:
-        pooled = one_hue(pooled)
     pooled /= np.maximum(pooled.sum(axis=-1, keepdims=True), 1e-30)
     ab = muted(annealed_mean(pooled, temperature), pooled, mute)
     if hints is not None and hints[..., 2].any():

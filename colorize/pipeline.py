@@ -200,8 +200,7 @@ class Colorizer:
         if self.config.get("regions"):
             given = [None] * len(ab) if hints is None else hints
             ab = np.stack([decode(distribution, lightness, self.config["regions"], self.config["temperature"],
-                                  self.config.get("mute", 0.0), self.kind == "drawing", hinted,
-                                  self.config.get("one_hue", False))
+                                  self.config.get("mute", 0.0), self.kind == "drawing", hinted)
                            for distribution, lightness, hinted in zip(ab, lightness_batch, given)])
         return ab, fills
 

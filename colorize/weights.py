@@ -101,7 +101,6 @@ CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it mus
     "mute": (False, lambda v: _finite_number(v) and 0 <= v <= 100, "a number from 0 to 100"),
     "regions": (False, lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 4096,
                 "a whole number of regions from 0 (each pixel decoded alone) to 4096"),
-    "one_hue": (False, lambda v: isinstance(v, bool), "true or false"),
     "undo_rebalancing": (False, lambda v: _finite_number(v) and 0 <= v <= 1, "a number from 0 to 1"),
     "weights_sha256": (False, lambda v: isinstance(v, str) and re.fullmatch("[0-9a-f]{64}", v), "64 hex digits"),
 }

@@ -116,20 +116,3 @@ def test_a_hint_colours_the_whole_region_it_falls_on():
     taken = np.all(np.abs(hinted - blue) < 0.02, axis=-1)
     assert taken[5, 20] and taken.sum() >= 0.2 * 32 * 32  # well beyond the hint's own 2x2 model pixels
 
-
-def test_one_hue_keeps_the_heavier_hue_of_a_split_belief_not_their_beige_mean():
-    from colorize.decoding import one_hue
-    from colorize.lab import AB_SCALE
-
-    centers = ab_bin_centers() * AB_SCALE
-    blue = int(np.argmin(np.hypot(centers[:, 0] - 0, centers[:, 1] + 40)))
-    orange = int(np.argmin(np.hypot(centers[:, 0] - 20, centers[:, 1] - 40)))
-    gray = int(np.argmin(np.hypot(*centers.T)))
-    belief = np.zeros(len(centers), np.float32)
-    belief[[blue, orange, gray]] = 0.45, 0.35, 0.2
-    mean = annealed_mean(belief, 1.0) * AB_SCALE
-    kept = one_hue(belief)
-    assert np.hypot(*mean) < 12  # the plain mean: nearly gray
-    assert kept[orange] == 0 and kept[blue] == belief[blue] and kept[gray] == belief[gray]
-    single = annealed_mean(kept / kept.sum(), 1.0) * AB_SCALE
-    assert single[1] < -25  # blue, muted only by the gray belief
