@@ -242,3 +242,44 @@ def test_resume_drops_the_teacher_settings_of_older_runs_and_refuses_a_teacher(f
     fit_in_process("--out", run, "--resume", "--epochs", "2")
     assert len(val_losses(run)) == 2
     assert not any(key.startswith("teacher") for key in json.loads((run / "run.json").read_text()))
+
+
+def test_a_new_run_that_cannot_start_leaves_nothing_that_blocks_the_corrected_command(photos, tmp_path):
+    out = tmp_path / "run"
+    with pytest.raises(SystemExit, match="make no whole batch"):  # 12 photos, batches of 16
+        fit_in_process("--data", photos, "--out", out, "--encoder", "none", "--epochs", "1", *FAST,
+                       "--batch-size", "16")
+    assert not out.exists()
+    kept = tmp_path / "mine"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    with pytest.raises(SystemExit, match="make no whole batch"):
+        fit_in_process("--data", photos, "--out", kept, "--encoder", "none", "--epochs", "1", *FAST,
+                       "--batch-size", "16")
+    assert os.listdir(kept) == ["notes.txt"]  # what was there before stays; what the run made goes
+
+
+@pytest.mark.parametrize("option, value", [("--batch-size", "0"), ("--image-size", "0"), ("--epochs", "-3"),
+                                           ("--temperature", "0"), ("--learning-rate", "nan"), ("--val-share", "1")])
+def test_numbers_out_of_range_are_refused_before_anything_starts(photos, tmp_path, capsys, option, value):
+    with pytest.raises(SystemExit):
+        fit_in_process("--data", photos, "--out", tmp_path / "run", option, value)
+    assert f"argument {option}: must be" in capsys.readouterr().err and not (tmp_path / "run").exists()
+
+
+def test_ctrl_c_in_fit_is_one_line_and_leaves_a_run_that_resumes_or_nothing(photos, tmp_path):
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "train", "fit", "--data", photos, "--out", str(out), "--encoder", "none",
+               "--epochs", "200", *FAST, "--verbose", "0"]
+    process = subprocess.Popen(command, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (out / "run.json").exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and "Traceback" not in err, err
+    if out.exists():  # an epoch had ended: the run resumes from it
+        assert "continue with: python -m train fit --out" in err and (out / "checkpoints").is_dir()
+    else:
+        assert "nothing was kept" in err

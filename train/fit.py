@@ -5,11 +5,15 @@ best epoch. Runs on any Keras backend: TensorFlow on the CPU, JAX on a GPU (mixe
 """
 import argparse
 import json
+import math
 import os
+import shutil
+import sys
 import time
 
 from colorize.encoder import ENCODER_INITS, VGG16_BLOCKS
 from colorize.model import ARCHITECTURES, DEFAULT_TEMPERATURE
+from colorize.weights import TEMPERATURES
 from train.data import CROP_SCALES
 from train.mix import parse_folder_weight
 from train.run_folder import RUN_FILE, SAMPLES
@@ -24,13 +28,14 @@ def add_arguments(parser):
     data.add_argument("--data", nargs="+", metavar="DIR[=W]", type=folder_weight,
                       help="folders of colour photos, read recursively, each with an optional sampling weight: "
                       "its share of an epoch's photos (e.g. scenes=1 people=0.6; default 1 each)")
-    data.add_argument("--val-share", type=float, default=0.1, help="share held out for validation (default 0.1)")
-    data.add_argument("--limit", type=int, help="use at most this many training photos (quick trials)")
-    data.add_argument("--epoch-photos", type=int, metavar="N",
+    data.add_argument("--val-share", type=number_in(0, 1, True, True), default=0.1,
+                      help="share held out for validation (default 0.1)")
+    data.add_argument("--limit", type=positive, help="use at most this many training photos (quick trials)")
+    data.add_argument("--epoch-photos", type=positive, metavar="N",
                       help="photos drawn per epoch (default: as many as there are training photos)")
-    data.add_argument("--val-photos", type=int, metavar="N",
+    data.add_argument("--val-photos", type=positive, metavar="N",
                       help="validate on at most N of the held-out photos, spread over them (default: all)")
-    data.add_argument("--degrade", type=float, default=0.0, metavar="P",
+    data.add_argument("--degrade", type=number_in(0, 1), default=0.0, metavar="P",
                       help="share of training photos whose input L is made to look like an old print "
                       "(grain, blur, fading, scratches...; see train.degrade); the target stays clean")
     parser.add_argument("--out", required=True, metavar="RUN_DIR",
@@ -57,18 +62,18 @@ def add_arguments(parser):
     model.add_argument("--loss", choices=LOSSES, default="bins",
                        help="bins: rebalanced classification over ab bins, decoded by annealed mean (default); "
                        "mse: the report's regression")
-    model.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
+    model.add_argument("--temperature", type=number_in(*TEMPERATURES), default=DEFAULT_TEMPERATURE,
                        help="annealed-mean temperature for --loss bins (lower: more vivid)")
     fit = parser.add_argument_group("fitting")
-    fit.add_argument("--image-size", type=int, default=224, help="model input size for inference (default 224)")
-    fit.add_argument("--crop-size", type=int, help="training crop size, divisible by 32 (default: --image-size)")
+    fit.add_argument("--image-size", type=positive, default=224, help="model input size for inference (default 224)")
+    fit.add_argument("--crop-size", type=positive, help="training crop size, divisible by 32 (default: --image-size)")
     fit.add_argument("--crop-scale", choices=CROP_SCALES, default="photo",
                      help="photo: crops of the photo's own pixels, rescaled 0.9-1.5x (default, as before); inference: "
                      "of the photo squeezed to --image-size as the pipeline shows it to the model (0.85-1.25x), "
                      "so a 1024 px photo is learned at the scale it is colorized at")
-    fit.add_argument("--batch-size", type=int, default=16)
-    fit.add_argument("--epochs", type=int, help="total epochs (default 10; with --resume: extend the run to this)")
-    fit.add_argument("--learning-rate", type=float, default=1e-3)
+    fit.add_argument("--batch-size", type=positive, default=16)
+    fit.add_argument("--epochs", type=positive, help="total epochs (default 10; with --resume: extend the run to this)")
+    fit.add_argument("--learning-rate", type=number_in(0, 1), default=1e-3)
     fit.add_argument("--schedule", choices=("cosine", "constant"), default="cosine")
     fit.add_argument("--precision", choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"), default="auto",
                      help="auto: mixed_bfloat16 on a GPU or a CPU with bfloat16 units, else float32")
@@ -76,9 +81,9 @@ def add_arguments(parser):
                      help="train data parallel on N devices, each batch split over them (JAX; default: every "
                      "GPU or TPU there is, else one); on several machines see the README")
     fit.add_argument("--seed", type=int, default=0)
-    fit.add_argument("--workers", type=int, default=min(16, os.cpu_count() or 1),
+    fit.add_argument("--workers", type=positive, default=min(16, os.cpu_count() or 1),
                      help="threads preparing batches (default: one per CPU core, at most 16)")
-    fit.add_argument("--samples", type=int, default=8, help=f"validation photos in the final {SAMPLES}")
+    fit.add_argument("--samples", type=at_least_zero, default=8, help=f"validation photos in the final {SAMPLES}")
     fit.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                      help="Keras' progress display: 1 a progress bar (default), 2 a line per epoch, 0 none")
 
@@ -88,6 +93,25 @@ def positive(text):
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
+
+
+def at_least_zero(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def number_in(low, high, low_open=False, high_open=False):
+    """An argparse type: a finite number from low to high (either end left out where said)."""
+    def parse(text):
+        value = float(text)
+        if not (math.isfinite(value) and (low < value if low_open else low <= value)
+                and (value < high if high_open else value <= high)):
+            ends = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+            raise argparse.ArgumentTypeError(f"must be a number in {ends}, not {text}")
+        return value
+    return parse
 
 
 def folder_weight(text):
@@ -154,7 +178,35 @@ def run(args):
     settings = settings_of(args)
     from train.training_loop import fit
 
-    fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers, devices=args.devices)
+    before = None if args.resume else (set(os.listdir(args.out)) if os.path.isdir(args.out) else False)
+    try:
+        fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers, devices=args.devices)
+    except KeyboardInterrupt:
+        kept = not forget_unstarted(args.out, before)
+        print("fit: interrupted" + (f"; continue with: python -m train fit --out {args.out} --resume" if kept
+                                    else "; nothing was kept (no epoch had ended)"), file=sys.stderr)
+        return 130
+    except SystemExit:
+        forget_unstarted(args.out, before)
+        raise
     print(f"fit: done in {time.time() - started:.0f} s; try it: python -m colorize PHOTO --output-dir out "
           f"--weights {args.out}")
     return 0
+
+
+def forget_unstarted(out, before):
+    """A new run stopped before its first checkpoint: remove what it made in `out` (all of `out` if it made
+    the folder; `before` is what the folder held, or False where there was none), so that the same command
+    can start again. A resumed run (before None), or one with a checkpoint, is left as it is. Returns
+    whether anything was removed."""
+    from train.checkpoints import latest_checkpoint
+
+    if before is None or not os.path.isdir(out) or latest_checkpoint(out):
+        return False
+    if before is False:
+        shutil.rmtree(out, ignore_errors=True)
+        return True
+    for name in set(os.listdir(out)) - before:
+        path = os.path.join(out, name)
+        shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
+    return True

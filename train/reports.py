@@ -1,5 +1,6 @@
 """What a finished run shows: its learning curves and a grid of validation photos (L, prediction, truth)."""
 import csv
+import io
 
 import matplotlib
 
@@ -8,6 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from colorize.files import write_atomically  # noqa: E402
 from colorize.images import read_rgb  # noqa: E402
 from colorize.lab import convert_lab, gray_rgb  # noqa: E402
 from colorize.pipeline import Colorizer  # noqa: E402
@@ -31,8 +33,10 @@ def plot_learning_curves(log_csv, out_png):
     ax.legend()
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(out_png, dpi=100)
+    picture = io.BytesIO()
+    fig.savefig(picture, format="png", dpi=100)
     plt.close(fig)
+    write_atomically(out_png, picture.getvalue())  # a full disk leaves no empty PNG
 
 
 def save_samples(weights, photos, out_image, size=SAMPLE_SIZE, truth_column=True):
@@ -47,4 +51,7 @@ def save_samples(weights, photos, out_image, size=SAMPLE_SIZE, truth_column=True
         lightness = convert_lab(truth)[0]
         predictions = [colorizer.colorize(truth).rgb for colorizer in colorizers]
         rows.append(np.concatenate([gray_rgb(lightness), *predictions, *([truth] if truth_column else [])], axis=1))
-    Image.fromarray(np.concatenate(rows, axis=0)).save(out_image)
+    picture = io.BytesIO()
+    Image.fromarray(np.concatenate(rows, axis=0)).save(picture, format=Image.registered_extensions()[
+        "." + out_image.rsplit(".", 1)[-1].lower()])
+    write_atomically(out_image, picture.getvalue())

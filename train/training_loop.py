@@ -176,6 +176,9 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
     if not val_paths:
         raise SystemExit(f"fit: {len(settings['split']['val'])} validation photos make no whole batch of {batch} "
                          f"to split over {spread} devices; use a smaller --batch-size")
+    if len(train_paths) < batch:
+        raise SystemExit(f"fit: {len(train_paths)} training photos make no whole batch of {batch}; use a smaller "
+                         "--batch-size")
     if spread > 1:
         print(f"fit: data parallel on {spread} devices ({', '.join(place.devices)}), {batch // spread} photos each "
               f"per step; validating on {len(val_paths)} of the {len(settings['split']['val'])} held-out photos "
