@@ -240,10 +240,28 @@ def hint_client(tmp_path_factory, untrained_hint_weights):
     hint_app.demo.close()
 
 
-def test_the_api_takes_hints_and_a_reference(hint_client):
+@pytest.fixture(scope="module")
+def shipped_client(tmp_path_factory):
+    """The app on the shipped weights, whose hint inputs are trained (untrained ones ignore hints)."""
+    from colorize.weights import DEFAULT_WEIGHTS_DIR
+
+    shipped_app = import_app(tmp_path_factory, weights=DEFAULT_WEIGHTS_DIR)
+    _, url, _ = shipped_app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    yield Client(url, verbose=False)
+    shipped_app.demo.close()
+
+
+def test_the_api_takes_hints_and_a_reference(shipped_client):
+    from skimage import color
+
     hints = '[{"x": 10, "y": 20, "color": "#ff0000"}, {"x": 400, "y": 250, "color": "rgb(0, 0, 255)", "radius": 9}]'
-    rgb = hint_client.predict(handle_file(str(WIDE)), 1.0, hints, handle_file(str(WIDE)), api_name="/colorize_hints")[2]
-    assert size_of(rgb) == size_of(WIDE)
+    plain = shipped_client.predict(handle_file(str(WIDE)), 1.0, "[]", None, "Photo", api_name="/colorize_hints")[2]
+    hinted = shipped_client.predict(handle_file(str(WIDE)), 1.0, hints, handle_file(str(WIDE)), "Photo",
+                                    api_name="/colorize_hints")[2]
+    assert size_of(hinted) == size_of(WIDE)
+    blue = [float(color.rgb2lab(np.asarray(Image.open(p).convert("RGB"))[240:260, 390:410])[..., 2].mean())
+            for p in (plain, hinted)]
+    assert blue[1] < blue[0] - 10  # the blue hint's place turned blue: the hints were not ignored
 
 
 @pytest.mark.parametrize("hints, message", [

@@ -18,6 +18,8 @@ pytest.importorskip("ray")
 
 from tests.videos import pan, read_video, write_video  # noqa: E402
 
+pytestmark = pytest.mark.slow  # Ray starts in each test
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

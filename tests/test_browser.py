@@ -13,6 +13,8 @@ from PIL import Image
 from colorize.weights import DEFAULT_WEIGHTS_DIR
 from tests.test_app import EXAMPLES, WIDE, import_app
 
+pytestmark = pytest.mark.slow  # a browser drives the app
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

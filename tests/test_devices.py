@@ -12,6 +12,8 @@ import pytest
 from colorize import Colorizer
 from tests.test_fit import FAST, fit_in_process, photos  # noqa: F401  (photos: the fixture)
 
+pytestmark = pytest.mark.slow  # two processes train together
+
 pytest.importorskip("jax")
 
 TWO_CPUS = {"KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2",

@@ -20,6 +20,8 @@ from tests.subcommand import run_subcommand
 from train import fit as train_fit
 from train.data import SEEN_SCALES, is_validation, random_crop, split
 
+pytestmark = pytest.mark.slow  # each test trains
+
 FAST = ["--crop-size", "32", "--image-size", "64", "--batch-size", "4", "--val-share", "0.25",
         "--precision", "float32", "--samples", "0", "--learning-rate", "1e-3"]  # no samples sheet: a trace less
 SHEET = ["--samples", "2"]  # where a test looks at the sheet
