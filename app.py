@@ -156,7 +156,7 @@ def build_demo(colorizer, error=""):
                             api_name="colorize_batch", concurrency_limit=1).then(
                 lambda shown_previews: shown_previews, previews, gallery, api_visibility="private")
         with gr.Tab("Video"):
-            gr.Markdown(f"A black-and-white film clip, {LIMITS_TEXT}: colours carried along the motion hold still "
+            gr.Markdown(f"A black-and-white film clip, {LIMITS_TEXT}: colors carried along the motion hold still "
                         "from frame to frame, and the sound is kept.")
             video = gr.Video(label="Black-and-white video", sources=["upload"], elem_id="input-video")
             with gr.Row(equal_height=True):

@@ -329,21 +329,21 @@ def page_handlers(app):
 
 def test_the_status_line_says_what_was_done_to_the_picture(app, monkeypatch, tmp_path):
     *_, status = page_handlers(app).show(str(WIDE.with_name("rocket.jpg")), 1.0, "[]", None, "Photo", "Keep")
-    assert "Colorized as a **photo**" in status and "scaled down" not in status and "colour photo" not in status
+    assert "Colorized as a **photo**" in status and "scaled down" not in status and "color photo" not in status
     colour = tmp_path / "colour.png"
     Image.fromarray(gradient_rgb(90, 60)).save(colour)
     *_, status = page_handlers(app).show(str(colour), 1.0, "[]", None, "Photo", "Keep")
-    assert "this was a colour photo: its colours were replaced" in status
+    assert "this was a color photo: its colors were replaced" in status
     toned = tmp_path / "sepia.jpg"  # a black-and-white print toned brown is one hue at varying strength
     gray = np.asarray(Image.open(WIDE.with_name("rocket.jpg")).convert("L"), np.float32)[..., None] / 255
     Image.fromarray(np.uint8(255 * gray ** np.array([0.8, 1.0, 1.3]))).save(toned, quality=85)
     *_, status = page_handlers(app).show(str(toned), 1.0, "[]", None, "Photo", "Keep")
-    assert "colour photo" not in status
+    assert "color photo" not in status
     big = tmp_path / "big.png"
     Image.new("L", (400, 300), 128).save(big)
     monkeypatch.setattr(shown_image, "MAX_OUTPUT_PIXELS", 30_000)
     *outputs, shown, status = page_handlers(app).show(str(big), 1.0, "[]", None, "Auto", "Keep")
-    assert "200×150" in status and "scaled down from 400×300" in status and "colour photo" not in status
+    assert "200×150" in status and "scaled down from 400×300" in status and "color photo" not in status
     assert os.path.basename(outputs[2]) == "big_colorized.png" and size_of(outputs[2]) == (200, 150)
 
 

@@ -79,6 +79,7 @@ class Handlers:
         except gr.Error as bad:
             message = bad.message if bad.message.rstrip().endswith((".", "!", "?")) else f"{bad.message.rstrip()}."
             kept = " The result shown is the previous one." if previous is not None else ""
+            gr.Warning(message)  # a toast where the visitor is looking (on a phone the status line may be off screen)
             return (*[gr.skip()] * NO_CHANGE, gr.skip(), f"⚠️ {message}{kept}")
         return (*outputs, shown, status_line(shown))
 
@@ -112,7 +113,7 @@ class Handlers:
 
     def colorize_video(self, video, saturation=1.0, kind="Auto", progress=gr.Progress(track_tqdm=True)):
         """Colorize a black-and-white video into an MP4 (H.264, the same size, frame rate and length, its sound
-        kept), colours carried along the motion so that they hold still. A video over the app's limits (length,
+        kept), colors carried along the motion so that they hold still. A video over the app's limits (length,
         frame size) is refused with a message naming them.
 
         Args:

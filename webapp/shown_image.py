@@ -88,7 +88,7 @@ def status_line(shown, restyled: Optional[float] = None):
     if (width, height) != tuple(shown.original_size):
         parts.append("scaled down from {}×{}".format(*shown.original_size))
     if shown.was_color:
-        parts.append("this was a colour photo: its colours were replaced")
+        parts.append("this was a color photo: its colors were replaced")
     if restyled is not None:
         parts.append(f"display settings applied in {restyled:.2f} s, without the model")
     return " · ".join(parts)
