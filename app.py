@@ -23,6 +23,7 @@ from webapp.video import LIMITS_TEXT
 
 QUEUE_SIZE = 16  # waiting requests; beyond this new ones are told the queue is full
 CONCURRENCY = 2  # requests computed at once (each full-size image needs up to about 2 GB)
+SESSION_SECONDS = 900  # a page's kept prediction goes 15 minutes after its last use (a restyle then reruns the model)
 CACHE_CLEANUP = (600, 3600)  # every 10 minutes delete uploads and results older than an hour
 KIND_CHOICES = [kind.capitalize() for kind in KINDS]  # Auto, Photo, Drawing
 SCREENTONE_CHOICES = [choice.capitalize() for choice in SCREENTONES]
@@ -114,7 +115,7 @@ def build_demo(colorizer, error=""):
                 reference = guarded(gr.Image(label="Reference image: take its colors (optional)", type="filepath",
                                              image_mode=None, sources=["upload", "clipboard"],
                                              elem_id="reference-image"))
-            shown = gr.State()
+            shown = gr.State(time_to_live=SESSION_SECONDS)  # the page's prediction, for instant restyling
             inputs = [image, saturation, hints, reference, kind, screentone]
             # the API: the same work, raising its errors (the page's own events below keep the last result)
             api = gr.Button(visible=False)
