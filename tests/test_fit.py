@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from colorize import Colorizer
-from tests.subcommand import run_subcommand
+from tests.subcommand import ctrl_c_as_in_a_terminal, run_subcommand
 from train import fit as train_fit
 from train.data import SEEN_SCALES, is_validation, random_crop, split
 
@@ -274,7 +274,8 @@ def test_ctrl_c_in_fit_is_one_line_and_leaves_a_run_that_resumes_or_nothing(phot
     command = [sys.executable, "-m", "train", "fit", "--data", photos, "--out", str(out), "--encoder", "none",
                "--epochs", "200", *FAST, "--verbose", "0"]
     process = subprocess.Popen(command, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 120
     while not (out / "run.json").exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

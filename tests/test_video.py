@@ -12,6 +12,7 @@ import pytest
 from colorize.auto_colorizer import AutoColorizer
 from colorize.cli import main
 from colorize.video import VideoError, VideoLimits, colorize_video
+from tests.subcommand import ctrl_c_as_in_a_terminal
 from tests.videos import pan, read_video, write_video
 from train.metrics import flicker
 
@@ -118,7 +119,8 @@ def test_an_interrupted_video_leaves_no_file(tmp_path, untrained_weights):
     out = tmp_path / "out"
     command = [sys.executable, "-m", "colorize", clip, "-o", str(out), "--weights", untrained_weights,
                "--kind", "photo", "--frame-by-frame"]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 120
     while not (out.exists() and os.listdir(out)) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
