@@ -79,6 +79,7 @@ def test_library_gives_each_a_correct_picture_or_one_clear_message(colorizer, co
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_command_line_writes_the_good_and_names_each_bad_in_one_line(untrained_weights, corpus, tmp_path):
     # One run over the whole corpus, plus a path that climbs out of its folder: the output stays in --output-dir.
     outside = tmp_path / "escape.png"
@@ -137,6 +138,7 @@ def app_message(call):
     return None
 
 
+@pytest.mark.slow
 def test_app_gives_each_upload_a_correct_picture_or_one_clear_message(app, corpus):
     problems = []
     for case in (c for c in corpus if c.app):
@@ -170,6 +172,7 @@ def client(app):
     app.demo.close()
 
 
+@pytest.mark.slow
 def test_launched_app_batch_of_the_whole_corpus(app, client, corpus, monkeypatch):
     # Every upload through HTTP in one call: the good ones come back in the zip, upright at full size,
     # the bad ones are listed by name. Saturation 0, so that each PNG's lightness is the input's, exactly.

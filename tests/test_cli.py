@@ -17,6 +17,7 @@ def run_cli(*args):
                           timeout=300)
 
 
+@pytest.mark.slow
 def test_good_and_broken_inputs(untrained_weights, tmp_path):
     good = tmp_path / "photo one.jpg"
     Image.fromarray(gradient_rgb(120, 80)).convert("L").save(good)
@@ -37,6 +38,7 @@ def test_good_and_broken_inputs(untrained_weights, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_all_good_exits_zero(untrained_weights, tmp_path):
     path = tmp_path / "a.webp"
     Image.fromarray(gradient_rgb()).save(path)

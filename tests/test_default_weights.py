@@ -2,6 +2,7 @@
 import os
 
 import numpy as np
+import pytest
 
 from colorize import Colorizer
 from colorize.lab import convert_lab
@@ -49,6 +50,7 @@ def test_shipped_weights_follow_hints_there_and_not_far_away():
     assert np.abs(ab_hinted[far] - ab_plain[far]).mean() * 128 < 3, "the sky stays as it was"
 
 
+@pytest.mark.slow
 def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for_photos():
     from colorize.auto_colorizer import AutoColorizer
     from colorize.images import open_image

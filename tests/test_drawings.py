@@ -142,6 +142,7 @@ def drawing_run(drawings, tmp_path_factory):
     return str(out)
 
 
+@pytest.mark.slow
 def test_fit_drawing_gives_drawing_weights_that_keep_ink(drawing_run, drawings):
     colorizer = Colorizer.from_weights(drawing_run)
     assert colorizer.kind == "drawing" and colorizer.config["predicts_lightness"] is True
@@ -179,6 +180,7 @@ def test_paper_chroma_is_measured_where_the_truth_is_white():
     assert np.isnan(paper_chroma(color.rgb2lab(truth * 0.5), color.rgb2lab(truth)))
 
 
+@pytest.mark.slow
 def test_train_kinds_fits_a_detector_that_tells_the_kinds_apart(drawings, untrained_weights, tmp_path):
     from colorize.kind_detector import drawing_probability, shaded_probability
     from tests.images import gradient_rgb

@@ -37,6 +37,7 @@ def logits_bias(folder):
     return load_weights(str(folder)).model.get_layer("ab_logits").get_weights()[1]
 
 
+@pytest.mark.slow
 def test_rebalancing_is_moved_from_what_the_weights_record_to_what_is_asked(untrained_hint_weights, tmp_path):
     bins = np.random.default_rng(0).uniform(0.2, 5.0, 261).astype(np.float32)
     np.save(tmp_path / "bins.npy", bins)
@@ -84,6 +85,7 @@ def with_variance(weights, value, folder):
     return str(folder)
 
 
+@pytest.mark.slow
 def test_a_variance_past_float16_stays_finite_in_the_export(untrained_hint_weights, tmp_path):
     large = with_variance(untrained_hint_weights, 1e5, tmp_path / "large")
     assert run_subcommand(export, "--run", large, "--out", tmp_path / "shipped") == 0

@@ -97,6 +97,7 @@ def test_an_altered_or_truncated_weights_file_is_refused(hub, weight_files, dama
         load_weights(hub=REPO, revision=hub.head(REPO))
 
 
+@pytest.mark.slow
 def test_the_command_line_colorizes_with_a_pinned_hub_revision(hub, tmp_path):
     photo = tmp_path / "photo.png"
     Image.fromarray(np.random.default_rng(0).integers(0, 256, (40, 56), np.uint8)).save(photo)

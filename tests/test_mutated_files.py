@@ -88,6 +88,7 @@ def test_library_colorizes_or_refuses_each_in_one_line(readable, corpus):
     assert {path.name for path, kind in corpus if kind == "exif"} <= readable
 
 
+@pytest.mark.slow
 def test_command_line_writes_every_readable_one(readable, corpus, untrained_weights, tmp_path, capsys):
     out = tmp_path / "out"
     code = main([*(str(path) for path, _ in corpus), "-o", str(out), "--weights", untrained_weights])
@@ -98,6 +99,7 @@ def test_command_line_writes_every_readable_one(readable, corpus, untrained_weig
     assert len(refused) == len(corpus) - len(readable)
 
 
+@pytest.mark.slow
 def test_app_batch_zips_every_readable_one(readable, corpus, untrained_weights, tmp_path_factory, monkeypatch):
     app = import_app(tmp_path_factory, untrained_weights)
     monkeypatch.setattr(batch, "MAX_BATCH_FILES", len(corpus))

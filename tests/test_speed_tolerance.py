@@ -78,6 +78,7 @@ NO_DEFAULT_WEIGHTS = not os.path.isfile(os.path.join(DEFAULT_WEIGHTS_DIR, CONFIG
 
 
 @pytest.mark.skipif(NO_DEFAULT_WEIGHTS, reason="no default weights shipped yet")
+@pytest.mark.slow
 def test_bfloat16_stays_close_on_the_shipped_model():
     loaded = load_weights()
     assert mean_ab_difference(loaded.model, loaded.config) < TOLERANCE_AB

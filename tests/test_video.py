@@ -114,6 +114,7 @@ def test_limits_refuse_before_anything_is_written(tmp_path, untrained_weights):
     assert sorted(os.listdir(tmp_path)) == ["clip.mp4"]
 
 
+@pytest.mark.slow
 def test_an_interrupted_video_leaves_no_file(tmp_path, untrained_weights):
     clip = write_video(tmp_path / "long.mp4", pan(240, step=0))
     out = tmp_path / "out"
@@ -130,6 +131,7 @@ def test_an_interrupted_video_leaves_no_file(tmp_path, untrained_weights):
     assert os.listdir(out) == []  # neither the MP4 nor its temporary file
 
 
+@pytest.mark.slow
 def test_flicker_follows_known_motion_and_carried_colours_flicker_less(tmp_path):
     step = 3
     truth = pan(10, size=(128, 96), step=step, gray=False)
