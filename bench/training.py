@@ -17,7 +17,8 @@ import numpy as np  # noqa: E402
 
 from bench.common import command_line, machine, report, timed  # noqa: E402
 from colorize.ab_bins import ab_bin_centers  # noqa: E402
-from colorize.model import ARCHITECTURES, build_model  # noqa: E402
+from colorize.choices import ARCHITECTURES  # noqa: E402
+from colorize.model import build_model  # noqa: E402
 
 WARM_UP_STEPS = 2
 

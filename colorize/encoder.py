@@ -9,11 +9,11 @@ import os
 import h5py
 import keras
 
+from .choices import ENCODER_INITS, VGG16_BLOCKS
+
 ENCODER_NAME = "vgg16_encoder"
-ENCODER_INITS = ("hed", "imagenet", "none")
 HED_WEIGHTS = os.path.join("weights", "hed_bsds500.weights.h5")
-HED_CONVS_PER_BLOCK = (2, 2, 3, 3, 3)
-VGG16_BLOCKS = len(HED_CONVS_PER_BLOCK)
+HED_CONVS_PER_BLOCK = (2, 2, 3, 3, 3)  # convolutions in each of the VGG16_BLOCKS blocks
 
 
 class EncoderInitError(RuntimeError):

@@ -20,11 +20,11 @@ import numpy as np
 from huggingface_hub import constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import RemoteEntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
-from .model import ARCHITECTURES, DEFAULT_TEMPERATURE, HEADS, model_from_config
+from .choices import ARCHITECTURES, BEST_SUBFOLDER, DEFAULT_TEMPERATURE, HEADS, TEMPERATURES
+from .model import model_from_config
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
-BEST_SUBFOLDER = "best"  # where a training run keeps its best epoch
 DEFAULT_WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_weights")
 DRAWING_WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "drawing_weights")
 FORMAT = "colorize-weights-1"
@@ -85,7 +85,6 @@ def _input_size(value):
     return isinstance(value, int) and not isinstance(value, bool) and 32 <= value <= 1024 and value % 32 == 0
 
 
-TEMPERATURES = (0.01, 10.0)  # an annealed mean's temperature: below 0.01 its powers leave float range
 
 CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it must be, for the message)
     "format": (False, lambda v: v == FORMAT, f'"{FORMAT}"'),

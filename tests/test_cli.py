@@ -123,3 +123,12 @@ def test_archive_without_ray_says_how_to_install_it(tmp_path, monkeypatch, capsy
     monkeypatch.setitem(sys.modules, "ray", None)  # as if the archive extra were not installed
     assert archive.main([str(tmp_path), "--output-dir", str(tmp_path / "out")]) == 2
     assert "pip install -r requirements-archive.txt" in capsys.readouterr().err
+
+
+
+def test_train_fit_help_starts_without_tensorflow():
+    code = ("import runpy, sys\nsys.argv = ['train', 'fit', '--help']\ntry:\n"
+            "    runpy.run_module('train', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('loaded:', 'tensorflow' in sys.modules or 'keras' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "--train-blocks" in done.stdout and "loaded: False" in done.stdout

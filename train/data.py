@@ -70,7 +70,6 @@ def split(folders, val_share):
 
 PHOTO_SCALES = (0.9, 1.5)  # crop_scale "photo": scenes at several sizes, as photos come
 SEEN_SCALES = (0.85, 1.25)  # crop_scale "inference": around the size the pipeline shows the photo at
-CROP_SCALES = ("photo", "inference")
 
 
 def seen_size(rgb, size, view=None, rng=None):

@@ -11,10 +11,7 @@ import shutil
 import sys
 import time
 
-from colorize.encoder import ENCODER_INITS, VGG16_BLOCKS
-from colorize.model import ARCHITECTURES, DEFAULT_TEMPERATURE
-from colorize.weights import TEMPERATURES
-from train.data import CROP_SCALES
+from colorize.choices import ARCHITECTURES, CROP_SCALES, DEFAULT_TEMPERATURE, ENCODER_INITS, TEMPERATURES, VGG16_BLOCKS
 from train.mix import parse_folder_weight
 from train.run_folder import RUN_FILE, SAMPLES
 

@@ -11,7 +11,7 @@
 import json
 import os
 
-from colorize.weights import BEST_SUBFOLDER
+from colorize.choices import BEST_SUBFOLDER
 
 RUN_FILE = "run.json"
 LOG_FILE = "log.csv"
