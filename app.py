@@ -108,7 +108,7 @@ def build_demo(colorizer, error=""):
                                 for name in SWATCHES]
                 hints = gr.Textbox(value="[]", label="Hints (JSON, pixels of the image)", lines=2, elem_id="hints-json")
                 marks = gr.Image(label="Your hints on the picture", type="pil", format="jpeg", interactive=False,
-                                 height=THUMB_HEIGHT, elem_id="hints-marks")
+                                 height=HERO_HEIGHT, elem_id="hints-marks")
                 with gr.Row():
                     undo = gr.Button("Undo last hint", size="sm", elem_id="hints-undo")
                     clear = gr.Button("Clear hints", size="sm", elem_id="hints-clear")

@@ -34,9 +34,8 @@ def hints_and_video(page, url):
     page.locator("#input-image img").first.click(position={"x": 40, "y": 30})
     page.wait_for_function("() => { const i = document.querySelector('#hints-marks img');"
                            " return i && i.complete && i.naturalWidth; }", timeout=120_000)
-    page.locator("#hints-marks").scroll_into_view_if_needed()
     page.wait_for_timeout(1500)
-    page.screenshot(path=os.path.join(ROOT, "docs", "app-desktop-hints.png"))
+    page.locator("#hints-panel").screenshot(path=os.path.join(ROOT, "docs", "app-desktop-hints.png"))
     clip = os.path.join(ROOT, "runs", "screenshot-clip.mp4")
     os.makedirs(os.path.dirname(clip), exist_ok=True)
     write_clip(pan_zoom(Image.open(os.path.join(ROOT, "examples", "harbour.jpg")).convert("RGB"), 24), clip)

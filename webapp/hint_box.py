@@ -9,6 +9,7 @@ from colorize.hints import HintError, parse_color, parse_hint_points
 from colorize.images import ImageError, open_image
 
 MARKS_SIDE = 480  # the picture with its hints marked: small, beside the hint controls
+MARK_RADIUS = 0.025  # a mark's least radius, as a share of the picture's long side: visible when shown small
 
 SWATCHES = {  # ready colours for hints: skin tones, sky, foliage and a few clothes colours
     "Light skin": "#e8b89a", "Medium skin": "#c68642", "Dark skin": "#8d5524", "Sky": "#6fa8dc",
@@ -77,7 +78,7 @@ def marked_hints(image, hints):
     for x, y, colour, radius in points:
         if not all(isinstance(v, (int, float)) for v in (x, y)):
             continue
-        r = max(6.0, (radius if isinstance(radius, (int, float)) else 0) * scale)
+        r = max(MARK_RADIUS * max(picture.size), (radius if isinstance(radius, (int, float)) else 0) * scale)
         centre = (x * scale, y * scale)
         draw.ellipse((centre[0] - r - 2, centre[1] - r - 2, centre[0] + r + 2, centre[1] + r + 2), fill="white")
         draw.ellipse((centre[0] - r, centre[1] - r, centre[0] + r, centre[1] + r), fill=colour, outline="black")
