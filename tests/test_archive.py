@@ -21,11 +21,12 @@ from tests.videos import pan, read_video, write_video  # noqa: E402
 pytestmark = pytest.mark.slow  # Ray starts in each test
 
 ROOT = Path(__file__).resolve().parents[1]
+BROKEN = os.fsdecode(b"broken-caf\xe9.jpg")  # a Latin-1 name, as old archives have
 
 
 def make_tree(folder, count):
     """count small gradients (48x40 and 40x48, JPEG and PNG, every third in a nested folder), plus one broken
-    file; returns {relative output path: (width, height)} of the good ones."""
+    file whose name is not UTF-8; returns {relative output path: (width, height)} of the good ones."""
     expected = {}
     for index in range(count):
         width, height = (48, 40) if index % 2 else (40, 48)
@@ -34,7 +35,7 @@ def make_tree(folder, count):
         ramp = np.linspace(index, 255, width * height).reshape(height, width).astype(np.uint8)
         Image.fromarray(ramp).save(folder / relative)
         expected[relative.with_suffix(".png").as_posix()] = (width, height)
-    (folder / "a" / "broken.jpg").write_bytes(b"not an image at all")
+    (folder / "a" / BROKEN).write_bytes(b"not an image at all")
     return expected
 
 
@@ -64,9 +65,9 @@ def test_tree_colorized_at_same_paths_and_broken_file_listed(tmp_path, untrained
     for relative, size in expected.items():
         with Image.open(dst / relative) as image:
             assert (image.format, image.size, image.mode) == ("PNG", size, "RGB")
-    with open(dst / "failures.csv", newline="") as f:
+    with open(dst / "failures.csv", newline="", errors="surrogateescape") as f:  # names as the disk has them
         rows = list(csv.DictReader(f))
-    assert [row["path"] for row in rows] == [str(src / "a" / "broken.jpg")] and rows[0]["reason"]
+    assert [row["path"] for row in rows] == [str(src / "a" / BROKEN)] and rows[0]["reason"]
     assert f"archive: 25 colorized, 0 already done, 1 failed (see {dst / 'failures.csv'})" in log
 
 
@@ -108,7 +109,7 @@ def test_plan_skips_done_outputs_refuses_shared_names_and_clears_temp_files(tmp_
     (dst / "film.mp4.0123456789ab.tmp").write_bytes(b"half")
     todo, done, refused = plan(str(src), str(dst))
     targets = sorted(Path(t).relative_to(dst).as_posix() for _, t in todo)
-    assert targets == ["a/b/photo0.png", "a/broken.png"]
+    assert targets == ["a/b/photo0.png", f"a/{BROKEN[:-4]}.png"]
     assert done == 1
     assert [Path(s).name for s, _ in refused] == ["photo0.png", "photo2.jpg"] and "rename one" in refused[0][1]
     assert "is a folder" in refused[1][1]
