@@ -149,9 +149,10 @@ def build_demo(colorizer, error=""):
             batch_saturation = with_example(gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation"),
                                             1.0)
             run_batch = gr.Button("Colorize all", variant="primary")
-            gallery = gr.Gallery(label="Colorized", columns=4, height="auto", elem_id="batch-gallery")
+            summary = gr.Markdown(label="Summary")  # what was done and the zip first, in sight; the previews after
             archive = gr.File(label="Colorized PNGs (zip)")
-            summary = gr.Markdown(label="Summary")
+            gallery = gr.Gallery(label="Colorized", columns=4, height="auto", object_fit="contain",
+                                 elem_id="batch-gallery")
             previews = gr.State()
             run_batch.click(run.colorize_batch, [files, batch_saturation], [archive, summary, previews],
                             api_name="colorize_batch", concurrency_limit=1).then(

@@ -202,6 +202,7 @@ def test_a_batch_takes_files_without_an_extension_and_skips_only_what_is_no_imag
     with zipfile.ZipFile(archive) as z:
         assert sorted(z.namelist()) == ["chelsea.png", "scan.png"]
     assert "Colorized 2 images" in summary and "README" in summary
+    assert os.path.basename(archive) == "scan_and_1_more_colorized.zip"  # named after what it holds
 
 
 def test_batch_size_is_limited(app, client, monkeypatch):

@@ -21,10 +21,11 @@ def batch_summary(done, failed):
     return "\n".join(lines)
 
 
-def archive_name(files):
-    """The zip is named after the inputs, as the one-image download is: <first>[_and_N_more]_colorized.zip."""
-    first = os.path.splitext(os.path.basename(str(files[0])))[0] or "images"
-    return f"{first}{f'_and_{len(files) - 1}_more' if len(files) > 1 else ''}_colorized.zip"
+def archive_name(colorized):
+    """The zip is named after the images it holds, as the one-image download is:
+    <first>[_and_N_more]_colorized.zip (the skipped ones are not counted)."""
+    first = os.path.splitext(os.path.basename(str(colorized[0])))[0] or "images"
+    return f"{first}{f'_and_{len(colorized) - 1}_more' if len(colorized) > 1 else ''}_colorized.zip"
 
 
 def opened(source):
@@ -42,17 +43,21 @@ def colorize_batch(colorizer, files, saturation, progress):
     failed, previews = [], []
     previews_folder = request_folder("colorize-batch-")
     with tempfile.TemporaryDirectory(prefix="colorize-batch-") as folder:
-        archive_path = os.path.join(folder, archive_name(files))
-        with zipfile.ZipFile(archive_path, "w") as archive:
+        being_written = os.path.join(folder, "colorized.zip")
+        colorized = []
+        with zipfile.ZipFile(being_written, "w") as archive:
             done = colorize_files(colorizer, files, open_source=opened, saturation=saturation)
-            for _, name, result, reason in progress.tqdm(done, total=len(files), desc="Colorizing"):
+            for source, name, result, reason in progress.tqdm(done, total=len(files), desc="Colorizing"):
                 if reason:
                     failed.append(reason)
                     continue
+                colorized.append(source)
                 archive.writestr(name, png_bytes(result.rgb))
                 shown = os.path.join(previews_folder, os.path.splitext(name)[0] + ".jpg")
                 preview(result.rgb, THUMBNAIL_SIDE).save(shown, quality=JPEG_QUALITY)
                 previews.append((shown, name))
-        if len(failed) == len(files):
+        if not colorized:
             raise gr.Error("None of the files could be colorized:\n" + "\n".join(failed))
-        yield archive_path, batch_summary(len(files) - len(failed), failed), previews
+        archive_path = os.path.join(folder, archive_name(colorized))
+        os.replace(being_written, archive_path)
+        yield archive_path, batch_summary(len(colorized), failed), previews
