@@ -36,6 +36,7 @@ SHOW_RESULT = """(pair) => { const hero = document.getElementById('before-after'
   hero.dataset.shown = source; const box = hero.getBoundingClientRect();
   if (box.top < 0 || box.bottom > window.innerHeight) hero.scrollIntoView({block: 'start', behavior: 'smooth'}); }"""
 CSS = """#status {min-height: 1.5em} #status p {margin: 0}
+#title h1 {font-size: 1.25rem; margin: 0 0 0.25em}  /* the page's one h1 (for screen readers), a heading's size */
 /* ImageSlider lays its "before" image in the flow (top-aligned, cut off, below its buttons on a phone) and its
    "after" image over the box (centred): both fill the block's box, the whole picture contained, so the halves
    line up on any aspect ratio; the buttons float over the picture's corner.
@@ -61,7 +62,7 @@ def build_demo(colorizer, error=""):
     use_example_cache_for(colorizer)
     run = Handlers(colorizer, error)
     with gr.Blocks(title="Colorize black-and-white photos and drawings", delete_cache=CACHE_CLEANUP) as demo:
-        gr.Markdown(f"### Colorize black-and-white photos and drawings\n{TAGLINE}")
+        gr.Markdown(f"# Colorize black-and-white photos and drawings\n{TAGLINE}", elem_id="title")
         with gr.Tab("One image"):
             # the results are made first (unrendered) so that the examples below the input can fill them
             slider = gr.ImageSlider(label="Before / after", format="jpeg", height=HERO_HEIGHT, elem_id="before-after",
