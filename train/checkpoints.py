@@ -45,13 +45,20 @@ def latest_checkpoint(run_dir):
     """The folder of the newest whole checkpoint: the one `latest` names, else the newest older one; or None."""
     folder = os.path.join(run_dir, CHECKPOINTS)
     try:
-        with open(os.path.join(folder, LATEST)) as f:
-            latest = f.read().strip()
-        older = sorted((name for name in os.listdir(folder) if name.startswith(EPOCH_PREFIX) and name < latest),
-                       reverse=True)
+        names = sorted((name for name in os.listdir(folder) if name.startswith(EPOCH_PREFIX)), reverse=True)
     except OSError:
         return None
-    for name in [latest, *older]:
+    try:
+        with open(os.path.join(folder, LATEST)) as f:
+            latest = f.read().strip()
+    except (OSError, UnicodeDecodeError):
+        latest = None
+    if latest not in names:  # missing, damaged or pointing elsewhere: the checkpoints themselves still count
+        if latest is not None and names:
+            print(f"fit: {LATEST} names {latest!r}, not a checkpoint of this run; trying the newest there is",
+                  file=sys.stderr)
+        latest = names[0] if names else None
+    for name in [name for name in names if latest is not None and name <= latest]:
         damage = damage_of(os.path.join(folder, name))
         if damage is None:
             return os.path.join(folder, name)

@@ -1,6 +1,7 @@
 """The training loop behind `python -m train fit`: data, model, loss, callbacks, resume."""
 import json
 import os
+import sys
 
 import keras
 import numpy as np
@@ -136,9 +137,16 @@ def keep_log_rows(path, epochs):
     """Drop the log's rows for epochs after the checkpoint (a kill after the log was written): they run again."""
     if not os.path.isfile(path):
         return
-    with open(path) as f:
-        lines = f.read().splitlines(keepends=True)
-    kept = lines[:1] + [line for line in lines[1:] if int(line.split(",", 1)[0]) < epochs]
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines(keepends=True)
+        if not lines or not lines[0].startswith("epoch,"):
+            raise ValueError("no epoch column")
+        kept = lines[:1] + [line for line in lines[1:] if int(line.split(",", 1)[0]) < epochs]
+    except (ValueError, UnicodeDecodeError) as error:  # a damaged log costs its rows, not the run
+        print(f"fit: {path} is damaged ({error}); it starts again from this epoch", file=sys.stderr)
+        os.remove(path)
+        return
     if len(kept) != len(lines):
         write_atomically(path, "".join(kept))
 
