@@ -79,6 +79,22 @@ def colors_to_ab(rgbs):
 
 def points_to_hints(points, image_size, size):
     """Points (x, y, colour[, radius]) in the image's pixels (origin top left) -> (size, size, 3) hints."""
+    parsed = checked_points(points, image_size)
+    if not parsed:
+        return None
+    width, height = image_size
+    ab = colors_to_ab([colour for _, _, colour, _ in parsed])
+    patches = []
+    for (x, y, _, radius), hint_ab in zip(parsed, ab):
+        row, col = int(y * size / height), int(x * size / width)
+        reach_y, reach_x = int(radius * size / height), int(radius * size / width)
+        patches.append((row - reach_y, col - reach_x, 2 * reach_y + 1, 2 * reach_x + 1, hint_ab))
+    return hint_array(size, patches)
+
+
+def checked_points(points, image_size):
+    """Points as given (numbers may be numeric text) -> [(x, y, (r, g, b), radius)] of floats, or HintError
+    naming the first bad one against the image's size=(width, height)."""
     points = list(points)
     if len(points) > MAX_POINTS:
         raise HintError(f"{len(points)} hint points; at most {MAX_POINTS} are taken")
@@ -100,15 +116,7 @@ def points_to_hints(points, image_size, size):
         if not 0 <= radius <= max(width, height):
             raise HintError(f"hint {i + 1}: the radius must be between 0 and the image's size")
         parsed.append((x, y, parse_color(colour), radius))
-    if not parsed:
-        return None
-    ab = colors_to_ab([colour for _, _, colour, _ in parsed])
-    patches = []
-    for (x, y, _, radius), hint_ab in zip(parsed, ab):
-        row, col = int(y * size / height), int(x * size / width)
-        reach_y, reach_x = int(radius * size / height), int(radius * size / width)
-        patches.append((row - reach_y, col - reach_x, 2 * reach_y + 1, 2 * reach_x + 1, hint_ab))
-    return hint_array(size, patches)
+    return parsed
 
 
 def layer_to_hints(layer, size):

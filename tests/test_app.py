@@ -111,6 +111,18 @@ def test_images_over_the_limit_are_scaled_down(app, monkeypatch, tmp_path):
     assert size_of(rgb) == (200, 150)
 
 
+def test_hints_on_a_scaled_down_picture_are_checked_in_its_own_pixels_and_moved_into_the_copy():
+    from colorize.hints import DEFAULT_RADIUS, HintError, parse_hint_points
+    from webapp.hint_box import scaled_points
+
+    given = parse_hint_points('[{"x": "399", "y": "299.5", "color": "red"}, {"x": 10, "y": 10, "color": "blue", '
+                              '"radius": "8"}]')  # numbers, or numeric text, in the uploaded picture's pixels
+    moved = scaled_points(given, (400, 300), (200, 150))
+    assert [(x, y, r) for x, y, _, r in moved] == [(199.5, 149.5, DEFAULT_RADIUS * 400 / 2), (5, 5, 4)]
+    with pytest.raises(HintError, match=r"at \(450, 10\) is outside the 400x300 image"):  # the size the visitor knows
+        scaled_points(parse_hint_points('[{"x": "450", "y": 10, "color": "red"}]'), (400, 300), (200, 150))
+
+
 def page_text(demo):
     return "\n".join(str(block.value) for block in demo.blocks.values() if isinstance(block, gr.Markdown))
 

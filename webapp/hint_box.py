@@ -5,7 +5,7 @@ import json
 import gradio as gr
 from PIL import ImageDraw
 
-from colorize.hints import HintError, parse_color, parse_hint_points
+from colorize.hints import HintError, checked_points, parse_color, parse_hint_points
 from colorize.images import ImageError, open_image
 
 MARKS_SIDE = 480  # the picture with its hints marked: small, beside the hint controls
@@ -24,13 +24,13 @@ def parsed_hints(hints):
     return parse_hint_points(str(hints))
 
 
-def scaled_points(points, sx, sy):
-    """Points in a scaled copy of the image; anything but a number goes on, as it is, to the library's check."""
-
-    def scaled(value, factor):
-        return value * factor if isinstance(value, (int, float)) and not isinstance(value, bool) else value
-
-    return [(scaled(x, sx), scaled(y, sy), colour, scaled(radius, sx)) for x, y, colour, radius in points]
+def scaled_points(points, original_size, size):
+    """Points given in the uploaded image's pixels, checked there (so a message names the size the visitor
+    knows), then moved into its scaled copy of size=(width, height), kept inside it."""
+    (width, height), (new_width, new_height) = original_size, size
+    sx, sy = new_width / width, new_height / height
+    return [(min(x * sx, new_width - 0.5), min(y * sy, new_height - 0.5), colour, radius * sx)
+            for x, y, colour, radius in checked_points(points, original_size)]
 
 
 def points_in_box(hints):

@@ -47,7 +47,7 @@ def predict(colorizer, image, hints, reference, kind):
         original = open_image(image, MAX_PIXELS)
         upright = open_capped(original, MAX_OUTPUT_PIXELS, MAX_PIXELS)
         if points and upright.size != original.size:  # hints are in the uploaded image's pixels
-            points = scaled_points(points, upright.width / original.width, upright.height / original.height)
+            points = scaled_points(points, original.size, upright.size)
         # the radios refuse other values (API calls included) before this runs
         chosen, prediction = colorizer.predict(upright, points, reference, MAX_PIXELS, kind.lower())
     except (ImageError, HintError) as bad:
