@@ -8,6 +8,19 @@ TEMP_NAME = re.compile(r"\.[0-9a-f]{12}\.tmp$")  # what `temporary_path` adds to
 NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
 
 
+def missing_file(path, what):
+    """Why `path` cannot be read as `what` ("an image file", "a video file"), said by its name: a folder, not
+    there, or empty; None when it is a file with something in it."""
+    name = os.path.basename(os.fspath(path))
+    if os.path.isdir(path):
+        return f"{name} is a folder, not {what}"
+    if not os.path.exists(path):
+        return f"{name} does not exist"
+    if os.path.getsize(path) == 0:
+        return f"{name} is an empty file"
+    return None
+
+
 @contextlib.contextmanager
 def temporary_path(path):
     """A temporary name in path's folder to write to; renamed to path when the block ends, removed if it

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps
 
+from .files import missing_file
 from .lab import AB_SCALE, convert_lab, rgb_lightness
 
 MIN_CHROMA = 0.01  # mean |ab| (scaled to [-1, 1]) below this: a gray picture
@@ -55,12 +56,8 @@ def _open(source):
         return Image.fromarray(source)
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
-    elif os.path.isdir(source):
-        raise ImageError(f"{_name(source)} is a folder, not an image file")
-    elif not os.path.exists(source):
-        raise ImageError(f"{_name(source)} does not exist")
-    elif os.path.getsize(source) == 0:
-        raise ImageError(f"{_name(source)} is an empty file")
+    elif missing := missing_file(source, "an image file"):
+        raise ImageError(missing)
     return Image.open(source)
 
 

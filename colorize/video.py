@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from .files import temporary_path
+from .files import missing_file, temporary_path
 from .images import MAX_PIXELS, lightness_of, resize_plane
 from .pipeline import Prediction
 from .screentone import check_screentone, descreen
@@ -58,7 +58,6 @@ class ColourCarry:
         self._grid = np.stack(np.meshgrid(np.arange(GRID, dtype=np.float32), np.arange(GRID, dtype=np.float32)), -1)
         self._last = None  # (the last frame's lightness on the grid as uint8, its planes (GRID, GRID, C))
         self._since_key = 0
-        self.keys = 0  # how many frames the model coloured
 
     def step(self, lightness, predict):
         """The planes (GRID, GRID, C) of the frame whose L (H, W) is given: those carried from the last frame,
@@ -73,7 +72,7 @@ class ColourCarry:
             if not cut and self.weight:
                 kept = (np.float32(self.weight) * trust)[..., None]
                 planes = kept * carried + (1 - kept) * planes
-            self._since_key, self.keys = 0, self.keys + 1
+            self._since_key = 0
         else:
             planes, self._since_key = carried, self._since_key + 1
         self._last = (level, planes)
@@ -143,13 +142,9 @@ def open_video(source, limits=VideoLimits()):
     """(the opened container, its video stream), or VideoError with a one-line reason."""
     import av
 
-    name = _name(source)
-    if os.path.isdir(source):
-        raise VideoError(f"{name} is a folder, not a video file")
-    if not os.path.exists(source):
-        raise VideoError(f"{name} does not exist")
-    if os.path.getsize(source) == 0:
-        raise VideoError(f"{name} is an empty file")
+    name, missing = _name(source), missing_file(source, "a video file")
+    if missing:
+        raise VideoError(missing)
     try:
         container = av.open(os.fspath(source), metadata_errors="ignore")
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as error:

@@ -101,20 +101,23 @@ def test_kind_chooses_the_model_and_a_wrong_kind_is_refused(untrained_weights, t
     assert refused.value.code == 2
 
 
-def test_help_starts_without_importing_tensorflow():
-    code = ("import runpy, sys\nsys.argv = ['colorize', '--help']\n"
-            "try:\n    runpy.run_module('colorize', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print('loaded:', 'tensorflow' in sys.modules or 'keras' in sys.modules)")
+def help_of(module, *argv, heavy=("tensorflow", "keras")):
+    """`python -m module *argv --help` run afresh: (what it printed, whether it imported any of `heavy`)."""
+    code = (f"import runpy, sys\nsys.argv = [{module!r}, *{list(argv)!r}, '--help']\ntry:\n"
+            f"    runpy.run_module({module!r}, run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            f"print('loaded:', any(m in sys.modules for m in {heavy!r}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert "--kind" in done.stdout and "loaded: False" in done.stdout
+    return done.stdout, "loaded: False" not in done.stdout
+
+
+def test_help_starts_without_importing_tensorflow():
+    printed, loaded = help_of("colorize")
+    assert "--kind" in printed and not loaded
 
 
 def test_archive_help_starts_without_tensorflow_or_ray():
-    code = ("import runpy, sys\nsys.argv = ['colorize.archive', '--help']\ntry:\n"
-            "    runpy.run_module('colorize.archive', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print('loaded:', any(m in sys.modules for m in ('tensorflow', 'keras', 'ray')))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert "--address" in done.stdout and "loaded: False" in done.stdout
+    printed, loaded = help_of("colorize.archive", heavy=("tensorflow", "keras", "ray"))
+    assert "--address" in printed and not loaded
 
 
 def test_archive_without_ray_says_how_to_install_it(tmp_path, monkeypatch, capsys):
@@ -125,10 +128,6 @@ def test_archive_without_ray_says_how_to_install_it(tmp_path, monkeypatch, capsy
     assert "pip install -r requirements-archive.txt" in capsys.readouterr().err
 
 
-
 def test_train_fit_help_starts_without_tensorflow():
-    code = ("import runpy, sys\nsys.argv = ['train', 'fit', '--help']\ntry:\n"
-            "    runpy.run_module('train', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print('loaded:', 'tensorflow' in sys.modules or 'keras' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert "--train-blocks" in done.stdout and "loaded: False" in done.stdout
+    printed, loaded = help_of("train", "fit")
+    assert "--train-blocks" in printed and not loaded
