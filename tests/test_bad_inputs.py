@@ -193,6 +193,7 @@ def test_launched_app_batch_of_the_whole_corpus(app, client, corpus, monkeypatch
     assert all(case.name in summary for case in bad)
 
 
+@pytest.mark.slow  # its cache check reads the zip that the batch test above, also slow, leaves
 def test_launched_app_refuses_each_bad_upload_in_one_line_keeps_serving_and_cleans_up(app, client, corpus):
     problems = []
     for case in (c for c in corpus if c.app and c.error):
