@@ -9,6 +9,8 @@ import httpx
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
 from colorize.weights import DEFAULT_WEIGHTS_DIR
 from tests.test_app import EXAMPLES, WIDE, import_app
@@ -28,8 +30,6 @@ def browser():
         if os.environ.get("COLORIZE_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing and COLORIZE_REQUIRE_BROWSER=1: apt-get install chromium")
         pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -60,11 +60,21 @@ def wait_for_result(page, previous=""):
     return result_src(page)
 
 
-def on_screen(page, selector):
-    """Whether the element is wholly inside the viewport as it stands (no scrolling by the test)."""
-    box, view = page.locator(selector).first.bounding_box(), page.viewport_size
-    return (box["y"] >= -1 and box["y"] + box["height"] <= view["height"] + 1
-            and box["x"] + box["width"] <= view["width"])
+ON_SCREEN = """selector => { const box = document.querySelector(selector).getBoundingClientRect();
+  return box.top >= -1 && box.bottom <= window.innerHeight + 1 && box.right <= window.innerWidth; }"""
+SCROLL_MS = 5000  # the page's own smooth scroll to a new result, however busy the machine
+
+
+def on_screen(page, selector, within_ms=0):
+    """Whether the element is wholly inside the viewport (no scrolling by the test), now or, given `within_ms`,
+    once the page's own scrolling has brought it there."""
+    if not within_ms:
+        return page.evaluate(ON_SCREEN, selector)
+    try:
+        page.wait_for_function(ON_SCREEN, arg=selector, timeout=within_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 @pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
@@ -80,7 +90,7 @@ def test_the_result_is_on_the_first_screen_after_an_upload_and_an_example(browse
                            timeout=WAIT_MS)
     assert "451×300" in page.inner_text("#status")
     for selector in ("#before-after", "#status", *(OUTPUTS if width > 1000 else ())):
-        assert on_screen(page, selector), f"{selector} is off the first screen at {width}x{height}"
+        assert on_screen(page, selector, SCROLL_MS), f"{selector} is off the first screen at {width}x{height}"
     below, hero = page.evaluate("() => ['input-image', 'before-after'].map(id => {"  # in one go: a scroll may be on
                                 "const r = document.getElementById(id).getBoundingClientRect();"
                                 "return {x: r.x, y: r.y, height: r.height}; })")
@@ -90,8 +100,7 @@ def test_the_result_is_on_the_first_screen_after_an_upload_and_an_example(browse
     wait_for_result(page, first)
     width_shown = page.eval_on_selector("#out-rgb img", "img => img.naturalWidth")
     assert width_shown == Image.open(EXAMPLES / "manga-page.png").width
-    page.wait_for_timeout(1000)  # the smooth scroll to the result
-    assert on_screen(page, "#before-after"), f"the example's result is off screen at {width}x{height}"
+    assert on_screen(page, "#before-after", SCROLL_MS), f"the example's result is off screen at {width}x{height}"
     page.click("#about button")
     assert "Models:" in page.inner_text("#weights-note") and "drawings:" in page.inner_text("#weights-note")
 
@@ -108,7 +117,7 @@ def test_the_page_stays_put_after_loading_and_while_a_setting_is_changed(browser
     assert set(positions) == {0}, f"the page moved by itself: {positions}"
     page.set_input_files("#input-image input[type=file]", str(WIDE))
     first = wait_for_result(page)
-    page.wait_for_timeout(1000)  # the smooth scroll to the new result
+    assert on_screen(page, "#before-after", SCROLL_MS)
     saturation = page.locator("#saturation input[type=range]")
     saturation.scroll_into_view_if_needed()
     saturation.fill("1.5")
