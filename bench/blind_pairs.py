@@ -22,7 +22,7 @@ from PIL import Image
 from colorize.auto_colorizer import AutoColorizer
 from colorize.images import read_rgb
 from colorize.lab import convert_lab, gray_rgb
-from train.data import photos_of
+from train.splits import photos_of
 
 SIDE = 384  # each half's longer side: enough to see blotches, small enough to judge many
 GAP = 16

@@ -17,7 +17,7 @@ from skimage import color
 
 from colorize.images import read_rgb
 from colorize.pipeline import Colorizer
-from train.data import photos_of
+from train.splits import photos_of
 
 REGIONS = (  # the first that holds a pixel takes it; in Lab units
     ("blue (b < -8)", lambda L, a, b: b < -8),

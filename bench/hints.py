@@ -20,8 +20,8 @@ from colorize.hints import DEFAULT_RADIUS
 from colorize.images import ImageError, read_rgb
 from colorize.lab import convert_lab, gray_rgb
 from colorize.pipeline import Colorizer
-from train.data import photos_of
 from train.metrics import psnr
+from train.splits import photos_of
 
 POINT_COUNTS = (10, 100)
 NEAR = 10  # model-input pixels around a hint for the locality measure

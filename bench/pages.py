@@ -18,11 +18,11 @@ import numpy as np
 from PIL import Image
 from skimage import color
 
-from colorize.images import is_colorless, read_rgb
+from colorize.images import is_colorless, list_images, read_rgb
 from colorize.pipeline import Colorizer
-from train.data import is_validation, list_images
 from train.metrics import PAPER_CHROMA, PAPER_L, ciede2000, colorfulness, paper_chroma, psnr
 from train.pages import PAGE, make_page, manga_input
+from train.splits import is_validation
 
 DRAWN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data", "drawn")
 FOLDERS = ("openclipart", "gcompris_cartoons", "wesnoth_portraits", "openmoji/color")

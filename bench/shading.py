@@ -18,9 +18,9 @@ from colorize.images import is_colorless, read_rgb
 from colorize.kind_detector import shaded_probability
 from colorize.lab import convert_lab
 from colorize.pipeline import Colorizer
-from train.data import photos_of
 from train.drawn_inputs import line_twin
 from train.metrics import ciede2000, psnr
+from train.splits import photos_of
 
 DRAWN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data", "drawn")
 FOLDERS = ("openclipart", "gcompris_cartoons", "wesnoth_portraits", "openmoji/color", "anime_faces")

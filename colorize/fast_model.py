@@ -10,9 +10,8 @@ measured slower in bfloat16 and no faster in float32, so it is not used.
 import keras
 import numpy as np
 
-from .encoder import ENCODER_NAME
+from .encoder import ENCODER_NAME, pooled_features
 from .hints import model_inputs
-from .kind_detector import pooled_features
 from .model import model_from_config
 
 PRECISIONS = ("auto", "float32", "bfloat16")
@@ -59,7 +58,7 @@ def distribution_model(model):
 
 
 def with_features(model):
-    """The same network also giving what the kind detector reads (`kind_detector.feature_model`'s features)
+    """The same network also giving what the kind detector reads (`encoder.feature_model`'s features)
     from its own encoder pass, as its last output: telling a photo from a drawing then costs no second pass."""
     taps = model.get_layer(ENCODER_NAME)._inbound_nodes[0].output_tensors  # the encoder's outputs in this graph
     return keras.Model(model.inputs, [*model.outputs, pooled_features(taps)], name=f"{model.name}_features")

@@ -2,7 +2,8 @@
 
 Statistics of the lightness (paper share, flatness, edges) told line art and screentoned pages from
 photos but took painted comics for photos (docs/MODEL.md). The encoder's deepest features, averaged over
-the image, tell drawn from photographed far better, and cost one encoder pass at the model's input size.
+the image (`encoder.feature_model`), tell drawn from photographed far better, and cost one encoder pass at
+the model's input size.
 A second regression on the same features tells shaded drawings from line art (`shaded_probability`).
 Both are fitted by `python -m train kinds` on features of the shipped encoder, which the photo
 and drawing models share (both were fine-tuned with it frozen), and stored in DETECTOR_FILE.
@@ -11,25 +12,9 @@ import functools
 import json
 import os
 
-import keras
 import numpy as np
 
-from .encoder import ENCODER_NAME
-from .layers import GrayToVGGInput
-
 DETECTOR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kind_detector.json")
-
-
-def pooled_features(taps):
-    """The encoder's outputs -> the mean of each of its two deepest blocks' channels (N, 512 + 512)."""
-    pooled = [keras.layers.GlobalAveragePooling2D(dtype="float32")(tap) for tap in taps[-2:]]
-    return keras.layers.Concatenate(dtype="float32")(pooled)
-
-
-def feature_model(model):
-    """L (N, S, S, 1) -> `pooled_features` of the model's encoder."""
-    lightness = keras.Input((None, None, 1))
-    return keras.Model(lightness, pooled_features(model.get_layer(ENCODER_NAME)(GrayToVGGInput()(lightness))))
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,10 +7,11 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from .decoding import decode
+from .encoder import feature_model
 from .fast_model import compiled_predictor
 from .hints import HintError, local_hints, open_reference, reference_distribution
 from .images import MAX_PIXELS, lightness_of, open_image, resize_plane
-from .kind_detector import feature_model, shaded_probability
+from .kind_detector import shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 from .panels import find_panels, panel_hints, paste_panels
 from .screentone import check_screentone, descreen

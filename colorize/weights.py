@@ -3,7 +3,11 @@
 Weights come from a local file or folder (a training run's folder included), from the Hugging Face
 Hub at a pinned revision (cached, and usable offline from the cache), or from the default shipped
 in this repository.
+
+Keras is imported only to build a model, so that commands which only name weights start at once.
 """
+from __future__ import annotations
+
 import hashlib
 import json
 import logging
@@ -12,16 +16,17 @@ import os
 import re
 import reprlib
 import tempfile
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import httpx2
-import keras
 import numpy as np
 from huggingface_hub import constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import RemoteEntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
 from .choices import ARCHITECTURES, BEST_SUBFOLDER, DEFAULT_TEMPERATURE, HEADS, TEMPERATURES
-from .model import model_from_config
+
+if TYPE_CHECKING:
+    import keras
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
@@ -141,7 +146,7 @@ def resolve_folder(path):
 
 def nonfinite_variables(model):
     """The paths of the model's variables that hold an infinite or NaN value."""
-    return [variable.path for variable in model.weights if not np.isfinite(keras.ops.convert_to_numpy(variable)).all()]
+    return [variable.path for variable in model.weights if not np.isfinite(variable.numpy()).all()]
 
 
 def build_from_files(config_path, weights_path):
@@ -154,6 +159,8 @@ def build_from_files(config_path, weights_path):
     expected = config.get("weights_sha256")
     if expected and sha256_of(weights_path) != expected:
         raise WeightsError(f"{weights_path} does not match the hash in its config: damaged or altered, not loaded")
+    from .model import model_from_config  # Keras, at first use
+
     try:
         model = model_from_config(config)
         model.load_weights(weights_path)

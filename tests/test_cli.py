@@ -128,6 +128,9 @@ def test_archive_without_ray_says_how_to_install_it(tmp_path, monkeypatch, capsy
     assert "pip install -r requirements-archive.txt" in capsys.readouterr().err
 
 
-def test_train_fit_help_starts_without_tensorflow():
-    printed, loaded = help_of("train", "fit")
-    assert "--train-blocks" in printed and not loaded
+@pytest.mark.parametrize("command, option", [("fit", "--train-blocks"), ("evaluate", "--undo-rebalancing"),
+                                             ("export", "--mute"), ("kinds", "--pages"), ("push", "--repo"),
+                                             ("samples", "--no-truth"), ("pack", "--out")])
+def test_every_train_command_helps_without_tensorflow(command, option):
+    printed, loaded = help_of("train", command)
+    assert option in printed and not loaded

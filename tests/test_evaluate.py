@@ -7,11 +7,12 @@ import pytest
 from PIL import Image
 
 from colorize.lab import convert_lab, gray_rgb
+from colorize.pipeline import Colorizer
 from colorize.weights import BEST_SUBFOLDER, CONFIG_FILE, WEIGHTS_FILE
 from tests.subcommand import run_subcommand
 from train import evaluate
-from train.data import is_validation
 from train.metrics import ab_auc, colorfulness, compare, summarize
+from train.splits import is_validation
 
 METRICS = {"psnr", "ssim", "ciede2000", "ab_auc", "colorfulness_ratio", "hue_spread_ratio", "splotch_share",
            "paper_chroma"}
@@ -119,7 +120,7 @@ def test_evaluate_writes_metrics_for_model_and_gray(run_dir, photos, capsys):
 
 def test_evaluate_limit_split_and_default_output(run_dir, photos, tmp_path, monkeypatch, colorizer):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(evaluate.Colorizer, "from_weights", lambda *args: colorizer)  # loaded once per session
+    monkeypatch.setattr(Colorizer, "from_weights", lambda *args: colorizer)  # loaded once per session
     assert evaluate_cli("--weights", run_dir / BEST_SUBFOLDER, "--data", photos, photos, "--limit", 2) == 0
     report = json.loads((tmp_path / "metrics.json").read_text())  # not a run folder: ./metrics.json
     assert [r["images"] + sum(r["skipped"].values()) for r in report["datasets"].values()] == [2, 2, 4]

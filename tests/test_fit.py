@@ -18,7 +18,8 @@ from PIL import Image
 from colorize import Colorizer
 from tests.subcommand import ctrl_c_as_in_a_terminal, run_subcommand
 from train import fit as train_fit
-from train.data import SEEN_SCALES, is_validation, random_crop, split
+from train.data import SEEN_SCALES, random_crop
+from train.splits import is_validation, split
 
 pytestmark = pytest.mark.slow  # each test trains
 

@@ -4,9 +4,9 @@ import argparse
 import numpy as np
 import pytest
 
-from train.data import is_validation, split_key
 from train.fit import folder_weight
 from train.mix import parse_folder_weight, photos_per_folder, sampling_probabilities
+from train.splits import is_validation, split_key
 
 
 def test_folder_weights_parse_with_a_default_of_one():

@@ -14,14 +14,12 @@ from tqdm import tqdm
 
 from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.lab import convert_lab, gray_rgb
-from colorize.model import model_from_config
-from colorize.pipeline import Colorizer
 from colorize.weights import WeightsError
-from train.data import photos_of
 from train.drawn_inputs import line_twin
 from train.metrics import MIN_SIDE, compare, summarize
 from train.rebalance import read_bin_weights, set_undone
 from train.run_folder import METRICS_FILE, is_run_folder, split_share
+from train.splits import photos_of
 
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
            ("colorfulness_ratio", "colorful", "{:8.2f}"), ("hue_spread_ratio", "hues", "{:6.2f}"),
@@ -68,6 +66,9 @@ def with_decoding(colorizer, run_dir, temperature=None, undo_rebalancing=None, m
     how much of the training's class rebalancing to take back out (see train.rebalance), how much
     to mute unsure colours (see colorize.layers.AnnealedMean), and over how many regions to pool the
     colour distributions (see colorize.decoding)."""
+    from colorize.model import model_from_config  # Keras, imported at first use: --help starts at once
+    from colorize.pipeline import Colorizer
+
     if colorizer.config["head"] != "bins":
         raise ValueError("--temperature, --mute, --undo-rebalancing and --regions apply only to models with the "
                          "bins head")
@@ -148,6 +149,8 @@ def table(report):
 
 
 def run(args):
+    from colorize.pipeline import Colorizer  # Keras, imported at first use: --help starts at once
+
     if not 0.0 < args.val_share < 1.0:
         print("evaluate: --val-share is a share, between 0 and 1", file=sys.stderr)
         return 2

@@ -21,13 +21,12 @@ from tqdm import tqdm
 from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.kind_detector import DETECTOR_FILE
 from colorize.lab import convert_lab
-from colorize.pipeline import Colorizer
 from colorize.weights import WeightsError
-from train.data import photos_of
 from train.degrade import maybe_degrade
 from train.drawn_inputs import MAKERS, line_twin
 from train.evaluate import dataset_names
 from train.pages import manga_page, photo_page
+from train.splits import photos_of
 
 L2 = 1e-3  # ridge on the standardized coefficients
 PAGE_SOURCES = 40  # pictures per folder and side of the split that the pages are made of
@@ -116,6 +115,8 @@ def fit_logistic(x, y):
 
 
 def run(args):
+    from colorize.pipeline import Colorizer  # Keras, imported at first use: --help starts at once
+
     rng = np.random.default_rng(0)
     try:
         drawn = list(zip(dataset_names(args.drawn), args.drawn))

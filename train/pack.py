@@ -12,7 +12,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from colorize.images import ImageError, read_rgb
-from train.data import photos_of
+from train.splits import photos_of
 
 
 def add_arguments(parser):

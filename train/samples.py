@@ -5,9 +5,6 @@
 Columns: the photo's lightness, each weights' colours in the order given, the true photo (left out with
 --no-truth, for real black-and-white photos).
 """
-from train.reports import save_samples
-
-
 def add_arguments(parser):
     parser.add_argument("--weights", nargs="+", required=True, help="weights or run folders, one column each")
     parser.add_argument("--photos", nargs="+", required=True, help="colour photos, one row each")
@@ -17,6 +14,8 @@ def add_arguments(parser):
 
 
 def run(args):
+    from train.reports import save_samples  # Keras, imported at first use: --help starts at once
+
     save_samples(args.weights, args.photos, args.out, args.size, truth_column=not args.no_truth)
     print(f"wrote {args.out}")
     return 0

@@ -13,13 +13,14 @@ from colorize.hints import HINT_CHANNELS
 from colorize.model import build_model, encoder_of
 from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
-from train.data import ColorBatches, split
+from train.data import ColorBatches
 from train.devices import placement
 from train.drawing_loss import DrawingLoss
 from train.mix import photos_per_folder, sampling_probabilities
 from train.rebalance import ab_prior, rebalancing_weights
 from train.reports import plot_learning_curves, save_samples
 from train.run_folder import BIN_WEIGHTS_FILE, LEARNING_CURVES, LOG_FILE, RUN_FILE, SAMPLES
+from train.splits import split
 
 PRIOR_PHOTOS = 500  # training photos whose colours estimate the ab prior
 
