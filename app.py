@@ -35,6 +35,11 @@ SHOW_RESULT = """(pair) => { const hero = document.getElementById('before-after'
   const source = before && (before.url || before.path); if (!hero || !source || hero.dataset.shown === source) return;
   hero.dataset.shown = source; const box = hero.getBoundingClientRect();
   if (box.top < 0 || box.bottom > window.innerHeight) hero.scrollIntoView({block: 'start', behavior: 'smooth'}); }"""
+# Soft's labels and tabs are its primary 500 on light fills: under WCAG AA's 4.5:1 (axe-core, in the browser test)
+THEME = gr.themes.Soft().set(block_label_text_color="*primary_700", block_title_text_color="*primary_700",
+                              body_text_color_subdued="*neutral_600", button_primary_background_fill="*primary_600",
+                              button_primary_background_fill_hover="*primary_700",
+                              checkbox_label_background_fill_selected="*primary_600", color_accent="*primary_600")
 CSS = """#status {min-height: 1.5em} #status p {margin: 0}
 #title h1 {font-size: 1.25rem; margin: 0 0 0.25em}  /* the page's one h1 (for screen readers), a heading's size */
 /* ImageSlider lays its "before" image in the flow (top-aligned, cut off, below its buttons on a phone) and its
@@ -69,11 +74,13 @@ def build_demo(colorizer, error=""):
                                     render=False)
             status = gr.Markdown(elem_id="status", render=False)
             lightness = gr.Image(label="Lightness", format="jpeg", height=THUMB_HEIGHT, min_width=80,
-                                 elem_id="out-l", render=False)
+                                 elem_id="out-l", render=False, alt_text="The picture's lightness: what the model sees")
             ab = gr.Image(label="Colors (ab)", format="jpeg", height=THUMB_HEIGHT, min_width=80,
-                          elem_id="out-ab", render=False)
+                          elem_id="out-ab", render=False,
+                          alt_text="The colors the model chose, at even lightness")
             rgb = gr.Image(label="Result (PNG)", format="png", height=THUMB_HEIGHT, min_width=80,
-                           buttons=["download", "fullscreen"], elem_id="out-rgb", render=False)
+                           buttons=["download", "fullscreen"], elem_id="out-rgb", render=False,
+                           alt_text="The colorized picture")
             outputs = [lightness, ab, rgb, slider]
             with gr.Row(equal_height=False, elem_id="hero-row"):
                 with gr.Column(min_width=300, elem_id="input-column"):
@@ -183,7 +190,7 @@ demo = build_demo(*load_colorizer())
 
 def launch(**kwargs):
     """Launch with the app's limits; keyword arguments go to Blocks.launch (share, server_name...)."""
-    return demo.launch(max_file_size=f"{MAX_FILE_MB}mb", theme=gr.themes.Soft(), css=CSS + swatch_css(), **kwargs)
+    return demo.launch(max_file_size=f"{MAX_FILE_MB}mb", theme=THEME, css=CSS + swatch_css(), **kwargs)
 
 
 def main(argv=None):

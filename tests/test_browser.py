@@ -8,6 +8,7 @@ import os
 import httpx
 import numpy as np
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
@@ -103,6 +104,19 @@ def test_the_result_is_on_the_first_screen_after_an_upload_and_an_example(browse
     assert on_screen(page, "#before-after", SCROLL_MS), f"the example's result is off screen at {width}x{height}"
     page.click("#about button")
     assert "Models:" in page.inner_text("#weights-note") and "drawings:" in page.inner_text("#weights-note")
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+def test_axe_finds_no_serious_accessibility_violations_with_a_result_shown(browser, page_url, width, height):
+    """axe-core's WCAG checks (contrast, names of buttons and images, labels...) on the page with a result."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(page_url)
+    page.set_input_files("#input-image input[type=file]", str(EXAMPLES / "chelsea.jpg"))
+    wait_for_result(page)
+    found = Axe().run(page).response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']}; {[node['target'] for node in v['nodes']]}"
+               for v in found if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
 
 
 @pytest.mark.parametrize("width, height", [(1366, 768), (390, 844), (375, 667)])
