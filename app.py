@@ -6,6 +6,7 @@ Weights: `COLORIZE_WEIGHTS` (a local weights or training-run folder), else `COLO
 `python app.py --share` for a public link; Gradio's `GRADIO_SERVER_NAME`/`GRADIO_SERVER_PORT` apply.
 """
 import argparse
+import json
 
 import gradio as gr
 
@@ -56,6 +57,14 @@ CSS = """#status {min-height: 1.5em} #status p {margin: 0}
 __all__ = ["CACHE_CLEANUP", "MAX_BATCH_FILES", "MAX_FILE_MB", "MAX_OUTPUT_PIXELS", "load_colorizer", "weights_note"]
 
 
+def example_names(captions):
+    """JS that names the example thumbnails by their captions, for screen readers (aria-label) and as a
+    tooltip: Gradio gives an example's thumbnail no text, and `example_labels` replaces the thumbnail."""
+    return (f"() => {{ const captions = {json.dumps(captions)};"
+            " document.querySelectorAll('#examples .gallery-item').forEach((item, i) => {"
+            " item.setAttribute('aria-label', captions[i]); item.title = captions[i]; }); }")
+
+
 def with_example(component, value):
     """The value the API page's snippets show for this input (Gradio's own: a PDF for files, a slider's minimum)."""
     component.example_inputs = lambda: value
@@ -88,7 +97,7 @@ def build_demo(colorizer, error=""):
                                              sources=["upload", "clipboard", "webcam"], height=HERO_HEIGHT,
                                              elem_id="input-image"))
                     gr.Examples(example_paths(), [image], [*outputs, status], fn=run.example, cache_examples=True,
-                                cache_mode="lazy", example_labels=list(EXAMPLES.values()), label="Examples: tap one",
+                                cache_mode="lazy", label="Examples: tap one",
                                 examples_per_page=len(EXAMPLES), elem_id="examples")
                 with gr.Column(min_width=300, elem_id="result-column"):
                     slider.render()
@@ -116,7 +125,8 @@ def build_demo(colorizer, error=""):
                                 for name in SWATCHES]
                 hints = gr.Textbox(value="[]", label="Hints (JSON, pixels of the image)", lines=2, elem_id="hints-json")
                 marks = gr.Image(label="Your hints on the picture", type="pil", format="jpeg", interactive=False,
-                                 height=HERO_HEIGHT, elem_id="hints-marks")
+                                 height=HERO_HEIGHT, elem_id="hints-marks",
+                                 alt_text="The picture with a ring of its color at each hint")
                 with gr.Row():
                     undo = gr.Button("Undo last hint", size="sm", elem_id="hints-undo")
                     clear = gr.Button("Clear hints", size="sm", elem_id="hints-clear")
@@ -181,6 +191,7 @@ def build_demo(colorizer, error=""):
         with gr.Accordion("About this demo", open=False, elem_id="about"):
             gr.Markdown(ABOUT)
             gr.Markdown(weights_note(colorizer, error), elem_id="weights-note")
+        demo.load(None, js=example_names(list(EXAMPLES.values())))
     return demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
 
 

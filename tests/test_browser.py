@@ -97,7 +97,9 @@ def test_the_result_is_on_the_first_screen_after_an_upload_and_an_example(browse
                                 "return {x: r.x, y: r.y, height: r.height}; })")
     assert hero["x"] > below["x"] if width > 1000 else hero["y"] >= below["y"] + below["height"] - 1
 
-    page.locator("button.gallery-item").last.click()  # an example, colorized on first use (lazy cache)
+    examples = page.locator("#examples button.gallery-item")
+    assert examples.last.get_attribute("aria-label") == "Manga page" and examples.last.locator("img").count() == 1
+    examples.last.click()  # an example (a thumbnail named by its caption), colorized on first use (lazy cache)
     wait_for_result(page, first)
     width_shown = page.eval_on_selector("#out-rgb img", "img => img.naturalWidth")
     assert width_shown == Image.open(EXAMPLES / "manga-page.png").width
@@ -108,11 +110,15 @@ def test_the_result_is_on_the_first_screen_after_an_upload_and_an_example(browse
 
 @pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
 def test_axe_finds_no_serious_accessibility_violations_with_a_result_shown(browser, page_url, width, height):
-    """axe-core's WCAG checks (contrast, names of buttons and images, labels...) on the page with a result."""
+    """axe-core's WCAG checks (contrast, names of buttons and images, labels...) on the page with a result and
+    the hints and About panels open."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(page_url)
     page.set_input_files("#input-image input[type=file]", str(EXAMPLES / "chelsea.jpg"))
     wait_for_result(page)
+    for panel in ("#hints-panel", "#about"):
+        page.click(f"{panel} button")
+    page.wait_for_selector("#weights-note", state="visible")
     found = Axe().run(page).response["violations"]
     serious = [f"{v['id']} ({v['impact']}): {v['help']}; {[node['target'] for node in v['nodes']]}"
                for v in found if v["impact"] in ("serious", "critical")]
