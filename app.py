@@ -52,6 +52,9 @@ CSS = """#status {min-height: 1.5em} #status p {margin: 0}
   object-fit: contain}
 @media (max-width: 720px) {  /* phones: the result right below the input, the examples after it */
   #hero-row {flex-direction: column} #input-column {display: contents} #examples {order: 3}
+  /* the row of three is a third of the width each: the buttons, which Gradio pins top right over the label,
+     go to the bottom corner so that each label can be read */
+  #out-l .top-panel, #out-ab .top-panel, #out-rgb .top-panel {top: auto; bottom: var(--block-label-margin)}
 }"""
 
 __all__ = ["CACHE_CLEANUP", "MAX_BATCH_FILES", "MAX_FILE_MB", "MAX_OUTPUT_PIXELS", "load_colorizer", "weights_note"]
@@ -82,14 +85,15 @@ def build_demo(colorizer, error=""):
             slider = gr.ImageSlider(label="Before / after", format="jpeg", height=HERO_HEIGHT, elem_id="before-after",
                                     render=False)
             status = gr.Markdown(elem_id="status", render=False)
-            lightness = gr.Image(label="Lightness", format="jpeg", height=THUMB_HEIGHT, min_width=80,
+            # the row of three, a third of a phone's width each: short plain labels and one or two buttons, so
+            # that neither covers the other; what each shows is said in full to screen readers (alt_text)
+            lightness = gr.Image(label="Gray", format="jpeg", height=THUMB_HEIGHT, min_width=80, buttons=["fullscreen"],
                                  elem_id="out-l", render=False, alt_text="The picture's lightness: what the model sees")
-            ab = gr.Image(label="Colors (ab)", format="jpeg", height=THUMB_HEIGHT, min_width=80,
-                          elem_id="out-ab", render=False,
-                          alt_text="The colors the model chose, at even lightness")
-            rgb = gr.Image(label="Result (PNG)", format="png", height=THUMB_HEIGHT, min_width=80,
+            ab = gr.Image(label="Colors", format="jpeg", height=THUMB_HEIGHT, min_width=80, buttons=["fullscreen"],
+                          elem_id="out-ab", render=False, alt_text="The colors the model chose, at even lightness")
+            rgb = gr.Image(label="Result", format="png", height=THUMB_HEIGHT, min_width=80,
                            buttons=["download", "fullscreen"], elem_id="out-rgb", render=False,
-                           alt_text="The colorized picture")
+                           alt_text="The colorized picture (the download is a full-size PNG)")
             outputs = [lightness, ab, rgb, slider]
             with gr.Row(equal_height=False, elem_id="hero-row"):
                 with gr.Column(min_width=300, elem_id="input-column"):

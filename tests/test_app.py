@@ -332,7 +332,7 @@ def test_the_api_page_names_every_output_shows_images_and_states_ranges(app):
     batch_api, single = endpoints["/colorize_batch"], endpoints["/colorize"]
     assert [r["label"] for r in batch_api["returns"]] == ["Colorized PNGs (zip)", "Summary"]
     assert all(f["orig_name"].endswith(".png") for f in batch_api["parameters"][0]["example_input"])
-    assert [r["label"] for r in single["returns"]] == ["Lightness", "Colors (ab)", "Result (PNG)", "Before / after"]
+    assert [r["label"] for r in single["returns"]] == ["Gray", "Colors", "Result", "Before / after"]
     assert "saturation: 0 (gray) to 2" in single["description"] and "Drawing" in single["description"]
 
 

@@ -125,6 +125,23 @@ def test_axe_finds_no_serious_accessibility_violations_with_a_result_shown(brows
     assert not serious, "\n".join(serious)
 
 
+LABEL_AND_BUTTONS = """id => { const block = document.getElementById(id);
+  const label = block.querySelector('[data-testid="block-label"]'), buttons = block.querySelector('.top-panel');
+  const a = label.getBoundingClientRect(), b = buttons.getBoundingClientRect();
+  return {clipped: label.scrollWidth > label.clientWidth + 1,
+          overlap: a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom}; }"""
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+def test_the_row_of_three_shows_its_labels_whole_and_uncovered(browser, page_url, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(page_url)
+    page.set_input_files("#input-image input[type=file]", str(EXAMPLES / "chelsea.jpg"))
+    wait_for_result(page)
+    for element in ("out-l", "out-ab", "out-rgb"):
+        assert page.evaluate(LABEL_AND_BUTTONS, element) == {"clipped": False, "overlap": False}, element
+
+
 @pytest.mark.parametrize("width, height", [(1366, 768), (390, 844), (375, 667)])
 def test_the_page_stays_put_after_loading_and_while_a_setting_is_changed(browser, page_url, width, height):
     page = browser.new_page(viewport={"width": width, "height": height}, has_touch=width < 500)
