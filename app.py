@@ -170,14 +170,18 @@ def build_demo(colorizer, error=""):
                                          type="filepath"), [image.example_inputs()] * 2)
             batch_saturation = with_example(gr.Slider(0.0, MAX_SATURATION, value=1.0, step=0.05, label="Saturation"),
                                             1.0)
+            # a chapter's pages or a shoot's photos coloured alike: one colour image lends them its colours
+            batch_reference = guarded(gr.Image(label="Reference image: all take its colors (optional)",
+                                               type="filepath", sources=["upload", "clipboard"], height=160,
+                                               elem_id="batch-reference"))
             run_batch = gr.Button("Colorize all", variant="primary")
             summary = gr.Markdown(label="Summary")  # what was done and the zip first, in sight; the previews after
             archive = gr.File(label="Colorized PNGs (zip)")
             gallery = gr.Gallery(label="Colorized", columns=4, height="auto", object_fit="contain",
                                  elem_id="batch-gallery")
             previews = gr.State()
-            run_batch.click(run.colorize_batch, [files, batch_saturation], [archive, summary, previews],
-                            api_name="colorize_batch", concurrency_limit=1).then(
+            run_batch.click(run.colorize_batch, [files, batch_saturation, batch_reference],
+                            [archive, summary, previews], api_name="colorize_batch", concurrency_limit=1).then(
                 lambda shown_previews: shown_previews, previews, gallery, api_visibility="private")
         with gr.Tab("Video"):
             gr.Markdown(f"A black-and-white film clip, {LIMITS_TEXT}: colors carried along the motion hold still "

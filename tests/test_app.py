@@ -277,6 +277,29 @@ def test_the_api_takes_hints_and_a_reference(shipped_client):
     assert blue[1] < blue[0] - 10  # the blue hint's place turned blue: the hints were not ignored
 
 
+def test_a_batch_takes_one_reference_for_every_file(shipped_client, tmp_path):
+    from skimage import color
+
+    red = tmp_path / "red.png"
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(red)
+    files = [handle_file(str(p)) for p in (WIDE, EXAMPLES / "camera.jpg")]
+    redness = []
+    for reference in (None, handle_file(str(red))):
+        archive, summary = shipped_client.predict(files, 1.0, reference, api_name="/colorize_batch")
+        with zipfile.ZipFile(archive) as z:
+            redness.append([float(color.rgb2lab(np.asarray(Image.open(z.open(name)).convert("RGB")))[..., 1].mean())
+                            for name in sorted(z.namelist())])
+        assert "Colorized 2 images" in summary
+    assert all(lent > own + 3 for own, lent in zip(*redness)), redness  # each file took the red reference
+
+
+def test_a_batch_refuses_a_reference_that_is_not_an_image_before_any_work(client, tmp_path):
+    fake = tmp_path / "page1.png"
+    fake.write_text("not an image")
+    with pytest.raises(AppError, match="the reference is not usable"):
+        client.predict([handle_file(str(WIDE))], 1.0, handle_file(str(fake)), api_name="/colorize_batch")
+
+
 @pytest.mark.parametrize("hints, message", [
     ('[{"x": 5000, "y": 1, "color": "red"}]', "outside the 451x300 image"),
     ('[{"x": 5, "y": 1, "color": "not-a-colour"}]', "cannot read the colour"),

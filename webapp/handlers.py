@@ -97,19 +97,20 @@ class Handlers:
         outputs, shown = self.shown(image, 1.0, "[]", None, "Auto", "Keep")
         return (*outputs, status_line(shown))
 
-    def colorize_batch(self, files, saturation=1.0, progress=gr.Progress()):
+    def colorize_batch(self, files, saturation=1.0, reference=None, progress=gr.Progress()):
         """Colorize up to 16 image files into a zip of full-resolution PNGs; unreadable files are listed, not
         fatal. saturation: 0 (gray) to 2 (1: the model's colors). Returns the zip and a summary.
 
         Args:
             files: up to 16 image files
             saturation: 0 (gray) to 2 (twice the model's colors); 1 is the model's colors
+            reference: optional colour image whose colors every result takes on (a chapter's first page)
         Returns:
             archive: a zip of <name>.png, one per file colorized
             summary: how many were colorized, and why any were skipped
         """
         self.check_ready(saturation)
-        yield from colorize_batch(self.colorizer, files, saturation, progress)
+        yield from colorize_batch(self.colorizer, files, saturation, reference, progress)
 
     def colorize_video(self, video, saturation=1.0, kind="Auto", progress=gr.Progress(track_tqdm=True)):
         """Colorize a black-and-white video into an MP4 (H.264, the same size, frame rate and length, its sound
