@@ -52,6 +52,8 @@ CSS = """#status {min-height: 1.5em} #status p {margin: 0}
   object-fit: contain}
 @media (max-width: 720px) {  /* phones: the result right below the input, the examples after it */
   #hero-row {flex-direction: column} #input-column {display: contents} #examples {order: 3}
+  /* the examples in one row that scrolls sideways, so that the settings stay close under the result */
+  #examples .gallery {flex-wrap: nowrap; overflow-x: auto} #examples .gallery-item {flex: none}
   /* the row of three is a third of the width each: the buttons, which Gradio pins top right over the label,
      go to the bottom corner so that each label can be read */
   #out-l .top-panel, #out-ab .top-panel, #out-rgb .top-panel {top: auto; bottom: var(--block-label-margin)}
