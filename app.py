@@ -19,7 +19,7 @@ from webapp.hint_box import SWATCHES, add_hint, marked_hints, swatch_css, undo_h
 from webapp.serving import limit_allocator_arenas, load_colorizer, use_example_cache_for
 from webapp.shown_image import MAX_OUTPUT_PIXELS, MAX_SATURATION
 from webapp.texts import ABOUT, TAGLINE, weights_note
-from webapp.uploads import MAX_FILE_MB, guarded
+from webapp.uploads import MAX_FILE_MB, disk_full_answer, guarded
 from webapp.video import LIMITS_TEXT
 
 QUEUE_SIZE = 16  # waiting requests; beyond this new ones are told the queue is full
@@ -211,7 +211,8 @@ demo = build_demo(*load_colorizer())
 
 def launch(**kwargs):
     """Launch with the app's limits; keyword arguments go to Blocks.launch (share, server_name...)."""
-    return demo.launch(max_file_size=f"{MAX_FILE_MB}mb", theme=THEME, css=CSS + swatch_css(), **kwargs)
+    return demo.launch(max_file_size=f"{MAX_FILE_MB}mb", theme=THEME, css=CSS + swatch_css(),
+                       app_kwargs={"exception_handlers": {OSError: disk_full_answer}}, **kwargs)
 
 
 def main(argv=None):

@@ -421,3 +421,48 @@ def test_hints_are_marked_on_the_picture_in_their_colours():
     assert tuple(marked[round(150 * scale), round(100 * scale)]) == pytest.approx((32, 96, 255), abs=3)
     assert marked_hints(str(WIDE), "not json") is None and marked_hints(None, "[]") is None
     assert "#swatch-sky {background: #6fa8dc; color: black}" in swatch_css()
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 4 MB file system of its own, to fill (skipped where a tmpfs cannot be mounted: it needs root)."""
+    import subprocess
+
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4M", "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def fill(folder):
+    with open(folder / "filler", "wb") as f:
+        try:
+            while True:
+                f.write(bytes(1 << 16))
+        except OSError:
+            pass
+
+
+def test_a_full_disk_is_told_in_a_sentence_and_the_result_shown_stays(tmp_path_factory, untrained_weights, full_disk,
+                                                                     monkeypatch):
+    from webapp.uploads import DISK_FULL
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(full_disk))  # Gradio's upload folder, where results are written
+    app = import_app(tmp_path_factory, untrained_weights)  # a server of its own, on that disk
+    _, url, _ = app.launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    try:
+        handlers = page_handlers(app)
+        *_, shown, status = handlers.show(str(WIDE), 1.0, "[]", None, "Photo", "Keep")
+        assert "Colorized as a" in status
+        fill(full_disk)
+        *outputs, kept, status = handlers.show(str(WIDE), 1.0, "[]", None, "Photo", "Keep", shown)
+        assert status == f"⚠️ {DISK_FULL} The result shown is the previous one."
+        assert all(output == gr.skip() for output in [*outputs, kept])
+        with pytest.raises(gr.Error, match="disk is full"):
+            handlers.colorize(str(WIDE), 1.0)
+        answer = httpx.post(f"{url}gradio_api/upload", files={"files": ("a.jpg", WIDE.read_bytes())})
+        assert answer.status_code == 507 and answer.json()["detail"] == DISK_FULL  # Gradio's own route: no bare 500
+    finally:
+        app.demo.close()

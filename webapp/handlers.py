@@ -10,6 +10,7 @@ from colorize.kinds import KINDS
 from colorize.screentone import SCREENTONES
 from webapp.batch import colorize_batch
 from webapp.shown_image import MAX_SATURATION, predict, render, status_line
+from webapp.uploads import disk_full_told
 from webapp.video import colorize_video_file
 
 NO_CHANGE = 4  # the page's image outputs: lightness, ab, result, before/after
@@ -36,9 +37,10 @@ class Handlers:
     def shown(self, image, saturation, hints, reference, kind, screentone):
         """-> (the page's four image outputs, Shown with the whole time taken)."""
         self.check_ready(saturation, hints, kind, screentone)
-        shown = predict(self.colorizer, image, hints, reference, kind)
-        started = time.perf_counter()
-        outputs = render(shown, saturation, screentone)
+        with disk_full_told():
+            shown = predict(self.colorizer, image, hints, reference, kind)
+            started = time.perf_counter()
+            outputs = render(shown, saturation, screentone)
         return outputs, shown._replace(seconds=shown.seconds + time.perf_counter() - started)
 
     def colorize(self, image, saturation=1.0, hints="[]", reference=None, kind="Auto", screentone="Keep"):
@@ -89,7 +91,8 @@ class Handlers:
         if shown is None or shown.request != (image, hints, reference, kind):
             return self.show(image, saturation, hints, reference, kind, screentone, shown)
         started = time.perf_counter()
-        outputs = render(shown, saturation, screentone)
+        with disk_full_told():  # an error leaves the page's outputs as they were
+            outputs = render(shown, saturation, screentone)
         return (*outputs, shown, status_line(shown, time.perf_counter() - started))
 
     def example(self, image):
@@ -110,7 +113,8 @@ class Handlers:
             summary: how many were colorized, and why any were skipped
         """
         self.check_ready(saturation)
-        yield from colorize_batch(self.colorizer, files, saturation, reference, progress)
+        with disk_full_told():
+            yield from colorize_batch(self.colorizer, files, saturation, reference, progress)
 
     def colorize_video(self, video, saturation=1.0, kind="Auto", progress=gr.Progress(track_tqdm=True)):
         """Colorize a black-and-white video into an MP4 (H.264, the same size, frame rate and length, its sound
@@ -125,4 +129,5 @@ class Handlers:
             video: the colorized MP4, named <input>_colorized.mp4
         """
         self.check_ready(saturation, kind=kind)
-        return colorize_video_file(self.colorizer, video, saturation, kind.lower())
+        with disk_full_told():
+            return colorize_video_file(self.colorizer, video, saturation, kind.lower())

@@ -2,15 +2,19 @@
 many bytes. The image itself is opened by the library's guarded opener, which refuses too many pixels."""
 import base64
 import binascii
+import contextlib
+import errno
 import os
 import tempfile
 from urllib.parse import unquote_to_bytes
 
 import gradio as gr
+from fastapi.responses import JSONResponse
 from gradio.utils import get_upload_folder
 
 MAX_FILE_MB = 30  # per uploaded file; Gradio answers larger uploads with HTTP 413
 DATA_URL_NAME = "image sent as a data URL"  # the file a data URL is saved as: messages name it so
+DISK_FULL = "The server's disk is full: nothing was lost, try again in a few minutes (old files are cleared hourly)."
 
 
 def guarded(image):
@@ -61,3 +65,23 @@ def write_in_upload_folder(content, prefix, name):
     with open(path, "wb") as f:
         f.write(content)
     return path
+
+
+async def disk_full_answer(request, error):
+    """A full disk while Gradio stores an upload (before any handler runs): HTTP 507 with a sentence, where
+    Gradio answers a bare 500. Passed to FastAPI as an exception handler (launch's `app_kwargs`)."""
+    if getattr(error, "errno", None) == errno.ENOSPC:
+        return JSONResponse({"detail": DISK_FULL, "error": DISK_FULL}, status_code=507)
+    raise error
+
+
+@contextlib.contextmanager
+def disk_full_told():
+    """A full disk while a handler writes its results: the DISK_FULL sentence (gr.Error), not a bare error;
+    the page keeps what it showed."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise gr.Error(DISK_FULL) from error
+        raise
