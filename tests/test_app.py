@@ -445,6 +445,7 @@ def fill(folder):
             pass
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_told_in_a_sentence_and_the_result_shown_stays(tmp_path_factory, untrained_weights, full_disk,
                                                                      monkeypatch):
     from webapp.uploads import DISK_FULL

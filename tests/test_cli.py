@@ -48,6 +48,7 @@ def test_all_good_exits_zero(untrained_weights, tmp_path):
     assert output.shape == (64, 96, 3) and np.ptp(output.astype(int), axis=-1).max() <= 1  # saturation 0: gray
 
 
+@pytest.mark.slow
 def test_wrong_arguments_and_weights(tmp_path):
     assert run_cli("x.jpg").returncode == 2  # no --output-dir
     assert "--revision needs --hub" in run_cli("x.jpg", "-o", tmp_path, "--revision", "abc").stderr
@@ -90,6 +91,7 @@ def test_an_input_in_the_output_folder_is_never_replaced(untrained_weights, tmp_
 EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples")
 
 
+@pytest.mark.slow
 def test_kind_chooses_the_model_and_a_wrong_kind_is_refused(untrained_weights, tmp_path):
     line_art = os.path.join(EXAMPLES, "chibi.png")
     # the given weights are a photo model: a drawing still goes to the shipped drawing weights

@@ -73,6 +73,7 @@ def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for
         assert len(calls["photo"]) == 1 and len(calls["drawing"]) == (kind == "drawing"), f"{name}: one pass a model"
 
 
+@pytest.mark.slow
 def test_shipped_drawing_weights_colour_line_art_and_keep_paper_white():
     colorizer = Colorizer.from_weights(kind="drawing")
     assert "shipped drawing" in colorizer.source and colorizer.kind == "drawing" and colorizer.takes_hints
@@ -88,6 +89,7 @@ def test_shipped_drawing_weights_colour_line_art_and_keep_paper_white():
     assert np.all(result_l[gray < 40] <= gray[gray < 40] / 2.55 + 3), "ink stays as dark as drawn"
 
 
+@pytest.mark.slow
 def test_hints_work_for_drawings_too():
     colorizer = Colorizer.from_weights(kind="drawing")
     page = os.path.join(EXAMPLES, "chibi.png")  # 453 x 640: the dress is around (210, 385)

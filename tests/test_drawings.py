@@ -159,6 +159,7 @@ def test_fit_refuses_a_drawing_model_with_the_regression_head(drawings, tmp_path
         run_subcommand(train_fit, "--data", drawings, "--drawing", "--loss", "mse", "--out", str(tmp_path / "r"))
 
 
+@pytest.mark.slow
 def test_evaluate_measures_line_art_against_its_colour_twin(drawing_run, drawings, tmp_path):
     out = tmp_path / "metrics.json"
     with contextlib.redirect_stdout(io.StringIO()):

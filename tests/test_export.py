@@ -11,6 +11,7 @@ from tests.subcommand import run_subcommand
 from train import export
 
 
+@pytest.mark.slow
 def test_float16_export_is_half_the_size_and_predicts_the_same(untrained_hint_weights, tmp_path):
     out = tmp_path / "shipped"
     assert run_subcommand(export, "--run", untrained_hint_weights, "--out", out) == 0
@@ -25,6 +26,7 @@ def test_float16_export_is_half_the_size_and_predicts_the_same(untrained_hint_we
     np.testing.assert_allclose(compact.model.predict_on_batch(x), original.model.predict_on_batch(x), atol=0.01)
 
 
+@pytest.mark.slow
 def test_a_tuned_temperature_is_recorded_for_a_bins_head_and_refused_for_regression(untrained_hint_weights,
                                                                                     untrained_weights, tmp_path):
     assert run_subcommand(export, "--run", untrained_hint_weights, "--out", tmp_path / "t", "--temperature", "0.5") == 0
@@ -58,6 +60,7 @@ def test_region_decoding_is_recorded(untrained_hint_weights, tmp_path):
     assert load_weights(str(tmp_path / "r")).config["regions"] == 150
 
 
+@pytest.mark.slow
 def test_export_never_deletes_a_folder_it_did_not_write(untrained_hint_weights, tmp_path):
     shutil.copytree(untrained_hint_weights, tmp_path / "run")
     keep = tmp_path / "photos"

@@ -141,6 +141,7 @@ def test_the_command_line_gives_one_line_and_exit_2_for_bad_hints(untrained_hint
     assert not (tmp_path / "out" / "photo.png").exists()
 
 
+@pytest.mark.slow
 def test_a_reference_moves_the_colours_towards_its_own(untrained_hint_weights, tmp_path):
     """On the shipped weights, whose hint inputs are trained (untrained ones start at zero and ignore them):
     a blue reference makes the picture bluer, which a colorizer ignoring it would not. (Point hints on the

@@ -2,6 +2,7 @@
 import os
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from colorize import Colorizer
@@ -71,6 +72,7 @@ def test_pasted_panels_leave_the_gutters_without_colour_and_at_paper_white():
     assert ab[2, 2].tolist() == [0.0, 0.0] and fill[2, 2] == 100.0  # the page's corner is gutter
 
 
+@pytest.mark.slow
 def test_the_drawing_model_colours_each_panel_as_on_its_own_and_keeps_the_gutters_white():
     colorizer = Colorizer.from_weights(kind="drawing")
     path = os.path.join(EXAMPLES, "manga-page.png")
@@ -89,6 +91,7 @@ def test_the_drawing_model_colours_each_panel_as_on_its_own_and_keeps_the_gutter
     assert np.abs(in_page - convert_lab(alone.rgb)[1] * 128).mean() < 2, "as it does on its own"
 
 
+@pytest.mark.slow
 def test_a_hint_on_a_page_colours_its_own_panel():
     colorizer = Colorizer.from_weights(kind="drawing")
     path = os.path.join(EXAMPLES, "manga-page.png")
