@@ -2,6 +2,7 @@
 import glob
 import importlib
 import os
+import subprocess
 import sys
 import tempfile
 import types
@@ -426,8 +427,6 @@ def test_hints_are_marked_on_the_picture_in_their_colours():
 @pytest.fixture
 def full_disk(tmp_path):
     """A 4 MB file system of its own, to fill (skipped where a tmpfs cannot be mounted: it needs root)."""
-    import subprocess
-
     folder = tmp_path / "disk"
     folder.mkdir()
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4M", "tmpfs", str(folder)], capture_output=True).returncode:

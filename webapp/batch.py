@@ -6,7 +6,7 @@ import zipfile
 import gradio as gr
 
 from colorize.files_batch import colorize_files, open_capped
-from colorize.hints import HintError, open_reference
+from colorize.hints import open_reference
 from colorize.images import MAX_PIXELS
 from colorize.png import png_bytes
 from webapp.shown_image import JPEG_QUALITY, MAX_OUTPUT_PIXELS, THUMBNAIL_SIDE, preview
@@ -36,16 +36,14 @@ def opened(source):
 
 def colorize_batch(colorizer, files, saturation, reference, progress):
     """Yield once: (the zip's path, the summary, [(preview, caption)]); unreadable files are listed, not fatal.
-    A reference (or None) is opened once, before any file, and lends its colours to all of them.
+    A reference (or None) is opened once, before any file, and lends its colours to all of them; an unusable one,
+    or weights that take none, raise the library's HintError (`uploads.told_to_user` words it).
     A generator, so that the zip's folder is deleted when Gradio resumes it, after copying the zip."""
     if not files:
         raise gr.Error("Choose one or more image files first.")
     if len(files) > MAX_BATCH_FILES:
         raise gr.Error(f"{len(files)} files is too many for one batch; the limit is {MAX_BATCH_FILES}.")
-    try:
-        reference = None if reference is None else open_reference(reference, MAX_PIXELS)
-    except HintError as bad:
-        raise gr.Error(str(bad)) from bad
+    reference = None if reference is None else open_reference(reference, MAX_PIXELS)
     failed, previews = [], []
     previews_folder = request_folder("colorize-batch-")
     with tempfile.TemporaryDirectory(prefix="colorize-batch-") as folder:
@@ -53,18 +51,15 @@ def colorize_batch(colorizer, files, saturation, reference, progress):
         colorized = []
         with zipfile.ZipFile(being_written, "w") as archive:
             done = colorize_files(colorizer, files, open_source=opened, saturation=saturation, reference=reference)
-            try:
-                for source, name, result, reason in progress.tqdm(done, total=len(files), desc="Colorizing"):
-                    if reason:
-                        failed.append(reason)
-                        continue
-                    colorized.append(source)
-                    archive.writestr(name, png_bytes(result.rgb))
-                    shown = os.path.join(previews_folder, os.path.splitext(name)[0] + ".jpg")
-                    preview(result.rgb, THUMBNAIL_SIDE).save(shown, quality=JPEG_QUALITY)
-                    previews.append((shown, name))
-            except HintError as bad:  # weights that take no reference: the same for every file
-                raise gr.Error(str(bad)) from bad
+            for source, name, result, reason in progress.tqdm(done, total=len(files), desc="Colorizing"):
+                if reason:
+                    failed.append(reason)
+                    continue
+                colorized.append(source)
+                archive.writestr(name, png_bytes(result.rgb))
+                shown = os.path.join(previews_folder, os.path.splitext(name)[0] + ".jpg")
+                preview(result.rgb, THUMBNAIL_SIDE).save(shown, quality=JPEG_QUALITY)
+                previews.append((shown, name))
         if not colorized:
             raise gr.Error("None of the files could be colorized:\n" + "\n".join(failed))
         archive_path = os.path.join(folder, archive_name(colorized))

@@ -10,7 +10,7 @@ from colorize.kinds import KINDS
 from colorize.screentone import SCREENTONES
 from webapp.batch import colorize_batch
 from webapp.shown_image import MAX_SATURATION, predict, render, status_line
-from webapp.uploads import disk_full_told
+from webapp.uploads import told_to_user
 from webapp.video import colorize_video_file
 
 NO_CHANGE = 4  # the page's image outputs: lightness, ab, result, before/after
@@ -37,7 +37,7 @@ class Handlers:
     def shown(self, image, saturation, hints, reference, kind, screentone):
         """-> (the page's four image outputs, Shown with the whole time taken)."""
         self.check_ready(saturation, hints, kind, screentone)
-        with disk_full_told():
+        with told_to_user():
             shown = predict(self.colorizer, image, hints, reference, kind)
             started = time.perf_counter()
             outputs = render(shown, saturation, screentone)
@@ -91,7 +91,7 @@ class Handlers:
         if shown is None or shown.request != (image, hints, reference, kind):
             return self.show(image, saturation, hints, reference, kind, screentone, shown)
         started = time.perf_counter()
-        with disk_full_told():  # an error leaves the page's outputs as they were
+        with told_to_user():  # an error leaves the page's outputs as they were
             outputs = render(shown, saturation, screentone)
         return (*outputs, shown, status_line(shown, time.perf_counter() - started))
 
@@ -113,7 +113,7 @@ class Handlers:
             summary: how many were colorized, and why any were skipped
         """
         self.check_ready(saturation)
-        with disk_full_told():
+        with told_to_user():
             yield from colorize_batch(self.colorizer, files, saturation, reference, progress)
 
     def colorize_video(self, video, saturation=1.0, kind="Auto", progress=gr.Progress(track_tqdm=True)):
@@ -129,5 +129,5 @@ class Handlers:
             video: the colorized MP4, named <input>_colorized.mp4
         """
         self.check_ready(saturation, kind=kind)
-        with disk_full_told():
+        with told_to_user():
             return colorize_video_file(self.colorizer, video, saturation, kind.lower())

@@ -9,8 +9,7 @@ import numpy as np
 from PIL import Image
 
 from colorize.files_batch import open_capped
-from colorize.hints import HintError
-from colorize.images import MAX_PIXELS, ImageError, is_colorless, is_toned, open_image
+from colorize.images import MAX_PIXELS, is_colorless, is_toned, open_image
 from colorize.pipeline import Prediction
 from colorize.png import write_png
 from webapp.hint_box import parsed_hints, scaled_points
@@ -38,20 +37,17 @@ class Shown(NamedTuple):
 
 def predict(colorizer, image, hints, reference, kind):
     """Open, cap and predict one image for the page -> Shown (its `seconds` still without the rendering).
-    Bad input raises gr.Error with the library's message."""
+    Bad input raises the library's ImageError or HintError (`uploads.told_to_user` words them)."""
     started = time.perf_counter()
     if image is None:
         raise gr.Error("Upload, paste or capture an image first.")
-    try:
-        points = parsed_hints(hints)
-        original = open_image(image, MAX_PIXELS)
-        upright = open_capped(original, MAX_OUTPUT_PIXELS, MAX_PIXELS)
-        if points and upright.size != original.size:  # hints are in the uploaded image's pixels
-            points = scaled_points(points, original.size, upright.size)
-        # the radios refuse other values (API calls included) before this runs
-        chosen, prediction = colorizer.predict(upright, points, reference, MAX_PIXELS, kind.lower())
-    except (ImageError, HintError) as bad:
-        raise gr.Error(str(bad)) from bad
+    points = parsed_hints(hints)
+    original = open_image(image, MAX_PIXELS)
+    upright = open_capped(original, MAX_OUTPUT_PIXELS, MAX_PIXELS)
+    if points and upright.size != original.size:  # hints are in the uploaded image's pixels
+        points = scaled_points(points, original.size, upright.size)
+    # the radios refuse other values (API calls included) before this runs
+    chosen, prediction = colorizer.predict(upright, points, reference, MAX_PIXELS, kind.lower())
     rgb = np.asarray(upright.convert("RGB"))
     before = os.path.join(request_folder("colorize-"), "input.jpg")
     preview(rgb, PREVIEW_SIDE).save(before, quality=JPEG_QUALITY)

@@ -12,6 +12,9 @@ import gradio as gr
 from fastapi.responses import JSONResponse
 from gradio.utils import get_upload_folder
 
+from colorize.hints import HintError
+from colorize.images import ImageError
+
 MAX_FILE_MB = 30  # per uploaded file; Gradio answers larger uploads with HTTP 413
 DATA_URL_NAME = "image sent as a data URL"  # the file a data URL is saved as: messages name it so
 DISK_FULL = "The server's disk is full: nothing was lost, try again in a few minutes (old files are cleared hourly)."
@@ -76,11 +79,13 @@ async def disk_full_answer(request, error):
 
 
 @contextlib.contextmanager
-def disk_full_told():
-    """A full disk while a handler writes its results: the DISK_FULL sentence (gr.Error), not a bare error;
-    the page keeps what it showed."""
+def told_to_user():
+    """The one way a handler's failures reach people: the library's one-line ImageError and HintError, and a
+    full disk while results are written (DISK_FULL), as gr.Error; the page keeps what it showed."""
     try:
         yield
+    except (ImageError, HintError) as bad:
+        raise gr.Error(str(bad)) from bad
     except OSError as error:
         if error.errno == errno.ENOSPC:
             raise gr.Error(DISK_FULL) from error
