@@ -384,6 +384,26 @@ def test_the_status_line_says_what_was_done_to_the_picture(app, monkeypatch, tmp
     assert os.path.basename(outputs[2]) == "big_colorized.png" and size_of(outputs[2]) == (200, 150)
 
 
+def test_the_pages_predictions_are_bounded_together_and_a_let_go_one_reruns_the_model(app, monkeypatch):
+    from webapp.kept import KeptPredictions
+
+    handlers = page_handlers(app)
+    *_, first, _ = handlers.show(str(WIDE), 1.0, "[]", None, "Photo", "Keep")
+    width, height = size_of(WIDE)
+    assert first.kept.nbytes <= 2 * width * height + first.kept.planes.ab.nbytes  # a photo's one L plane, float16
+    monkeypatch.setattr(handlers, "kept", KeptPredictions(max_bytes=int(1.5 * first.kept.nbytes)))  # room for one
+    *_, first, _ = handlers.show(str(WIDE), 1.0, "[]", None, "Photo", "Keep")  # page 1
+    *_, again, status = handlers.restyle(str(WIDE), 0.5, "[]", None, "Photo", "Keep", first)
+    assert "without the model" in status and again is first
+    rocket = str(WIDE.with_name("rocket.jpg"))
+    *_, second, _ = handlers.show(rocket, 1.0, "[]", None, "Photo", "Keep")  # page 2: page 1's goes
+    assert first.kept.planes is None and handlers.kept.nbytes == second.kept.nbytes
+    *outputs, rerun, status = handlers.restyle(str(WIDE), 0.5, "[]", None, "Photo", "Keep", first)
+    assert "without the model" not in status and rerun is not first and size_of(outputs[2]) == (width, height)
+    *_, status = handlers.restyle(rocket, 0.5, "[]", None, "Photo", "Keep", second)  # page 1's took its place
+    assert "without the model" not in status
+
+
 def test_a_bad_upload_on_the_page_keeps_the_previous_result(app, tmp_path):
     bad = tmp_path / "notes.png"
     bad.write_text("not an image")

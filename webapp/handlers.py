@@ -9,6 +9,7 @@ import gradio as gr
 from colorize.kinds import KINDS
 from colorize.screentone import SCREENTONES
 from webapp.batch import colorize_batch
+from webapp.kept import KeptPredictions
 from webapp.shown_image import MAX_SATURATION, predict, render, status_line
 from webapp.uploads import told_to_user
 from webapp.video import colorize_video_file
@@ -17,8 +18,9 @@ NO_CHANGE = 4  # the page's image outputs: lightness, ab, result, before/after
 
 
 class Handlers:
-    def __init__(self, colorizer, error=""):
+    def __init__(self, colorizer, error="", kept=None):
         self.colorizer, self.error = colorizer, error
+        self.kept = kept or KeptPredictions()  # the pages' predictions, bounded in bytes together
 
     def check_ready(self, saturation, hints="[]", kind="Auto", screentone="Keep"):
         """The page's controls bound every argument, but API callers can send anything: each is checked here,
@@ -38,9 +40,9 @@ class Handlers:
         """-> (the page's four image outputs, Shown with the whole time taken)."""
         self.check_ready(saturation, hints, kind, screentone)
         with told_to_user():
-            shown = predict(self.colorizer, image, hints, reference, kind)
+            shown, prediction = predict(self.colorizer, image, hints, reference, kind)
             started = time.perf_counter()
-            outputs = render(shown, saturation, screentone)
+            outputs = render(shown, prediction, saturation, screentone)
         return outputs, shown._replace(seconds=shown.seconds + time.perf_counter() - started)
 
     def colorize(self, image, saturation=1.0, hints="[]", reference=None, kind="Auto", screentone="Keep"):
@@ -83,16 +85,21 @@ class Handlers:
             kept = " The result shown is the previous one." if previous is not None else ""
             gr.Warning(message)  # a toast where the visitor is looking (on a phone the status line may be off screen)
             return (*[gr.skip()] * NO_CHANGE, gr.skip(), f"⚠️ {message}{kept}")
+        self.kept.hold(shown.kept)
         return (*outputs, shown, status_line(shown))
 
     def restyle(self, image, saturation, hints, reference, kind, screentone, shown):
         """Saturation or screentones changed: the result is remade from the kept prediction, without the model
-        (which runs only if the page holds none for this image, as after a cached example)."""
-        if shown is None or shown.request != (image, hints, reference, kind):
+        (which runs only if the page holds none for this image, as after a cached example, or the app let it go
+        to stay within its memory bound)."""
+        prediction = None if shown is None or shown.request != (image, hints, reference, kind) \
+            else shown.kept.prediction()
+        if prediction is None:
             return self.show(image, saturation, hints, reference, kind, screentone, shown)
+        self.kept.hold(shown.kept)
         started = time.perf_counter()
         with told_to_user():  # an error leaves the page's outputs as they were
-            outputs = render(shown, saturation, screentone)
+            outputs = render(shown, prediction, saturation, screentone)
         return (*outputs, shown, status_line(shown, time.perf_counter() - started))
 
     def example(self, image):

@@ -1,5 +1,5 @@
-"""The image on show: what the model made of it is kept for the session, so that saturation and screentones
-remake the result without running the model again; previews are screen-sized, the download full size."""
+"""The image on show: what the model made of it is kept for the page (`webapp.kept`), so that saturation and
+screentones remake the result without running the model again; previews are screen-sized, the download full size."""
 import os
 import time
 from typing import NamedTuple, Optional
@@ -13,6 +13,7 @@ from colorize.images import MAX_PIXELS, is_colorless, is_toned, open_image
 from colorize.pipeline import Prediction
 from colorize.png import write_png
 from webapp.hint_box import parsed_hints, scaled_points
+from webapp.kept import Kept
 from webapp.uploads import request_folder
 
 MAX_SATURATION = 2.0
@@ -28,15 +29,16 @@ class Shown(NamedTuple):
     request: tuple  # (image, hints, reference, kind) it was made for: any other needs the model again
     name: str  # the input's file name without its extension, for the downloads
     kind: str  # "photo" or "drawing": the model it went to
-    prediction: Prediction
+    kept: Kept  # what the model made of it
     before: str  # the input's preview (JPEG)
     original_size: tuple  # (width, height) as uploaded
     was_color: bool
     seconds: float  # opening, the model and the first rendering
 
 
-def predict(colorizer, image, hints, reference, kind):
-    """Open, cap and predict one image for the page -> Shown (its `seconds` still without the rendering).
+def predict(colorizer, image, hints, reference, kind) -> tuple[Shown, Prediction]:
+    """Open, cap and predict one image for the page -> (Shown, its `seconds` still without the rendering; the
+    Prediction in full precision, for the first rendering).
     Bad input raises the library's ImageError or HintError (`uploads.told_to_user` words them)."""
     started = time.perf_counter()
     if image is None:
@@ -52,14 +54,9 @@ def predict(colorizer, image, hints, reference, kind):
     before = os.path.join(request_folder("colorize-"), "input.jpg")
     preview(rgb, PREVIEW_SIDE).save(before, quality=JPEG_QUALITY)
     name = os.path.splitext(os.path.basename(str(image)))[0] or "image"
-    return Shown((image, hints, reference, kind), name, chosen, kept(prediction), before, original.size,
-                 not (is_colorless(rgb) or is_toned(rgb)), time.perf_counter() - started)
-
-
-def kept(prediction):
-    """The prediction as a session keeps it: its full-size planes in float16, half the memory (L to 0.06)."""
-    return prediction._replace(lightness=prediction.lightness.astype(np.float16),
-                               seen=prediction.seen.astype(np.float16))
+    shown = Shown((image, hints, reference, kind), name, chosen, Kept(prediction), before, original.size,
+                  not (is_colorless(rgb) or is_toned(rgb)), time.perf_counter() - started)
+    return shown, prediction
 
 
 def preview(pixels, side):
@@ -69,12 +66,10 @@ def preview(pixels, side):
     return image
 
 
-def render(shown, saturation, screentone):
-    """The page's outputs at this saturation and screentone choice: the lightness and ab previews, the
-    full-size result (a PNG named after the input) and the before/after pair."""
-    planes = shown.prediction
-    result = planes._replace(lightness=planes.lightness.astype(np.float32), seen=planes.seen.astype(np.float32)
-                             ).compose(saturation, screentone.lower())
+def render(shown, prediction, saturation, screentone):
+    """The page's outputs for the Shown's prediction at this saturation and screentone choice: the lightness and
+    ab previews, the full-size result (a PNG named after the input) and the before/after pair."""
+    result = prediction.compose(saturation, screentone.lower())
     folder = request_folder("colorize-")
     lightness, ab, after, full = (os.path.join(folder, f"{shown.name}_{part}") for part in
                                   ("lightness.jpg", "ab.jpg", "colorized.jpg", "colorized.png"))
@@ -87,7 +82,7 @@ def render(shown, saturation, screentone):
 
 def status_line(shown, restyled: Optional[float] = None):
     """What was done, for the line under the result: the model, size, time, and what changed the picture."""
-    height, width = shown.prediction.shape
+    height, width = shown.kept.shape
     parts = [f"Colorized as a **{shown.kind}** in {shown.seconds:.2f} s", f"{width}×{height}"]
     if (width, height) != tuple(shown.original_size):
         parts.append("scaled down from {}×{}".format(*shown.original_size))
