@@ -10,6 +10,7 @@ from PIL import Image, ImageOps
 
 from .files import missing_file
 from .lab import AB_SCALE, convert_lab, rgb_lightness
+from .memory import in_words, shortfall
 
 MIN_CHROMA = 0.01  # mean |ab| (scaled to [-1, 1]) below this: a gray picture
 TONED_OFF, TONED_SHARE = 2.0, 0.001  # a toned print: at most this share of pixels this far off its one hue
@@ -115,6 +116,11 @@ def open_image(source, max_pixels=MAX_PIXELS):
                 )
             if width == 0 or height == 0:
                 raise ImageError(f"{_name(source)} has no pixels")
+            short = shortfall(width * height)
+            if short:
+                raise ImageError(f"{_name(source)} is {width}x{height} pixels and needs about {in_words(short[0])} "
+                                 f"to colorize, but only {in_words(short[1])} is free here now: try a smaller "
+                                 "version, or again in a moment")
             image.seek(0)
             image = _upright(image)
             image.load()

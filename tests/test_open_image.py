@@ -46,3 +46,19 @@ def test_pixels_that_are_not_numbers_are_refused(tmp_path, bad):
     values[3, 5] = bad
     with pytest.raises(ImageError, match=r"^odd\.tif has pixels that are not numbers \(NaN or infinite\)$"):
         open_image(tiff(tmp_path / "odd.tif", values, "F"))
+
+
+def test_a_picture_that_would_not_fit_in_free_memory_is_refused_before_decoding(tmp_path, monkeypatch):
+    from colorize import memory
+
+    assert 0 < memory.free_memory() < 1 << 50  # this machine's, read from /proc/meminfo (and a cgroup's, if any)
+    picture = tmp_path / "scan.png"
+    Image.new("L", (400, 300), 128).save(picture)
+    meminfo = tmp_path / "meminfo"  # a machine with 1 MB available
+    meminfo.write_text("MemTotal:       16384 kB\nMemAvailable:       1024 kB\n")
+    monkeypatch.setattr(memory, "_MEMINFO", str(meminfo))
+    with pytest.raises(ImageError, match=r"scan.png is 400x300 pixels and needs about 5 MB to colorize, but only "
+                                         r"1 MB is free here now: try a smaller version, or again in a moment"):
+        open_image(str(picture))
+    meminfo.write_text("MemAvailable:   8000000 kB\n")
+    assert open_image(str(picture)).size == (400, 300)
