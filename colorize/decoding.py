@@ -10,7 +10,9 @@ colour). The numbers behind the choices are in docs/MODEL.md.
 """
 import numpy as np
 import scipy.sparse
+import scipy.sparse.linalg
 from scipy import ndimage
+from scipy.spatial import cKDTree
 from skimage import segmentation
 
 from .ab_bins import ab_bin_centers
@@ -19,6 +21,12 @@ from .images import resize_plane
 COMPACTNESS = 0.1  # SLIC on lightness alone (0-100): low, so that regions follow edges rather than a grid
 INK_BELOW = 45.0  # L under which a drawing's pixel is ink: lines that regions must not cross
 SMALLEST_SHARE = 0.002  # ink-bounded pieces smaller than this share of the image join their SLIC region
+# How far a colour hint's correction carries (measured with bench.hints, docs/MODEL.md): between regions whose
+# mean L differ by HINT_REACH_L and whose model colours differ by HINT_REACH_AB (Lab units) it falls to 1/e.
+HINT_REACH_L = 20.0
+HINT_REACH_AB = 20.0
+HINT_ALIKE = 5  # each region is also joined to its 5 most alike anywhere: the sky on both sides of a tower
+HINT_FADE = 0.3  # the pull towards no correction: lower carries one hint over the whole picture (a blue cast)
 
 
 def regions(lightness, count, drawing=False):
@@ -51,11 +59,51 @@ def muted(ab, probabilities, mute):
     return ab / (1.0 + mute**2 * np.maximum(spread, 0.0))[..., None]
 
 
+def touching(labels, count):
+    """(count, count) sparse, 1 where two regions touch."""
+    first = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel()])
+    second = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel()])
+    apart = first != second
+    sides = scipy.sparse.coo_matrix((np.ones(apart.sum()), (first[apart], second[apart])), shape=(count, count))
+    sides = (sides + sides.T).tocsr()
+    sides.data[:] = 1.0
+    return sides.tocoo()
+
+
+def carried(ab, labels, lightness, hinted, colours):
+    """Region colours (K, 2) with each hint's correction (its colour minus the model's) carried over the
+    regions that look like part of the same thing: touching ones, and the HINT_ALIKE most alike anywhere,
+    weighted by how alike their lightness and model colour are; hinted regions take their hint's colour.
+    The corrections are the harmonic interpolation over that graph (Levin et al. 2004's colorization by
+    optimisation, on regions rather than pixels), so one hint on a sky recolours the whole sky, not a patch."""
+    count = len(ab)
+    mean_l = np.bincount(labels.ravel(), lightness.ravel(), count) / np.bincount(labels.ravel(), minlength=count)
+    looks = np.column_stack([mean_l / HINT_REACH_L, ab * 128.0 / HINT_REACH_AB])
+    sides = touching(labels, count)
+    weights = scipy.sparse.csr_matrix(
+        (sides.data * np.exp(-np.sum((looks[sides.row] - looks[sides.col]) ** 2, axis=1)), (sides.row, sides.col)),
+        shape=(count, count))
+    if count > 1:
+        distance, nearest = cKDTree(looks).query(looks, k=min(HINT_ALIKE, count - 1) + 1)
+        rows = np.repeat(np.arange(count), nearest.shape[1] - 1)
+        alike = scipy.sparse.csr_matrix((np.exp(-distance[:, 1:].ravel() ** 2), (rows, nearest[:, 1:].ravel())),
+                                        shape=(count, count))
+        weights = weights + 0.5 * (alike + alike.T)
+    free = ~hinted
+    result = ab.copy()
+    result[hinted] = colours[hinted]
+    if free.any():
+        system = (scipy.sparse.diags(np.asarray(weights.sum(axis=1)).ravel() + HINT_FADE) - weights)[free][:, free]
+        pulled = weights[free][:, hinted] @ (colours[hinted] - ab[hinted])
+        result[free] += scipy.sparse.linalg.spsolve(system.tocsc(), pulled).reshape(-1, 2)
+    return result
+
+
 def decode(probabilities, lightness, count, temperature, mute=0.0, drawing=False, hints=None):
     """ab (h, w, 2) in [-1, 1] for one image from its bins distributions (h, w, Q) and the L the model saw
-    (any size, resized here to h x w): one colour per region of `regions`. A region holding colour hints
-    (the model's hint input, (S, S, 3) at the input size) takes their mean colour: a hint colours the
-    area it falls on, up to the edges the regions follow, not only the few pixels it covers."""
+    (any size, resized here to h x w): one colour per region of `regions`. Colour hints (the model's hint
+    input, (S, S, 3) at the input size) colour the regions they fall on, and their corrections carry over
+    the regions alike (`carried`): a hint colours the thing it falls on, not only the few pixels it covers."""
     height, width, bins = probabilities.shape
     small = lightness if lightness.shape == (height, width) else resize_plane(lightness, (width, height))
     labels = regions(small, count, drawing).ravel()
@@ -68,6 +116,8 @@ def decode(probabilities, lightness, count, temperature, mute=0.0, drawing=False
         planes = np.stack([resize_plane(hints[..., c], (width, height)) for c in range(3)], axis=-1)
         pooled_hints = members @ planes.reshape(-1, 3)  # ab are zero where no hint: sums of ab x coverage, coverage
         given = pooled_hints[:, 2] > 0
-        ab[given] = pooled_hints[given, :2] / pooled_hints[given, 2:]
+        colours = np.zeros_like(ab)
+        colours[given] = pooled_hints[given, :2] / pooled_hints[given, 2:]
+        ab = carried(ab, labels.reshape(height, width), small, given, colours)
     return ab[labels].reshape(height, width, 2).astype(np.float32)
 

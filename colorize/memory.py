@@ -1,6 +1,5 @@
 """Room in memory, checked before a picture is decoded: what would not fit is refused at once with a reason,
 rather than the system killing the process halfway (the app, and every page it serves, with it)."""
-import os
 
 # The most one picture's colorization holds at once, per input pixel: 9-19 bytes measured on 4 and 16 MP gray
 # inputs (AMD EPYC, 6 Dec 2026, docs/RELIABILITY.md), RGB decoding and the app's previews on top.
