@@ -193,7 +193,7 @@ def test_launched_app_batch_of_the_whole_corpus(app, client, corpus, monkeypatch
     assert all(case.name in summary for case in bad)
 
 
-@pytest.mark.slow  # its cache check reads the zip that the batch test above, also slow, leaves
+@pytest.mark.slow
 def test_launched_app_refuses_each_bad_upload_in_one_line_keeps_serving_and_cleans_up(app, client, corpus):
     problems = []
     for case in (c for c in corpus if c.app and c.error):
@@ -205,6 +205,8 @@ def test_launched_app_refuses_each_bad_upload_in_one_line_keeps_serving_and_clea
     problems = [p for p in problems if p]
     assert not problems, "\n".join(problems)
     assert Image.open(client.predict(handle_file(str(WIDE)), api_name="/colorize")[2]).size == Image.open(WIDE).size
+    transparent = next(case for case in corpus if case.name == "rgba-transparent.png")
+    client.predict([handle_file(str(transparent.path))], 1.0, api_name="/colorize_batch")  # a batch zip to clean
 
     # Uploads, results and batch zips stay in Gradio's cache until its cleaner (every CACHE_CLEANUP[0] seconds)
     # removes those older than CACHE_CLEANUP[1]; the shipped examples are kept.
