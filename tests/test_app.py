@@ -204,7 +204,9 @@ def test_batch_returns_a_zip_of_full_size_pngs(client, tmp_path):
         assert z.namelist() == ["camera.png", "chelsea.png", "camera-2.png"]
         assert Image.open(z.open("chelsea.png")).size == size_of(WIDE)
     assert "Colorized 3 images" in summary and "notes.jpg" in summary
-    assert batch_folders() <= before  # the zip's own folder is gone once Gradio has its copy
+    name = os.path.basename(archive)
+    left = [folder for folder in batch_folders() - before if os.path.exists(os.path.join(folder, name))]
+    assert not left  # the zip's own folder is gone once Gradio has its copy (others may be another worker's)
 
 
 def test_a_batch_takes_files_without_an_extension_and_skips_only_what_is_no_image(client, tmp_path):

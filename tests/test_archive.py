@@ -18,8 +18,7 @@ pytest.importorskip("ray")
 
 from tests.videos import pan, read_video, write_video  # noqa: E402
 
-# Ray starts in each test; with pytest-xdist, on one worker with the other tests that fill both cores
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("both_cores")]
+pytestmark = pytest.mark.slow  # Ray starts in each test
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = os.fsdecode(b"broken-caf\xe9.jpg")  # a Latin-1 name, as old archives have

@@ -12,8 +12,7 @@ import pytest
 from colorize import Colorizer
 from tests.test_fit import FAST, fit_in_process, photos  # noqa: F401  (photos: the fixture)
 
-# two processes train together; with pytest-xdist, on one worker with the other tests that fill both cores
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("both_cores")]
+pytestmark = pytest.mark.slow  # two processes train together
 
 pytest.importorskip("jax")
 

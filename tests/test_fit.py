@@ -21,8 +21,7 @@ from train import fit as train_fit
 from train.data import SEEN_SCALES, random_crop
 from train.splits import is_validation, split
 
-# each test trains; with pytest-xdist on one worker, so that the module's first run is made once
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fit")]
+pytestmark = pytest.mark.slow  # each test trains
 
 FAST = ["--crop-size", "32", "--image-size", "64", "--batch-size", "4", "--val-share", "0.25",
         "--precision", "float32", "--samples", "0", "--learning-rate", "1e-3"]  # no samples sheet: a trace less
