@@ -16,6 +16,12 @@ PHOTO_FOLDER = os.path.join(ROOT, "..", "shared", "data", "highres", "sun_hays80
 SIZES = ((512, 512), (1024, 768), (2048, 1536), (4000, 3000))
 
 
+def process_memory_mb(field="VmRSS", pid="self"):
+    """A process's memory figure from /proc (VmRSS: resident now; VmHWM: its peak), in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(f"{field}:")) / 1024
+
+
 def machine():
     """One line: CPU, cores, load, and the versions that decide the speed."""
     import keras

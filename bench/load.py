@@ -31,7 +31,7 @@ import time
 
 import numpy as np
 
-from bench.common import ROOT, free_port, machine, untrained_weights
+from bench.common import ROOT, free_port, machine, process_memory_mb, untrained_weights
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -143,11 +143,8 @@ class Memory(threading.Thread):
 
     def rss(self):
         try:
-            with open(f"/proc/{self.pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) / 1024
-        except OSError:
+            return process_memory_mb(pid=self.pid)
+        except OSError:  # the process has ended
             return None
 
     def run(self):

@@ -13,14 +13,9 @@ import time
 
 from PIL import Image
 
-from bench.common import ROOT, machine
+from bench.common import ROOT, machine, process_memory_mb
 from webapp.handlers import Handlers
 from webapp.serving import limit_allocator_arenas, load_colorizer
-
-
-def rss_mb():
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
 
 
 def big_copy(folder, megapixels, index):
@@ -49,17 +44,19 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as folder:
         paths = [big_copy(folder, args.megapixels, i) for i in range(args.pages)]
         handlers.colorize(os.path.join(ROOT, "examples", "chibi.png"), kind=args.kind)  # warm-up, nothing kept
-        idle = rss_mb()
+        idle = process_memory_mb()
         print(f"idle after a warm-up: {idle:.0f} MB")
         pages = []
         for i, path in enumerate(paths, 1):
             started = time.perf_counter()
             *_, shown, status = handlers.show(path, 1.0, "[]", None, args.kind, "Keep")
             pages.append(shown)
-            print(f"page {i}: {time.perf_counter() - started:.1f} s, RSS {rss_mb():.0f} MB "
-                  f"(+{rss_mb() - idle:.0f}), kept {handlers.kept.nbytes / 2**20:.0f} MB")
+            rss = process_memory_mb()
+            print(f"page {i}: {time.perf_counter() - started:.1f} s, RSS {rss:.0f} MB (+{rss - idle:.0f}), "
+                  f"kept {handlers.kept.nbytes / 2**20:.0f} MB")
         held = sum(page.kept.planes is not None for page in pages)
-        print(f"{len(pages)} pages of {args.megapixels:g} MP: RSS {rss_mb():.0f} MB, +{rss_mb() - idle:.0f} MB over "
+        rss = process_memory_mb()
+        print(f"{len(pages)} pages of {args.megapixels:g} MP: RSS {rss:.0f} MB, +{rss - idle:.0f} MB over "
               f"idle; {held} predictions kept ({handlers.kept.nbytes / 2**20:.0f} MB), the others let go")
 
 

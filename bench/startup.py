@@ -25,6 +25,7 @@ from bench.common import (  # noqa: E402
     free_port,
     machine,
     photo_jpeg,
+    process_memory_mb,
     report,
     source_photo,
     spread,
@@ -63,11 +64,6 @@ def cli(weights, photo, folder, repeats):
     return [f"| CLI, one 1024x768 photo | {spread([t for t, _ in small], 1, 1)} s | {spread(floor, 1, 1)} s | "
             f"{max(m for _, m in small):.0f} MB |",
             f"| CLI, one 4000x3000 photo | {large[0][0]:.1f} s | | {large[0][1]:.0f} MB |"]
-
-
-def peak_rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
 
 
 def app(weights, photo, folder, repeats):
@@ -118,7 +114,7 @@ def app(weights, photo, folder, repeats):
             ratio = np.median(api) / np.median(local)
             api_rows.append(f"| {width}x{height} | {spread(api)} | {spread(local)} | {ratio:.1f} |")
             print(api_rows[-1], flush=True)
-        peak = peak_rss_mb(process.pid)
+        peak = process_memory_mb("VmHWM", process.pid)
         rows.append(f"| app: peak memory after serving the photos below, 4000x3000 included | | | {peak:.0f} MB |")
         return rows, api_rows
     finally:

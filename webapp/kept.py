@@ -10,27 +10,29 @@ import numpy as np
 MAX_KEPT_BYTES = 768 << 20  # all pages' predictions together (a 16 MP drawing's is 64 MB); past it the least used go
 
 
+def _planes_as(prediction, dtype):
+    """The prediction with its full-size L planes in dtype; a photo's L and the L the model saw stay one plane."""
+    lightness = prediction.lightness.astype(dtype)
+    seen = lightness if prediction.seen is prediction.lightness else prediction.seen.astype(dtype)
+    return prediction._replace(lightness=lightness, seen=seen)
+
+
 class Kept:
     """One page's prediction, its full-size planes in float16 (L to 0.06, half the memory; a photo's L and the L
     the model saw are one plane). `planes` becomes None when the app lets it go: the page's next restyle then
     runs the model again."""
 
     def __init__(self, prediction):
-        lightness = prediction.lightness.astype(np.float16)
-        seen = lightness if prediction.seen is prediction.lightness else prediction.seen.astype(np.float16)
-        self.planes = prediction._replace(lightness=lightness, seen=seen)
+        self.planes = _planes_as(prediction, np.float16)
         self.shape = prediction.shape
-        arrays = {id(a): a for a in (lightness, seen, prediction.ab, prediction.fill) if a is not None}
+        planes = self.planes
+        arrays = {id(a): a for a in (planes.lightness, planes.seen, planes.ab, planes.fill) if a is not None}
         self.nbytes = sum(a.nbytes for a in arrays.values())
 
     def prediction(self):
         """The Prediction in float32, ready to compose; None if it was let go."""
         planes = self.planes
-        if planes is None:
-            return None
-        lightness = planes.lightness.astype(np.float32)
-        seen = lightness if planes.seen is planes.lightness else planes.seen.astype(np.float32)
-        return planes._replace(lightness=lightness, seen=seen)
+        return None if planes is None else _planes_as(planes, np.float32)
 
 
 class KeptPredictions:
@@ -42,27 +44,33 @@ class KeptPredictions:
         self._lock = threading.Lock()
         self._held = collections.OrderedDict()  # id -> weak reference, oldest first
 
+    def _live(self):
+        """(id, Kept) of the predictions still held, oldest first; those closed or let go are forgotten."""
+        live = []
+        for key, ref in list(self._held.items()):
+            held = ref()
+            if held is None or held.planes is None:
+                del self._held[key]
+            else:
+                live.append((key, held))
+        return live
+
     def hold(self, kept):
         """Count `kept` as just used, and let the least recently used others go while all are over the bound."""
         with self._lock:
             self._held.pop(id(kept), None)
             self._held[id(kept)] = weakref.ref(kept)
-            live = [(key, ref()) for key, ref in self._held.items()]
-            for key, held in live:
-                if held is None or held.planes is None:
-                    del self._held[key]
-            total = sum(held.nbytes for _, held in live if held is not None and held.planes is not None)
+            live = self._live()
+            total = sum(held.nbytes for _, held in live)
             for key, held in live[:-1]:
                 if total <= self.max_bytes:
                     break
-                if held is not None and held.planes is not None:
-                    total -= held.nbytes
-                    held.planes = None
-                    del self._held[key]
+                total -= held.nbytes
+                held.planes = None
+                del self._held[key]
 
     @property
     def nbytes(self):
         """The bytes of the predictions held now."""
         with self._lock:
-            return sum(held.nbytes for held in (ref() for ref in self._held.values())
-                       if held is not None and held.planes is not None)
+            return sum(held.nbytes for _, held in self._live())
