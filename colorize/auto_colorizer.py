@@ -60,7 +60,9 @@ class AutoColorizer:
             prediction = photo.predict_image(picture, hints, reference, max_pixels)
             if drawing_probability(photo.last_features[:1])[0] < 0.5:
                 return "photo", prediction
-            kind = "drawing"
+            drawing = self.colorizer("drawing")
+            drawing.remember_features(prediction.lightness, photo.last_features[0])  # for its shading detector
+            return "drawing", drawing.predict_image(picture, hints, reference, max_pixels)
         chosen = self.kind_of(picture, kind)
         return chosen, self.colorizer(chosen).predict_image(picture, hints, reference, max_pixels)
 

@@ -18,6 +18,7 @@ SHORTEST = 96  # px: and is at least this wide and tall (the parts of a small dr
 INK_LEVEL = 50.0  # L below this is ink: a frame's rows and columns are mostly ink
 FRAME = 0.05  # a panel's frame is at most this share of its side thick
 LEFT_OVER = 0.005  # drawn pixels outside the panels above this share of the page: coloured as one image
+MARGIN = 0.4  # of a drawing's longer side: the paper around it when a panel is framed to its drawing (measured)
 
 
 def gutters(lightness):
@@ -67,6 +68,39 @@ def find_panels(lightness):
     return [inside_frame(lightness, box) for box in boxes]
 
 
+def frame_of(lightness, box):
+    """What the model is shown of a box (top, left, bottom, right): its drawing (the drawn pixels, not paper)
+    with a MARGIN of paper around, reaching past the box where the box has too little paper (cut, see
+    `cut`), so that a figure is seen at one scale (the one it was trained on), whatever the size of its panel
+    and its place there: a character drawn small in one panel and large in the next is coloured alike. A
+    side where the drawing meets the box's edge (a figure cut off by its frame, a drawing that fills the
+    picture) stays at the edge; nothing drawn: the box."""
+    top, left, bottom, right = box
+    drawn = lightness[top:bottom, left:right] <= PAPER_LEVEL
+    rows, columns = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
+    if not len(rows):
+        return box
+    y0, x0, y1, x1 = top + rows[0], left + columns[0], top + rows[-1] + 1, left + columns[-1] + 1
+    pad = int(np.ceil(MARGIN * max(y1 - y0, x1 - x0)))
+    return (top if y0 == top else y0 - pad, left if x0 == left else x0 - pad,
+            bottom if y1 == bottom else y1 + pad, right if x1 == right else x1 + pad)
+
+
+def overlap(box, other):
+    """The box (top, left, bottom, right) where two boxes overlap."""
+    return (*np.maximum(box[:2], other[:2]).tolist(), *np.minimum(box[2:], other[2:]).tolist())
+
+
+def cut(lightness, box, frame, side):
+    """The model input (side, side) of a box shown as `frame` (see `frame_of`): L over the frame, paper
+    (L 100) where the frame reaches past the box."""
+    y0, x0, y1, x1 = frame
+    top, left, bottom, right = overlap(box, frame)
+    shown = np.full((y1 - y0, x1 - x0), 100.0, np.float32)
+    shown[top - y0 : bottom - y0, left - x0 : right - x0] = lightness[top:bottom, left:right]
+    return resize_plane(shown, (side, side))
+
+
 def scaled_box(box, shape, side):
     """A box of an image of `shape` (H, W) in the pixels of a (side, side) plane of it: (y0, x0, y1, x1)."""
     (top, left, bottom, right), (height, width) = box, shape
@@ -74,25 +108,30 @@ def scaled_box(box, shape, side):
     return y0, x0, max(y0 + 1, round(bottom * side / height)), max(x0 + 1, round(right * side / width))
 
 
-def panel_hints(hints, box, shape, side):
-    """The part of a page's model hints (S, S, 3) over one panel, at the panel's model side (nearest pixel:
-    a hint stays a hint)."""
-    y0, x0, y1, x1 = scaled_box(box, shape, hints.shape[0])
-    part = hints[y0:y1, x0:x1]
-    rows = (np.arange(side) * part.shape[0]) // side
-    columns = (np.arange(side) * part.shape[1]) // side
-    return part[rows][:, columns]
+def panel_hints(hints, box, shape, side, frame=None):
+    """The part of a page's model hints (S, S, 3) over one box shown as `frame` (default: the box), at the
+    model side (nearest pixel: a hint stays a hint); none where the frame reaches past the box."""
+    y0, x0, y1, x1 = scaled_box(frame or box, shape, hints.shape[0])
+    top, left, bottom, right = scaled_box(box, shape, hints.shape[0])
+    rows = y0 + (np.arange(side) * (y1 - y0)) // side
+    columns = x0 + (np.arange(side) * (x1 - x0)) // side
+    inside = ((rows >= top) & (rows < bottom))[:, None] & ((columns >= left) & (columns < right))[None, :]
+    part = hints[np.clip(rows, 0, len(hints) - 1)][:, np.clip(columns, 0, len(hints) - 1)]
+    return np.where(inside[..., None], part, 0.0).astype(hints.dtype)
 
 
-def paste_panels(boxes, shape, side, ab, fills):
-    """A page's model output (ab (side, side, 2), fills' L (side, side)) from its panels' own (one per box,
-    any size), for a page of `shape` (H, W): the gutters get no colour and paper's lightness."""
+def paste_panels(boxes, shape, side, ab, fills, frames=None):
+    """A page's model output (ab (side, side, 2), fills' L (side, side)) from its boxes' own (one per box,
+    any size, each covering its frame, see `frame_of`; default: the box), for a page of `shape` (H, W): what
+    is outside every box gets no colour and paper's lightness."""
     page_ab = np.zeros((side, side, 2), np.float32)
     page_fill = np.full((side, side), 100.0, np.float32)
-    for box, panel_ab, panel_fill in zip(boxes, ab, fills):
-        y0, x0, y1, x1 = scaled_box(box, shape, side)
+    for box, frame, panel_ab, panel_fill in zip(boxes, frames or boxes, ab, fills):
+        y0, x0, y1, x1 = scaled_box(frame, shape, side)
+        top, left, bottom, right = overlap(scaled_box(box, shape, side), (y0, x0, y1, x1))
+        inside = slice(top - y0, bottom - y0), slice(left - x0, right - x0)
         size = (x1 - x0, y1 - y0)
-        page_fill[y0:y1, x0:x1] = resize_plane(panel_fill, size)
+        page_fill[top:bottom, left:right] = resize_plane(panel_fill, size)[inside]
         for c in range(2):
-            page_ab[y0:y1, x0:x1, c] = resize_plane(panel_ab[..., c], size)
+            page_ab[top:bottom, left:right, c] = resize_plane(panel_ab[..., c], size)[inside]
     return page_ab, page_fill

@@ -13,7 +13,7 @@ from .hints import HintError, local_hints, open_reference, reference_distributio
 from .images import MAX_PIXELS, lightness_of, open_image, resize_plane
 from .kind_detector import shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
-from .panels import find_panels, panel_hints, paste_panels
+from .panels import cut, find_panels, frame_of, panel_hints, paste_panels
 from .screentone import check_screentone, descreen
 
 PAPER_FADE = 8.0  # L units: a drawing's colours fade out within 8 of paper white and of ink black (see compose)
@@ -219,6 +219,11 @@ class Colorizer:
         self._cached_features = (small, features)
         return features.copy()
 
+    def remember_features(self, lightness, features):
+        """Take `features` as what this model's encoder sees in L (H, W): another model with the same encoder
+        has just computed them (see `AutoColorizer.predict`), so `features` need not run it again."""
+        self._cached_features = (resize_plane(lightness, (self.input_size, self.input_size)), np.asarray(features))
+
     def _predict_each(self, inputs, hints=None, reference=None):
         """(ab, fills' L or None) for each model input (and its hints and reference, each a list or None),
         those of one size run together, CHUNK at a time."""
@@ -242,10 +247,11 @@ class Colorizer:
         likely = shaded_probability(np.stack([self.features(plane) for plane in lightness_planes]))
         return [float(p >= SHADED_AT) for p in likely]
 
-    def _assemble(self, seen, boxes, ab, fills):
+    def _assemble(self, seen, pieces, ab, fills):
         """One image's (ab, fills' L) from its pieces' model outputs (see `_pieces`)."""
-        if boxes:
-            return paste_panels(boxes, seen.shape, self.model_size(seen.shape), ab, fills)
+        if pieces:
+            boxes, frames = zip(*pieces)
+            return paste_panels(boxes, seen.shape, self.model_size(seen.shape), ab, fills, frames)
         return ab[0], fills[0]
 
     def _seen(self, lightness):
@@ -267,15 +273,16 @@ class Colorizer:
         return resize_plane(seen, (side, side))
 
     def _pieces(self, seen):
-        """(panel boxes, model inputs) for one seen L: the drawing model colours a page of panels panel by
-        panel (colorize.panels), each at the input size, so each figure is seen at about the size it was
-        trained on and the gutters stay paper; else no boxes and the whole image (and so for weights whose
-        config says "panels": false)."""
+        """(pieces, model inputs) for one seen L. The drawing model colours a page of panels panel by panel
+        (colorize.panels) at the input size, so that the gutters stay paper (unless the config says "panels":
+        false), each panel framed to what is drawn in it (`panels.frame_of`): a piece is (box, frame), where
+        its colours go and what the model was shown. No pieces: the whole image (photos, single drawings)."""
         boxes = find_panels(seen) if self.kind == "drawing" and self.config.get("panels", True) else []
         if not boxes:
-            return boxes, [self._model_input(seen)]
+            return [], [self._model_input(seen)]
         side = self.input_size  # measured better and faster than larger panel inputs (docs/MODEL.md)
-        return boxes, [resize_plane(seen[top:bottom, left:right], (side, side)) for top, left, bottom, right in boxes]
+        pieces = [(box, frame_of(seen, box)) for box in boxes]
+        return pieces, [cut(seen, box, frame, side) for box, frame in pieces]
 
     def predict_image(self, image, hints=None, reference=None, max_pixels=MAX_PIXELS):
         """One image (path, bytes, PIL image or array) -> its Prediction, to compose at any saturation.
@@ -294,12 +301,13 @@ class Colorizer:
         local = None if hints is None else local_hints(hints, picture.size, self.model_size(lightness.shape))
         distribution = None if reference is None else reference_distribution(open_reference(reference, max_pixels))
         seen = self._seen(lightness)
-        boxes, inputs = self._pieces(seen)
+        pieces, inputs = self._pieces(seen)
         if local is not None:
-            local = [panel_hints(local, box, seen.shape, len(x)) for box, x in zip(boxes, inputs)] or [local]
+            local = [panel_hints(local, box, seen.shape, len(x), frame)
+                     for (box, frame), x in zip(pieces, inputs)] or [local]
         distribution = None if distribution is None else [distribution] * len(inputs)
         ab, fills = self._predict_each(inputs, local, distribution)
-        return Prediction(lightness, seen, *self._assemble(seen, boxes, ab, fills), *self._shading([lightness]))
+        return Prediction(lightness, seen, *self._assemble(seen, pieces, ab, fills), *self._shading([lightness]))
 
     def predict_images(self, images, max_pixels=MAX_PIXELS, batch_size=8):
         """Predictions for several images, run through the model in batches; raises ImageError on the first
@@ -312,9 +320,9 @@ class Colorizer:
             pieces = [self._pieces(s) for s in seen]
             ab, fills = self._predict_each([x for _, inputs in pieces for x in inputs])
             first = 0
-            for plane, seen_plane, (boxes, inputs), shaded in zip(chunk, seen, pieces, self._shading(chunk)):
+            for plane, seen_plane, (framing, inputs), shaded in zip(chunk, seen, pieces, self._shading(chunk)):
                 last = first + len(inputs)
-                parts = self._assemble(seen_plane, boxes, ab[first:last], fills[first:last])
+                parts = self._assemble(seen_plane, framing, ab[first:last], fills[first:last])
                 predictions.append(Prediction(plane, seen_plane, *parts, shaded))
                 first = last
         return predictions

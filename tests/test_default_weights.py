@@ -51,26 +51,38 @@ def test_shipped_weights_follow_hints_there_and_not_far_away():
 
 
 @pytest.mark.slow
-def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for_photos():
+def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for_photos(monkeypatch):
+    from colorize import pipeline
     from colorize.auto_colorizer import AutoColorizer
     from colorize.images import open_image
 
+    encoder_passes = []
+
+    def counted_feature_model(model):  # the encoder-only pass that `Colorizer.features` runs when it must
+        built = feature_model(model)
+        return type("Counted", (), {"predict_on_batch": lambda self, x: encoder_passes.append(1)
+                                    or built.predict_on_batch(x)})()
+
+    feature_model = pipeline.feature_model
+    monkeypatch.setattr(pipeline, "feature_model", counted_feature_model)
     colorizer = AutoColorizer(eager=True)
     for name, kind in (("manga-girl.png", "drawing"), ("chibi.png", "drawing"), ("river-landscape.png", "drawing"),
                        ("astronaut.jpg", "photo"), ("camera.jpg", "photo"), ("chelsea.jpg", "photo"),
                        ("coins.jpg", "photo"), ("rocket.jpg", "photo"), ("castle.jpg", "photo"),
                        ("grace-hopper.jpg", "photo"), ("harbour.jpg", "photo"), ("horse.jpg", "photo")):
         picture = open_image(os.path.join(EXAMPLES, name))
-        assert colorizer.kind_of(picture) == kind, name
         original = {k: loaded._predict for k, loaded in colorizer.loaded.items()}
         calls = {k: [] for k in original}
         for k, loaded in colorizer.loaded.items():
             loaded._predict = lambda *args, k=k: calls[k].append(1) or original[k](*args)
+        encoder_passes.clear()
         chosen, _ = colorizer.predict(picture)
         for k, loaded in colorizer.loaded.items():
             loaded._predict = original[k]
         assert chosen == kind, name
         assert len(calls["photo"]) == 1 and len(calls["drawing"]) == (kind == "drawing"), f"{name}: one pass a model"
+        assert not encoder_passes, f"{name}: the drawing's shading reads the photo pass's features"
+        assert colorizer.kind_of(picture) == kind, name
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 from colorize import Colorizer
 from colorize.images import lightness_of, open_image
 from colorize.lab import convert_lab
-from colorize.panels import find_panels, gutters, panel_hints, paste_panels
+from colorize.panels import MARGIN, cut, find_panels, frame_of, gutters, overlap, panel_hints, paste_panels
 from colorize.screentone import descreen
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
@@ -49,6 +49,46 @@ def test_single_drawings_small_drawings_and_pages_with_a_title_stay_one_image():
     assert find_panels(np.asarray(picture, np.float32) / 2.55) == []
 
 
+def test_a_figure_small_in_one_panel_and_large_in_another_is_shown_to_the_model_alike():
+    picture = Image.new("L", (900, 500), 255)
+    draw = ImageDraw.Draw(picture)
+    for (left, top, right, bottom), figure in (((10, 10, 440, 490), (40, 300, 140, 420)),  # small, low left
+                                                ((460, 10, 890, 490), (480, 30, 880, 470))):  # large, filling it
+        draw.rectangle((left, top, right - 1, bottom - 1), outline=0, width=FRAME)
+        x0, y0, x1, y1 = figure
+        draw.ellipse(figure, outline=0, fill=160, width=max(2, (x1 - x0) // 40))
+        draw.line((x0, (y0 + y1) // 2, x1, (y0 + y1) // 2), fill=0, width=max(2, (x1 - x0) // 40))
+    lightness = np.asarray(picture, np.float32) / 2.55
+    boxes = sorted(find_panels(lightness), key=lambda b: b[1])
+    frames = [frame_of(lightness, box) for box in boxes]
+    assert frames[0][0] > boxes[0][0] + 200, "the small figure's frame leaves out the panel's empty paper"
+    assert frames[1][0] < boxes[1][0], "the large figure's frame reaches past its panel, into paper"
+    small, large = (cut(lightness, box, frame, 224) for box, frame in zip(boxes, frames))
+    assert np.abs(small - large).mean() < 3, "the model is shown both copies alike"
+    before = [np.asarray(Image.fromarray(lightness[top:bottom, left:right]).resize((224, 224)))
+              for top, left, bottom, right in boxes]
+    assert np.abs(before[0] - before[1]).mean() > 10, "(shown as whole panels, they differ)"
+    blank = np.full((200, 300), 100.0, np.float32)
+    assert frame_of(blank, (0, 0, 200, 300)) == (0, 0, 200, 300), "nothing drawn: the box"
+    filled = blank.copy()
+    filled[:, :150] = 20  # drawn to three edges: only the fourth side is framed
+    assert frame_of(filled, (0, 0, 200, 300)) == (0, 0, 200, 150 + int(np.ceil(MARGIN * 200)))
+
+
+def test_a_frame_past_its_box_paints_only_its_box():
+    box, frame = (100, 100, 200, 200), (50, 120, 250, 180)  # taller than the box, and narrower
+    ab, fill = paste_panels([box], (300, 300), 300, [np.ones((10, 10, 2), np.float32)],
+                            [np.full((20, 20), 40.0, np.float32)], [frame])
+    assert (ab[100:200, 120:180] == 1).all() and (fill[100:200, 120:180] == 40).all()
+    assert not ab[:100].any() and not ab[200:].any() and not ab[:, :120].any() and not ab[:, 180:].any()
+    assert (fill[:100] == 100).all() and (fill[200:] == 100).all()
+    hints = np.zeros((300, 300, 3), np.float32)
+    hints[60, 150] = hints[150, 150] = 1  # above the box (in its frame only), and inside it
+    shown = panel_hints(hints, box, (300, 300), 200, frame)
+    rows, columns = np.nonzero(shown[..., 2])  # the frame's 200 x 60 px at 200 x 200: rows 1:1, columns 3:1
+    assert set(rows) == {100} and set(columns) <= set(range(100, 104)), "only the hint inside the box is shown"
+
+
 def test_a_hint_over_a_panel_is_found_in_that_panel_only():
     lightness, _, boxes = page((1, 2))
     hints = np.zeros((400, 400, 3), np.float32)  # the page's model hints: one point at (x 450, y 400) of 600x800
@@ -83,12 +123,15 @@ def test_the_drawing_model_colours_each_panel_as_on_its_own_and_keeps_the_gutter
     _, ab = convert_lab(result.rgb)
     chroma = np.hypot(ab[..., 0], ab[..., 1]) * 128
     assert chroma[gutters(seen)].max() < 1, "the gutters stay paper"
-    top, left, bottom, right = boxes[0]
+    y0, x0, y1, x1 = frame = frame_of(seen, boxes[0])  # the panel's drawing, framed
+    top, left, bottom, right = overlap(boxes[0], frame)
+    drawing = Image.new("L", (x1 - x0, y1 - y0), 255)  # on its own, with paper around
+    drawing.paste(Image.open(path).convert("L").crop((left, top, right, bottom)), (left - x0, top - y0))
     at_input_size = Colorizer(colorizer.model, {**colorizer.config, "max_input_size": colorizer.input_size})
-    alone = at_input_size.colorize(Image.open(path).crop((left, top, right, bottom)))
+    alone = convert_lab(at_input_size.colorize(drawing).rgb)[1][top - y0 : bottom - y0, left - x0 : right - x0]
     in_page = ab[top:bottom, left:right] * 128
     assert chroma[top:bottom, left:right].mean() > 3, "the panel gets colour"
-    assert np.abs(in_page - convert_lab(alone.rgb)[1] * 128).mean() < 2, "as it does on its own"
+    assert np.abs(in_page - alone * 128).mean() < 2, "as it does on its own"
 
 
 @pytest.mark.slow
