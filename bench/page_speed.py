@@ -44,7 +44,7 @@ def six_panel_page(seed=0):
 
 def page_stages(auto, page):
     """Seconds of each stage of one page, and the kind `auto` chose."""
-    photo, drawing = auto.colorizer("photo"), auto.colorizer("drawing")
+    photo = auto.colorizer("photo")
     picture, opened = timed(open_image, page)
     (kind, prediction), whole = timed(auto.predict, picture)
     seen, descreening = timed(descreen, lightness_of(picture))

@@ -10,11 +10,12 @@ measured slower in bfloat16 and no faster in float32, so it is not used.
 import keras
 import numpy as np
 
+from . import litert
 from .encoder import ENCODER_NAME, pooled_features
 from .hints import model_inputs
 from .model import model_from_config
 
-PRECISIONS = ("auto", "float32", "bfloat16")
+PRECISIONS = ("auto", "float32", "bfloat16", "litert")
 
 
 def cpu_has_bfloat16():
@@ -28,12 +29,15 @@ def cpu_has_bfloat16():
 
 
 def resolve_precision(precision):
-    """"auto" -> bfloat16 on a CPU backend with native bfloat16 (TensorFlow), else float32."""
+    """"auto" -> bfloat16 on a CPU backend with native bfloat16 (TensorFlow), else float32 through LiteRT where
+    it is installed ("litert", see `colorize.litert`), else float32."""
     if precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     if precision != "auto":
         return precision
-    return "bfloat16" if keras.backend.backend() == "tensorflow" and cpu_has_bfloat16() else "float32"
+    if keras.backend.backend() == "tensorflow" and cpu_has_bfloat16():
+        return "bfloat16"
+    return "litert" if litert.wanted() else "float32"
 
 
 def bfloat16_twin(model, config):
@@ -69,8 +73,10 @@ def compiled_predictor(model, config, precision="auto", features=False):
     model: [ab, fills' L (N, S, S, 1)]), in the precision asked for; a hint model gets zeros for the hints
     not given (see `hints.model_inputs`). Weights decoded by region (config `regions`) give the bins
     distribution (see `distribution_model`) in place of ab. With `features`, the outputs are a list that
-    ends with the encoder's pooled features (N, F) (see `with_features`)."""
-    if resolve_precision(precision) == "bfloat16":
+    ends with the encoder's pooled features (N, F) (see `with_features`). "litert": float32 through LiteRT at
+    the input size once converted (`colorize.litert`), TensorFlow's float32 until then and at other sizes."""
+    precision = resolve_precision(precision)
+    if precision == "bfloat16":
         model = bfloat16_twin(model, config)
     if config.get("regions"):
         model = distribution_model(model)
@@ -97,8 +103,30 @@ def compiled_predictor(model, config, precision="auto", features=False):
     # traced once per input shape: a shape-relaxed trace breaks bilinear upsampling, and there are few sizes
     call = tf.function(lambda inputs: model(inputs, training=False))
 
-    def predict(lightness, hints=None, reference=None):
-        inputs = [tf.constant(x, tf.float32) for x in model_inputs(lightness, takes_hints, hints, reference)]
-        return arrays(call(structured(inputs)))
+    def with_tensorflow(inputs):
+        return arrays(call(structured([tf.constant(x, tf.float32) for x in inputs])))
 
+    fast = None
+    if precision == "litert":
+        def listed(inputs):  # TensorFlow's outputs as the list LiteRTModel gives
+            outputs = with_tensorflow(inputs)
+            return outputs if isinstance(outputs, list) else [outputs]
+
+        fast = litert.LiteRTModel(model, int(config["input_size"]), listed)
+
+    def predict(lightness, hints=None, reference=None):
+        inputs = model_inputs(lightness, takes_hints, hints, reference)
+        at_its_size = fast is not None and lightness.shape[1] == fast.size
+        if at_its_size and fast.ready() and fast.busy.acquire(blocking=False):  # a second caller: TensorFlow
+            try:
+                outputs = fast(inputs)
+            finally:
+                fast.busy.release()
+            return outputs if len(outputs) > 1 else outputs[0]
+        outputs = with_tensorflow(inputs)
+        if at_its_size:
+            fast.start()  # after the first answer, which it would slow down
+        return outputs
+
+    predict.litert = fast  # the LiteRT model, or None: what it is doing can be asked (`LiteRTModel.ready`)
     return predict

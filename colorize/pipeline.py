@@ -1,6 +1,7 @@
 """Full-resolution colorization: the model sees a small L, the output keeps every pixel of the input."""
 import functools
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple, Optional
 
@@ -180,6 +181,16 @@ class Colorizer:
 
         loaded = load_weights(weights=weights, hub=hub, revision=revision, kind=kind)
         return cls(loaded.model, loaded.config, loaded.source, loaded.warning, precision)
+
+    def fast_path_ready(self, timeout=0.0):
+        """Whether the model call runs through LiteRT now (precision "litert", see `colorize.litert`), waiting up
+        to `timeout` seconds for it to be made; it is made in the background after the first call at the input
+        size (benchmarks wait for it)."""
+        fast = self._predict.litert
+        deadline = time.monotonic() + timeout
+        while fast is not None and not fast.ready() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return fast is not None and fast.ready()
 
     @property
     def takes_hints(self):

@@ -1,9 +1,11 @@
-"""Shared test set-up: quiet TensorFlow, no analytics, and one untrained model saved per session."""
+"""Shared test set-up: quiet TensorFlow, no analytics, TensorFlow for the model call, and one untrained model saved
+per session."""
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("COLORIZE_LITERT", "0")  # no background conversions in each test; tests/test_litert.py has them
 
 import pytest  # noqa: E402
 

@@ -1,0 +1,49 @@
+"""The model call through LiteRT, what precision="auto" picks on CPUs without bfloat16 units: the same colours
+as TensorFlow's float32, converted once and then read from the cache."""
+import os
+
+import numpy as np
+import pytest
+
+from colorize import Colorizer, litert
+from colorize.fast_model import cpu_has_bfloat16, resolve_precision
+from colorize.lab import convert_lab
+
+pytestmark = pytest.mark.slow  # each model is converted once (about 5 s)
+
+EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples")
+
+
+@pytest.fixture
+def litert_on(tmp_path, monkeypatch):
+    pytest.importorskip("ai_edge_litert")
+    monkeypatch.setenv("COLORIZE_LITERT", "1")
+    monkeypatch.setenv("COLORIZE_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_auto_picks_litert_where_the_cpu_has_no_bfloat16_and_it_can_be_turned_off(litert_on, monkeypatch):
+    assert resolve_precision("auto") == ("bfloat16" if cpu_has_bfloat16() else "litert")
+    monkeypatch.setenv("COLORIZE_LITERT", "0")
+    assert resolve_precision("auto") in ("bfloat16", "float32") and not litert.wanted()
+
+
+@pytest.mark.parametrize("kind, names", [("photo", ("harbour.jpg", "astronaut.jpg", "castle.jpg")),
+                                         ("drawing", ("manga-page.png", "chibi.png"))])
+def test_litert_gives_tensorflows_colours_and_is_converted_once(litert_on, kind, names, monkeypatch):
+    reference = Colorizer.from_weights(kind=kind, precision="float32")
+    fast = Colorizer.from_weights(kind=kind, precision="litert")
+    first = fast.colorize(os.path.join(EXAMPLES, names[0]))  # TensorFlow answers while LiteRT is made
+    assert fast.fast_path_ready(timeout=120), "the converted model was not ready in time"
+    assert len(list(litert_on.glob("*.tflite"))) == 1, "one converted model, cached"
+    for name in names:
+        expected = convert_lab(reference.colorize(os.path.join(EXAMPLES, name)).rgb)
+        got = convert_lab(fast.colorize(os.path.join(EXAMPLES, name)).rgb)
+        assert np.abs(got[1] - expected[1]).mean() * 128 < 0.5, f"{name}: colours within 0.5 ab of TensorFlow's"
+        assert np.abs(got[0] - expected[0]).mean() < 0.5, name
+    np.testing.assert_array_equal(first.rgb, reference.colorize(os.path.join(EXAMPLES, names[0])).rgb)
+
+    monkeypatch.setattr(litert, "converted", lambda *args: pytest.fail("converted again instead of read"))
+    again = Colorizer.from_weights(kind=kind, precision="litert")
+    again.predict(np.zeros((1, again.input_size, again.input_size), np.float32))
+    assert again.fast_path_ready(timeout=30), "the cached model is read"
