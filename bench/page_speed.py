@@ -5,7 +5,8 @@ beside a 1024x768 photo in the same run.
 
 The page is made as `bench.pages` makes its pages (held-out drawings in framed panels, printed as line art
 with screentones), in a 3x2 grid scaled to 1200x1680. Each repeat colours the page and the photo one after
-the other (after one warm-up of each); medians and ranges over the repeats. Stages of the page: the photo
+the other, with TensorFlow's float32 and with what precision "auto" picks here (after one warm-up of each, and
+the fast path made); medians and ranges over the repeats. Stages of the page: the photo
 model's pass, whose encoder features pick the drawing model; descreening; finding and framing the panels;
 the drawing model on the panels (with its decoding by region); composing the full-size result.
 """
@@ -21,6 +22,7 @@ from PIL import Image  # noqa: E402
 from bench.common import command_line, machine, photo_jpeg, report, source_photo, spread, timed  # noqa: E402
 from bench.pages import held_out_drawings  # noqa: E402
 from colorize.auto_colorizer import AutoColorizer  # noqa: E402
+from colorize.fast_model import resolve_precision  # noqa: E402
 from colorize.images import is_colorless, lightness_of, open_image, read_rgb  # noqa: E402
 from colorize.panels import find_panels, frame_of  # noqa: E402
 from colorize.screentone import descreen  # noqa: E402
@@ -62,23 +64,26 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md as it is")
     args = parser.parse_args(argv)
-    auto = AutoColorizer(eager=True)
+    ways = {"TensorFlow float32": AutoColorizer(precision="float32", eager=True),
+            f"precision auto ({resolve_precision('auto')})": AutoColorizer(eager=True)}
     page, (photo, name) = six_panel_page(), source_photo()
     photo = photo_jpeg(photo, (1024, 768))
     panels = len(find_panels(descreen(lightness_of(open_image(page)))))
-    rows, photo_times = [], []
+    rows = {way: [] for way in ways}
     for repeat in range(args.repeats + 1):
-        kind, stages = page_stages(auto, page)
-        _, seconds = timed(lambda: auto.colorize(photo))
-        if repeat:  # the first is the warm-up
-            rows.append(stages)
-            photo_times.append(seconds)
-    assert kind == "drawing", "the page should be taken for a drawing"
+        for way, auto in ways.items():
+            kind, stages = page_stages(auto, page)
+            _, stages["the photo, end to end"] = timed(lambda: auto.colorize(photo))
+            assert kind == "drawing", "the page should be taken for a drawing"
+            if repeat:  # the first is the warm-up, after which any fast path is made
+                rows[way].append(stages)
+            else:
+                all(colorizer.fast_path_ready(timeout=120) for colorizer in auto.loaded.values())
     lines = [f"`{command_line()}`: {machine()}. A {PAGE_SIZE[0]}x{PAGE_SIZE[1]} page of {panels} panels and a "
-             f"1024x768 photo ({name}), `--kind auto`, medians (ranges) of {args.repeats} repeats in ms.", "",
-             "| stage | page |", "| --- | ---: |"]
-    lines += [f"| {stage} | {spread([row[stage] for row in rows])} |" for stage in rows[0]]
-    lines += [f"| the photo, end to end | {spread(photo_times)} |"]
+             f"1024x768 photo ({name}), `--kind auto`, medians (ranges) of {args.repeats} interleaved repeats in ms.",
+             "", f"| stage | {' | '.join(ways)} |", "| --- |" + " ---: |" * len(ways)]
+    lines += [f"| {stage} | " + " | ".join(spread([row[stage] for row in rows[way]]) for way in ways) + " |"
+              for stage in rows[next(iter(ways))][0]]
     report("page_speed", "\n".join(lines), write=not args.no_write)
 
 
