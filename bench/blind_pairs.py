@@ -8,8 +8,9 @@ judge who is not told which is which.
 
 Photos are asked "which one is the real photograph?"; the report is the share of pairs in which the
 colorized one was taken for the real one (Zhang et al. 2016 fooled people 32 % of the time). With `--against
-WEIGHTS`, two models are paired instead and asked "which colouring is better?": the report is the share of
-pairs in which the first weights were preferred or judged equal. Keep the key where the judge cannot read it.
+WEIGHTS` (two models paired) or `--ask better` (drawings beside their colour originals), the judge is asked
+"which colouring is better?": the report is the share of pairs in which ours was preferred or judged equal.
+Keep the key where the judge cannot read it.
 """
 import argparse
 import json
@@ -45,7 +46,8 @@ def make(args):
     second = AutoColorizer(args.against) if args.against else None
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    key, number = {"question": "which colouring is better?" if second else "which one is the real photograph?",
+    better = second or args.ask == "better"
+    key, number = {"question": "which colouring is better?" if better else "which one is the real photograph?",
                    "pairs": {}}, 0
     for folder in args.data:
         for path in photos_of(folder, args.per_folder, None if args.split == "all" else args.val_share):
@@ -98,6 +100,9 @@ def main(argv=None):
     maker.add_argument("--split", choices=("val", "all"), default="val")
     maker.add_argument("--val-share", type=float, default=0.1)
     maker.add_argument("--kind", choices=("auto", "photo", "drawing"), default="auto")
+    maker.add_argument("--ask", choices=("real", "better"), default="real",
+                       help="beside the real colours, ask which is real (photos) or which colouring is better "
+                            "(drawings); against another model it is always which is better")
     maker.add_argument("--seed", type=int, default=0)
     maker.add_argument("--out", required=True, help="folder for the pair images (what the judge sees)")
     maker.add_argument("--key", required=True, help="where to write which side is ours (keep it from the judge)")

@@ -36,8 +36,12 @@ def cache_folder():
 
 
 def weights_key(model, size):
-    """A name for the converted model: the hash of the weights, the graph's inputs and outputs, and the size."""
-    digest = hashlib.sha256(f"{size} {[tuple(t.shape) for t in model.inputs]} {len(model.outputs)}".encode())
+    """A name for the converted model: the hash of the weights, the graph's inputs and outputs, the size and
+    LiteRT's version."""
+    from importlib.metadata import version
+
+    graph = f"{size} {[tuple(t.shape) for t in model.inputs]} {len(model.outputs)} {version('ai-edge-litert')}"
+    digest = hashlib.sha256(graph.encode())
     for weight in model.weights:
         digest.update(np.ascontiguousarray(weight.numpy()).tobytes())
     return digest.hexdigest()[:32]
@@ -76,23 +80,32 @@ class LiteRTModel:
         return self._interpreter is not None
 
     def _prepare(self):
-        from ai_edge_litert.interpreter import Interpreter
-
         try:
             path = os.path.join(cache_folder(), f"{weights_key(self.model, self.size)}.tflite")
+            interpreter = None
             if os.path.isfile(path):
-                with open(path, "rb") as f:
-                    flatbuffer = f.read()
-            else:
+                try:
+                    with open(path, "rb") as f:
+                        interpreter = self._interpreter_of(f.read())
+                except Exception:  # a damaged cache file (a full disk, another version): made again below
+                    interpreter = None
+            if interpreter is None:
                 flatbuffer = converted(self.model, self.size)
+                interpreter = self._interpreter_of(flatbuffer)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 write_atomically(path, flatbuffer)
-            interpreter = Interpreter(model_content=flatbuffer, num_threads=THREADS)
-            interpreter.allocate_tensors()
             if self._agrees(interpreter):
                 self._interpreter = interpreter
-        except Exception as error:  # a failed conversion or cache leaves TensorFlow in charge, as before
+        except Exception as error:  # a failed conversion leaves TensorFlow in charge, as before
             warnings.warn(f"LiteRT not used: {error}")
+
+    @staticmethod
+    def _interpreter_of(flatbuffer):
+        from ai_edge_litert.interpreter import Interpreter
+
+        interpreter = Interpreter(model_content=flatbuffer, num_threads=THREADS)
+        interpreter.allocate_tensors()
+        return interpreter
 
     def _agrees(self, interpreter):
         """Whether the converted model gives TensorFlow's outputs on a test input (a lightness ramp, no hints)."""
