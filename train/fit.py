@@ -16,7 +16,6 @@ from train.mix import parse_folder_weight
 from train.run_folder import RUN_FILE, SAMPLES
 
 LOSSES = ("bins", "mse")
-DROPPED_SETTINGS = ("teacher", "teacher_share", "teacher_temperature", "teacher_folders")  # fit --teacher's, removed
 RESUME_NEEDS = ("train_blocks", "data_weights", "crop_scale")  # settings that runs before them lack
 
 
@@ -129,11 +128,6 @@ def settings_of(args):
                 settings = json.load(f)
         except (OSError, ValueError) as error:
             raise SystemExit(f"fit: cannot resume: {path} is not readable ({error})") from error
-        if settings.get("teacher"):
-            raise SystemExit(f"fit: cannot resume: {args.out} was distilled from a teacher (fit --teacher), which "
-                             "fit no longer does (docs/experiments.md names the commit that still can)")
-        for dropped in DROPPED_SETTINGS:  # an earlier fit wrote them, null without --teacher
-            settings.pop(dropped, None)
         missing = [key for key in RESUME_NEEDS if key not in settings]
         if missing:
             raise SystemExit(f"fit: cannot resume: {path} was written by an older fit (no {', '.join(missing)})")
