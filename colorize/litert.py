@@ -1,4 +1,4 @@
-"""The model call through LiteRT (XNNPACK) on CPUs without bfloat16 units: 1.2-1.4x faster than TensorFlow's
+"""The model call through LiteRT (XNNPACK) on CPUs without bfloat16 units: 1.15-1.3x faster than TensorFlow's
 float32 at 224x224 on an AMD EPYC with AVX2, with outputs within 1e-6 of it (docs/BENCHMARKS.md).
 
 LiteRT runs a converted copy of the network at one input size. It is made from the loaded Keras model (the one
@@ -53,7 +53,11 @@ def converted(model, size):
 
     specs = [tf.TensorSpec((1, size, size, *t.shape[3:]) if len(t.shape) == 4 else (1, *t.shape[1:]), tf.float32,
                            name=f"input_{i}") for i, t in enumerate(model.inputs)]
-    call = tf.function(lambda *inputs: list(model(list(inputs), training=False)), input_signature=specs)
+    def call(*inputs):
+        outputs = model(list(inputs), training=False)
+        return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+    call = tf.function(call, input_signature=specs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tf.lite's notice that LiteRT now lives in its own package
         return tf.lite.TFLiteConverter.from_concrete_functions([call.get_concrete_function()], model).convert()
