@@ -96,8 +96,11 @@ class LiteRTModel:
             if interpreter is None:
                 flatbuffer = converted(self.model, self.size)
                 interpreter = self._interpreter_of(flatbuffer)
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                write_atomically(path, flatbuffer)
+                try:
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    write_atomically(path, flatbuffer)
+                except OSError as error:  # a read-only or full disk: used all the same, made again next start
+                    warnings.warn(f"LiteRT model not cached: {error}")
             if self._agrees(interpreter):
                 self._interpreter = interpreter
         except Exception as error:  # a failed conversion leaves TensorFlow in charge, as before
