@@ -47,12 +47,17 @@ def weights_key(model, size):
     return digest.hexdigest()[:32]
 
 
+def input_shapes(model, size):
+    """The shapes of the model's inputs for a batch of one at `size` (images (1, size, size, C), vectors (1, Q))."""
+    return [(1, size, size, *t.shape[3:]) if len(t.shape) == 4 else (1, *t.shape[1:]) for t in model.inputs]
+
+
 def converted(model, size):
     """The model as LiteRT flatbuffer bytes, for a batch of one at `size`."""
     import tensorflow as tf
 
-    specs = [tf.TensorSpec((1, size, size, *t.shape[3:]) if len(t.shape) == 4 else (1, *t.shape[1:]), tf.float32,
-                           name=f"input_{i}") for i, t in enumerate(model.inputs)]
+    specs = [tf.TensorSpec(shape, tf.float32, name=f"input_{i}") for i, shape in enumerate(input_shapes(model, size))]
+
     def call(*inputs):
         outputs = model(list(inputs), training=False)
         return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
@@ -72,6 +77,7 @@ class LiteRTModel:
         self._reference_call = reference_call  # TensorFlow's call, for the check
         self._interpreter = None
         self._started = False
+        self._settled = threading.Event()  # made and checked, or given up
         self.busy = threading.Lock()
 
     def start(self):
@@ -80,7 +86,10 @@ class LiteRTModel:
             self._started = True
             threading.Thread(target=self._prepare, name="litert-convert", daemon=True).start()
 
-    def ready(self):
+    def ready(self, timeout=0.0):
+        """Whether the LiteRT model is in use, waiting up to `timeout` seconds for `start`'s work to settle."""
+        if self._started and timeout:
+            self._settled.wait(timeout)
         return self._interpreter is not None
 
     def _prepare(self):
@@ -105,6 +114,8 @@ class LiteRTModel:
                 self._interpreter = interpreter
         except Exception as error:  # a failed conversion leaves TensorFlow in charge, as before
             warnings.warn(f"LiteRT not used: {error}")
+        finally:
+            self._settled.set()
 
     @staticmethod
     def _interpreter_of(flatbuffer):
@@ -117,8 +128,7 @@ class LiteRTModel:
     def _agrees(self, interpreter):
         """Whether the converted model gives TensorFlow's outputs on a test input (a lightness ramp, no hints)."""
         ramp = np.linspace(0, 100, self.size * self.size, dtype=np.float32).reshape(1, self.size, self.size, 1)
-        inputs = [ramp] + [np.zeros((1, self.size, self.size, *t.shape[3:]) if len(t.shape) == 4
-                                    else (1, *t.shape[1:]), np.float32) for t in self.model.inputs[1:]]
+        inputs = [ramp] + [np.zeros(shape, np.float32) for shape in input_shapes(self.model, self.size)[1:]]
         expected = self._reference_call(inputs)
         got = self._invoke(interpreter, inputs)
         worst = max(float(np.abs(a - b).max()) for a, b in zip(expected, got))

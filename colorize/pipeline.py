@@ -1,7 +1,6 @@
 """Full-resolution colorization: the model sees a small L, the output keeps every pixel of the input."""
 import functools
 import os
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple, Optional
 
@@ -187,10 +186,7 @@ class Colorizer:
         to `timeout` seconds for it to be made; it is made in the background after the first call at the input
         size (benchmarks wait for it)."""
         fast = self._predict.litert
-        deadline = time.monotonic() + timeout
-        while fast is not None and not fast.ready() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return fast is not None and fast.ready()
+        return fast is not None and fast.ready(timeout)
 
     @property
     def takes_hints(self):
