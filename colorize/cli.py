@@ -7,6 +7,7 @@ import sys
 
 from tqdm import tqdm
 
+from . import interrupts
 from .files_batch import colorize_files, output_paths
 from .hints import HintError, open_reference, read_hints_file
 from .images import MAX_PIXELS, NO_MEMORY, ImageError, is_video
@@ -79,7 +80,8 @@ def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(format="colorize: %(message)s")
     try:
-        return colorize_all(args)
+        with interrupts.kept():
+            return colorize_all(args)
     except KeyboardInterrupt:
         print("colorize: interrupted", file=sys.stderr)
         return 130
@@ -112,6 +114,7 @@ def colorize_all(args):
     try:
         for source, target, result, error in tqdm(done, total=len(images), desc="colorizing", unit="image",
                                                   disable=len(images) < 2):
+            interrupts.raise_if_asked()
             try:
                 if result is not None:
                     write_png(result.rgb, target)
@@ -132,6 +135,7 @@ def colorize_videos(colorizer, videos, args, hints, reference):
 
     failed = 0
     for source, target in zip(videos, output_paths(videos, args.output_dir)):
+        interrupts.raise_if_asked()
         try:
             colorize_video(colorizer, source, target, saturation=args.saturation, hints=hints, reference=reference,
                            kind=args.kind, screentone=args.screentone, stable=not args.frame_by_frame,

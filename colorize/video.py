@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
+from . import interrupts
 from .files import missing_file, temporary_path
 from .images import MAX_PIXELS, lightness_of, resize_plane
 from .pipeline import Prediction
@@ -219,6 +220,7 @@ def colorize_video(auto, source, target, saturation=1.0, hints=None, reference=N
                 if limits.seconds and frame.time is not None and frame.time > limits.seconds:
                     raise VideoError(f"{name} is longer than {limits.seconds:.0f} s, the limit here")
                 last_pts = _next_pts(frame, last_pts, rate, encoder.codec_context.time_base)
+                interrupts.raise_if_asked()
                 painted = _painted_frame(painter, frame, encoder)
                 painted.pts, painted.time_base = last_pts, encoder.codec_context.time_base
                 output.mux(encoder.encode(painted))

@@ -48,32 +48,18 @@ def outputs(dst):
     return {p.relative_to(dst).as_posix() for p in dst.rglob("*") if p.is_file() and p.name != "failures.csv"}
 
 
-def run_archive(src, dst, weights, workers=2):
-    done = subprocess.run(archive_command(src, dst, weights, workers), cwd=ROOT, capture_output=True, text=True,
+def run_archive(src, dst, weights):
+    done = subprocess.run(archive_command(src, dst, weights, 2), cwd=ROOT, capture_output=True, text=True,
                           timeout=180)
     return done.returncode, done.stdout + done.stderr
 
 
-def test_tree_colorized_at_same_paths_and_broken_file_listed(tmp_path, untrained_weights):
-    src, dst = tmp_path / "src", tmp_path / "dst"
-    expected = make_tree(src, 24)
-    write_video(src / "a" / "film.mov", pan(5))
-    status, log = run_archive(src, dst, untrained_weights)
-    assert status == 1, log  # one input could not be read; the others are written
-    assert outputs(dst) == set(expected) | {"a/film.mp4"}
-    assert len(read_video(dst / "a" / "film.mp4")[0]) == 5
-    for relative, size in expected.items():
-        with Image.open(dst / relative) as image:
-            assert (image.format, image.size, image.mode) == ("PNG", size, "RGB")
-    with open(dst / "failures.csv", newline="", errors="surrogateescape") as f:  # names as the disk has them
-        rows = list(csv.DictReader(f))
-    assert [row["path"] for row in rows] == [str(src / "a" / BROKEN)] and rows[0]["reason"]
-    assert f"archive: 25 colorized, 0 already done, 1 failed (see {dst / 'failures.csv'})" in log
-
-
-def test_killed_run_is_completed_by_the_next(tmp_path, untrained_weights):
+def test_tree_colorized_at_same_paths_broken_file_listed_and_a_killed_run_completed(tmp_path, untrained_weights):
+    """One Ray run killed partway (one worker), then the next run (two workers) completes the tree: every photo
+    and the film at its relative path, the broken file listed, nothing done twice, no temporary files."""
     src, dst = tmp_path / "src", tmp_path / "dst"
     expected = make_tree(src, 30)
+    write_video(src / "a" / "film.mov", pan(5))
     first = subprocess.Popen(archive_command(src, dst, untrained_weights, 1), cwd=ROOT, start_new_session=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -85,14 +71,21 @@ def test_killed_run_is_completed_by_the_next(tmp_path, untrained_weights):
         first.wait()
     written = len(list(dst.rglob("*.png")))
     assert 3 <= written < len(expected), "the first run was to be killed partway"
-    status, log = run_archive(src, dst, untrained_weights, workers=1)  # the other test runs two
-    assert status == 1, log
-    assert outputs(dst) == set(expected)  # and no temporary files
-    for relative in expected:
+
+    status, log = run_archive(src, dst, untrained_weights)
+    assert status == 1, log  # one input could not be read; the others are written
+    assert outputs(dst) == set(expected) | {"a/film.mp4"}  # and no temporary files
+    assert len(read_video(dst / "a" / "film.mp4")[0]) == 5
+    for relative, size in expected.items():
         with Image.open(dst / relative) as image:
-            image.load()
-    colorized, done = map(int, re.search(r"archive: (\d+) colorized, (\d+) already done, 1 failed", log).groups())
-    assert colorized + done == len(expected) and done >= written, log
+            assert (image.format, image.size, image.mode) == ("PNG", size, "RGB")
+    with open(dst / "failures.csv", newline="", errors="surrogateescape") as f:  # names as the disk has them
+        rows = list(csv.DictReader(f))
+    assert [row["path"] for row in rows] == [str(src / "a" / BROKEN)] and rows[0]["reason"]
+    found = re.search(rf"archive: (\d+) colorized, (\d+) already done, 1 failed \(see {re.escape(str(dst))}", log)
+    assert found, log
+    colorized, done = map(int, found.groups())
+    assert colorized + done == len(expected) + 1 and done >= written, log
 
 
 def test_plan_skips_done_outputs_refuses_shared_names_and_clears_temp_files(tmp_path):

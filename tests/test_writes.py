@@ -1,7 +1,9 @@
 """Writes that fail midway (a full disk, an encoder error, Ctrl-C) leave every earlier file whole and no
 temporary file behind."""
 import errno
+import gc
 import os
+import signal
 
 import numpy as np
 import pytest
@@ -50,6 +52,30 @@ def test_ctrl_c_ends_the_command_in_one_line_with_130(untrained_weights, tmp_pat
     assert [os.path.basename(target) for _, target in calls] == ["a.png"]
     assert capsys.readouterr().err.strip() == "colorize: interrupted"
     assert os.listdir(out) == ["a.png"] and (out / "a.png").read_bytes() == b"the previous result"
+
+
+def test_a_ctrl_c_swallowed_in_a_garbage_collector_callback_still_ends_the_command(untrained_weights, tmp_path,
+                                                                                  monkeypatch, capsys):
+    """A Ctrl-C that lands in a garbage-collector callback (JAX has one; TensorFlow imports JAX where it is
+    installed) is printed as "Exception ignored" and dropped by Python: the command must end all the same,
+    before its next photo."""
+    sources = [str(tmp_path / name) for name in ("a.jpg", "b.jpg")]
+    for source in sources:
+        Image.fromarray(gradient_rgb(20, 10)).save(source)
+
+    def ctrl_c_in_a_callback(phase, info):
+        gc.callbacks.remove(ctrl_c_in_a_callback)
+        signal.raise_signal(signal.SIGINT)
+
+    def write_during_a_collection(rgb, target, write=png.write_png):
+        gc.callbacks.append(ctrl_c_in_a_callback)
+        gc.collect()  # KeyboardInterrupt is raised in the callback, printed and dropped
+        write(rgb, target)
+
+    monkeypatch.setattr(png, "write_png", write_during_a_collection)
+    assert main([*sources, "-o", str(tmp_path / "out"), "--weights", untrained_weights]) == 130
+    assert os.listdir(tmp_path / "out") == ["a.png"]
+    assert "colorize: interrupted" in capsys.readouterr().err
 
 
 def test_the_longest_legal_file_name_is_written(tmp_path):

@@ -10,6 +10,7 @@ from colorize.ab_bins import ab_bin_centers
 from colorize.encoder import EncoderInitError, train_last_blocks
 from colorize.fast_model import cpu_has_bfloat16
 from colorize.hints import HINT_CHANNELS
+from colorize.interrupts import raise_if_asked
 from colorize.model import build_model, encoder_of
 from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
 from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
@@ -254,8 +255,9 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
         train_data, validation_data=val_data, epochs=settings["epochs"], initial_epoch=initial_epoch,
         shuffle=False,  # ColorBatches shuffles by (seed, epoch): a resumed run sees the same batches
         # the log row first: a kill between the two leaves a row for an epoch that resume runs again (and drops)
-        callbacks=[keras.callbacks.CSVLogger(os.path.join(run_dir, LOG_FILE), append=initial_epoch > 0),
-                   Checkpoint(run_dir, model, weights_config, best)] if place.writes else [],
+        callbacks=([keras.callbacks.CSVLogger(os.path.join(run_dir, LOG_FILE), append=initial_epoch > 0),
+                    Checkpoint(run_dir, model, weights_config, best)] if place.writes else [])
+        + [keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: raise_if_asked())],  # Ctrl-C, again
         verbose=verbose if place.writes else 0,
     )
     return val_paths

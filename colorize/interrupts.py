@@ -1,0 +1,42 @@
+"""Ctrl-C that is never lost.
+
+Python raises KeyboardInterrupt wherever the main thread is when SIGINT arrives. Inside a garbage-collector
+callback (JAX installs one, and TensorFlow imports JAX where it is installed) the exception is printed as
+"Exception ignored" and dropped: a fit then trained on. Within `kept`, a Ctrl-C is also remembered, and
+`raise_if_asked`, called between photos, frames and batches, raises it again.
+"""
+import contextlib
+import signal
+import threading
+
+_asked = False
+
+
+def _interrupt(signum, frame):
+    global _asked
+    _asked = True
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def kept():
+    """Remember Ctrl-C while the block runs. SIGINT is left as it is where it is ignored (a shell's background
+    job), handled by someone else, or where this is not the main thread."""
+    global _asked
+    if (signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    _asked = False
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _asked = False
+
+
+def raise_if_asked():
+    """Raise KeyboardInterrupt if a Ctrl-C came within `kept` (again, where it was swallowed)."""
+    if _asked:
+        raise KeyboardInterrupt
