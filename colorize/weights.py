@@ -15,6 +15,7 @@ import math
 import os
 import re
 import reprlib
+import shutil
 import tempfile
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -24,6 +25,7 @@ from huggingface_hub import constants, get_hf_file_metadata, hf_hub_download, hf
 from huggingface_hub.errors import RemoteEntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
 from .choices import ARCHITECTURES, BEST_SUBFOLDER, DEFAULT_TEMPERATURE, HEADS, TEMPERATURES
+from .files import write_atomically
 
 if TYPE_CHECKING:
     import keras
@@ -71,15 +73,27 @@ def save_weights(model, config, folder):
     try:
         model.save_weights(tmp_weights, overwrite=True)
         config = {**config, "weights_file": WEIGHTS_FILE, "weights_sha256": sha256_of(tmp_weights)}
-        tmp_config = os.path.join(folder, CONFIG_FILE + ".tmp")
-        with open(tmp_config, "w") as f:
-            json.dump(config, f, indent=2)
         os.replace(tmp_weights, os.path.join(folder, WEIGHTS_FILE))
-        os.replace(tmp_config, os.path.join(folder, CONFIG_FILE))
     finally:
         if os.path.exists(tmp_weights):
             os.remove(tmp_weights)
+    write_atomically(os.path.join(folder, CONFIG_FILE), json.dumps(config, indent=2))
     return config
+
+
+def save_shared_weights(source, config, folder):
+    """Write folder as a weights folder holding the weights of the weights folder `source` (saved with `config`
+    by `save_weights`) and `config`: a hard link to its model.weights.h5, so training's best epoch costs no
+    second copy of the checkpoint it shares (a copy where the disk has no links)."""
+    os.makedirs(folder, exist_ok=True)
+    target = os.path.join(folder, WEIGHTS_FILE)
+    if os.path.lexists(target):
+        os.remove(target)
+    try:
+        os.link(os.path.join(source, WEIGHTS_FILE), target)
+    except OSError:
+        shutil.copyfile(os.path.join(source, WEIGHTS_FILE), target)
+    write_atomically(os.path.join(folder, CONFIG_FILE), json.dumps(config, indent=2))
 
 
 def _finite_number(value):

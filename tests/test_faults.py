@@ -69,12 +69,16 @@ def checkpointed(tmp_path):
     return model, callback, tmp_path
 
 
+BEFORE_BEST = ("epoch weights", "epoch config", "optimizer state", "best config")  # best/ still epoch 1's after
+
+
 @pytest.mark.parametrize("where, owner, name, nth", [
-    ("best weights", keras.Model, "save_weights", 1),
-    ("epoch weights", keras.Model, "save_weights", 2),
+    ("epoch weights", keras.Model, "save_weights", 1),
+    ("epoch config", os, "fsync", 1),
     ("optimizer state", np, "savez", 1),
-    ("state.json", os, "fsync", 1),
-    ("latest pointer", os, "fsync", 2),
+    ("best config", os, "fsync", 2),  # best/ shares the epoch's weights file: a link, no second write
+    ("state.json", os, "fsync", 3),
+    ("latest pointer", os, "fsync", 4),
 ])
 def test_a_full_disk_while_checkpointing_keeps_the_last_checkpoint(checkpointed, monkeypatch, where, owner, name, nth):
     model, callback, run = checkpointed
@@ -84,6 +88,7 @@ def test_a_full_disk_while_checkpointing_keeps_the_last_checkpoint(checkpointed,
                               f"{CHECKPOINTS}/epoch-0001/config.json",
                               f"{CHECKPOINTS}/epoch-0001/{WEIGHTS_FILE}", f"{CHECKPOINTS}/epoch-0001/optimizer.npz",
                               f"{CHECKPOINTS}/epoch-0001/state.json", f"{CHECKPOINTS}/latest"]
+    assert (run / f"{BEST_PREFIX}0001" / WEIGHTS_FILE).samefile(run / CHECKPOINTS / "epoch-0001" / WEIGHTS_FILE)
     calls = full_disk(monkeypatch, owner, name, nth)
     with pytest.raises(SystemExit, match=r"cannot write the checkpoint of epoch 2 \(.*No space left on device\); "
                                          r"the last complete checkpoint, epoch-0001, is intact.*--resume"):
@@ -95,7 +100,7 @@ def test_a_full_disk_while_checkpointing_keeps_the_last_checkpoint(checkpointed,
     assert [after.get(path) for path in checkpoint_files] == [before[path] for path in checkpoint_files]
     assert sorted(p for p in after if p.startswith(CHECKPOINTS)) == sorted(checkpoint_files)  # half-written epoch gone
     best = os.readlink(run / BEST)  # as it was, or wholly epoch 2's (written before the failure)
-    assert (best == f"{BEST_PREFIX}0001" if where == "best weights"
+    assert (best == f"{BEST_PREFIX}0001" if where in BEFORE_BEST
             else best in (f"{BEST_PREFIX}0001", f"{BEST_PREFIX}0002"))
     assert {p.split("/")[0] for p in after if p.startswith(BEST_PREFIX)} == {best}  # nothing half-written beside it
     config = json.loads((run / BEST / "config.json").read_text())

@@ -15,13 +15,14 @@ import keras
 import numpy as np
 
 from colorize.files import write_atomically
-from colorize.weights import save_weights, sha256_of
+from colorize.weights import WEIGHTS_FILE, save_shared_weights, save_weights, sha256_of
 from train.run_folder import BEST, CHECKPOINTS
 
 LATEST = "latest"
 BEST_PREFIX = "best-epoch-"
 EPOCH_PREFIX = "epoch-"
-CHECKED_FILES = ("model.weights.h5", "optimizer.npz")  # their hashes are in state.json
+OPTIMIZER_FILE = "optimizer.npz"
+CHECKED_FILES = (WEIGHTS_FILE, OPTIMIZER_FILE)  # their hashes are in state.json
 
 
 def damage_of(folder):
@@ -70,7 +71,7 @@ def restore(checkpoint, model, optimizer, trainable_variables):
     """Load a checkpoint's weights and optimizer state; returns its state.json (epoch, best, ...)."""
     model.load_weights(os.path.join(checkpoint, "model.weights.h5"))
     optimizer.build(trainable_variables)
-    with np.load(os.path.join(checkpoint, "optimizer.npz"), allow_pickle=False) as saved:
+    with np.load(os.path.join(checkpoint, OPTIMIZER_FILE), allow_pickle=False) as saved:
         arrays = [saved[f"arr_{i}"] for i in range(len(saved.files))]
     if len(arrays) != len(optimizer.variables):
         raise SystemExit(f"fit: {checkpoint} does not match this model's optimizer; cannot resume")
@@ -125,22 +126,25 @@ class Checkpoint(keras.callbacks.Callback):
             raise SystemExit(f"fit: cannot write the checkpoint of epoch {epoch + 1} ({error}); {kept}") from error
 
     def write(self, epoch, logs):
+        """The epoch's checkpoint, then best/ (sharing its weights file) where the validation loss improved, then
+        state.json, which makes the checkpoint complete: a kill before it resumes from the previous one."""
         val_loss = float(logs.get("val_loss", logs.get("loss", np.inf)))
-        if val_loss < self.best_loss:
-            self.best_loss = val_loss
-            best = best_name(epoch)
-            shutil.rmtree(os.path.join(self.run_dir, best), ignore_errors=True)
-            save_weights(self.full_model, {**self.weights_config, "epoch": epoch + 1, "val_loss": val_loss},
-                         os.path.join(self.run_dir, best))
-            point_best(self.run_dir, best)
         name = checkpoint_name(epoch)
         previous = latest_checkpoint(self.run_dir)
         folder = os.path.join(self.run_dir, CHECKPOINTS, name)
         shutil.rmtree(folder, ignore_errors=True)
-        save_weights(self.full_model, self.weights_config, folder)
-        np.savez(os.path.join(folder, "optimizer.npz"), *[np.asarray(v) for v in self.model.optimizer.variables])
+        saved = save_weights(self.full_model, self.weights_config, folder)
+        np.savez(os.path.join(folder, OPTIMIZER_FILE), *[np.asarray(v) for v in self.model.optimizer.variables])
+        if val_loss < self.best_loss:
+            self.best_loss = val_loss
+            best = best_name(epoch)
+            shutil.rmtree(os.path.join(self.run_dir, best), ignore_errors=True)
+            save_shared_weights(folder, {**saved, "epoch": epoch + 1, "val_loss": val_loss},
+                                os.path.join(self.run_dir, best))
+            point_best(self.run_dir, best)
         state = {"epoch": epoch + 1, "best_val_loss": self.best_loss, "logs": {k: float(v) for k, v in logs.items()},
-                 "sha256": {file: sha256_of(os.path.join(folder, file)) for file in CHECKED_FILES}}
+                 "sha256": {WEIGHTS_FILE: saved["weights_sha256"],
+                            OPTIMIZER_FILE: sha256_of(os.path.join(folder, OPTIMIZER_FILE))}}
         write_atomically(os.path.join(folder, "state.json"), json.dumps(state, indent=2))
         write_atomically(os.path.join(self.run_dir, CHECKPOINTS, LATEST), name)
         kept = {name, os.path.basename(previous or "")}
