@@ -2,11 +2,13 @@
 
 Python raises KeyboardInterrupt wherever the main thread is when SIGINT arrives. Inside a garbage-collector
 callback (JAX installs one, and TensorFlow imports JAX where it is installed) the exception is printed as
-"Exception ignored" and dropped: a fit then trained on. Within `kept`, a Ctrl-C is also remembered, and
-`raise_if_asked`, called between photos, frames and batches, raises it again.
+"Exception ignored" with a traceback, and dropped: a fit then trained on. Within `kept`, a Ctrl-C is also
+remembered, and `raise_if_asked`, called between photos, frames and batches, raises it again; the dropped one
+is not printed.
 """
 import contextlib
 import signal
+import sys
 import threading
 
 _asked = False
@@ -28,11 +30,19 @@ def kept():
         yield
         return
     _asked = False
+    printing = sys.unraisablehook
+
+    def unless_interrupt(unraisable):  # a dropped Ctrl-C: raised again, not printed
+        if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+            printing(unraisable)
+
     signal.signal(signal.SIGINT, _interrupt)
+    sys.unraisablehook = unless_interrupt
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        sys.unraisablehook = printing
         _asked = False
 
 
