@@ -16,7 +16,8 @@ pytestmark = pytest.mark.slow  # two processes train together
 
 pytest.importorskip("jax")
 
-TWO_CPUS = {"KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
+QUICK_COMPILE = "--xla_backend_optimization_level=0"  # a third less CPU a process; these runs are a few steps
+TWO_CPUS = {"KERAS_BACKEND": "jax", "XLA_FLAGS": f"--xla_force_host_platform_device_count=2 {QUICK_COMPILE}",
             "JAX_PLATFORMS": "cpu"}
 SMALL = ["--architecture", "unet", "--encoder", "none", *FAST, "--batch-size", "2", "--schedule", "constant"]
 
@@ -55,7 +56,7 @@ def two_process_fit(*args):
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    meeting = {"XLA_FLAGS": "", "KERAS_DISTRIBUTION_JOB_ADDRESSES": f"127.0.0.1:{port}",
+    meeting = {"XLA_FLAGS": QUICK_COMPILE, "KERAS_DISTRIBUTION_JOB_ADDRESSES": f"127.0.0.1:{port}",
                "KERAS_DISTRIBUTION_NUM_PROCESSES": "2"}
     processes = [subprocess.Popen([sys.executable, "-m", "train", "fit", *map(str, args), "--verbose", "0"],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
