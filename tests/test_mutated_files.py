@@ -91,7 +91,7 @@ def test_library_colorizes_or_refuses_each_in_one_line(readable, corpus):
 @pytest.mark.slow
 def test_command_line_writes_every_readable_one(readable, corpus, untrained_weights, tmp_path, capsys):
     out = tmp_path / "out"
-    code = main([*(str(path) for path, _ in corpus), "-o", str(out), "--weights", untrained_weights])
+    code = main([*(str(path) for path, _ in corpus), "-o", str(out), "--weights", untrained_weights, "--kind", "photo"])
     errors = capsys.readouterr().err.splitlines()
     assert code == 1 and "Traceback" not in "\n".join(errors)
     assert sorted(p.name for p in out.iterdir()) == sorted(name.rsplit(".", 1)[0] + ".png" for name in readable)
