@@ -79,6 +79,19 @@ def test_a_ctrl_c_swallowed_in_a_garbage_collector_callback_still_ends_the_comma
     assert err.strip().endswith("colorize: interrupted") and "Exception ignored" not in err  # the dropped one: unsaid
 
 
+def test_ctrl_c_in_any_train_command_ends_it_in_one_line_with_130(tmp_path, monkeypatch, capsys):
+    from train import pack
+    from train.__main__ import main as train_main
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    Image.fromarray(gradient_rgb(20, 10)).save(photos / "a.jpg")
+    monkeypatch.setattr(pack, "read_rgb", failing(KeyboardInterrupt(), []))  # Ctrl-C as the first photo is read
+    assert train_main(["pack", "--data", str(photos), "--out", str(tmp_path / "packed")]) == 130
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == "pack: interrupted" and "Traceback" not in err
+
+
 def test_the_longest_legal_file_name_is_written(tmp_path):
     name = "n" * 251 + ".png"  # 255 bytes: the most a file name may have; the temporary name must fit too
     write_png(gradient_rgb(8, 8), tmp_path / name)

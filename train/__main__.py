@@ -5,6 +5,8 @@ import importlib
 import os
 import sys
 
+from colorize import interrupts
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 COMMANDS = {
@@ -29,7 +31,13 @@ def main(argv=None):
         if name == chosen:
             module.add_arguments(sub)
     args = parser.parse_args(argv)
-    return module.run(args)
+    try:
+        with interrupts.kept():
+            return module.run(args)
+    except KeyboardInterrupt:  # fit says more itself (how to continue), and returns 130
+        print(f"{args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,7 +11,6 @@ import shutil
 import sys
 import time
 
-from colorize import interrupts
 from colorize.choices import ARCHITECTURES, CROP_SCALES, DEFAULT_TEMPERATURE, ENCODER_INITS, TEMPERATURES, VGG16_BLOCKS
 from train.mix import parse_folder_weight
 from train.run_folder import RUN_FILE, SAMPLES
@@ -172,10 +171,8 @@ def run(args):
 
     before = None if args.resume else (set(os.listdir(args.out)) if os.path.isdir(args.out) else False)
     try:
-        with interrupts.kept():
-            fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers,
-                devices=args.devices)
-    except KeyboardInterrupt:
+        fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers, devices=args.devices)
+    except KeyboardInterrupt:  # a dropped one is raised again after the next batch (`python -m train` keeps them)
         kept = not forget_unstarted(args.out, before)
         print("fit: interrupted" + (f"; continue with: python -m train fit --out {args.out} --resume" if kept
                                     else "; nothing was kept (no epoch had ended)"), file=sys.stderr)
