@@ -7,7 +7,18 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("COLORIZE_LITERT", "0")  # no background conversions in each test; tests/test_litert.py has them
 
+import collections  # noqa: E402
+
 import pytest  # noqa: E402
+
+FIRST = "test_devices.py"  # its training processes take two minutes: started first, not left for the end
+
+
+def pytest_collection_modifyitems(items):
+    """Files in pytest-xdist's own order (the most tests first; --no-loadscope-reorder in pyproject.toml hands
+    them out in this order), except FIRST, started at once: no worker is left alone with it at the end."""
+    counts = collections.Counter(item.path.name for item in items)
+    items.sort(key=lambda item: (item.path.name != FIRST, -counts[item.path.name]))
 
 
 @pytest.fixture(scope="session")
