@@ -22,28 +22,34 @@ def _interrupt(signum, frame):
 
 @contextlib.contextmanager
 def kept():
-    """Remember Ctrl-C while the block runs. SIGINT is left as it is where it is ignored (a shell's background
-    job), handled by someone else, or where this is not the main thread."""
+    """Remember Ctrl-C while the block runs, and take an error that ends the block after a Ctrl-C for that
+    Ctrl-C: raised inside a C extension's call back into Python, KeyboardInterrupt comes out as another error
+    (TensorFlow: "SystemError: ... returned a result with an exception set", then a ValueError). SIGINT is left
+    as it is where it is ignored (a shell's background job), handled by someone else, or where this is not the
+    main thread; within another `kept`, the outer one holds it."""
     global _asked
-    if (signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-            or threading.current_thread() is not threading.main_thread()):
-        yield
-        return
-    _asked = False
+    installing = (signal.getsignal(signal.SIGINT) is signal.default_int_handler
+                  and threading.current_thread() is threading.main_thread())
     printing = sys.unraisablehook
+    if installing:
+        def unless_interrupt(unraisable):  # a dropped Ctrl-C: raised again, not printed
+            if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+                printing(unraisable)
 
-    def unless_interrupt(unraisable):  # a dropped Ctrl-C: raised again, not printed
-        if not issubclass(unraisable.exc_type, KeyboardInterrupt):
-            printing(unraisable)
-
-    signal.signal(signal.SIGINT, _interrupt)
-    sys.unraisablehook = unless_interrupt
+        _asked = False
+        signal.signal(signal.SIGINT, _interrupt)
+        sys.unraisablehook = unless_interrupt
     try:
         yield
+    except Exception as error:
+        if _asked:
+            raise KeyboardInterrupt from error
+        raise
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        sys.unraisablehook = printing
-        _asked = False
+        if installing:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = printing
+            _asked = False
 
 
 def raise_if_asked():

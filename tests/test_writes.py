@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from colorize import png
+from colorize import interrupts, png
 from colorize.cli import main
 from colorize.png import write_png
 from tests.images import gradient_rgb
@@ -77,6 +77,18 @@ def test_a_ctrl_c_swallowed_in_a_garbage_collector_callback_still_ends_the_comma
     assert os.listdir(tmp_path / "out") == ["a.png"]
     err = capsys.readouterr().err
     assert err.strip().endswith("colorize: interrupted") and "Exception ignored" not in err  # the dropped one: unsaid
+
+
+def test_an_error_that_a_ctrl_c_became_is_taken_for_the_ctrl_c():
+    """Raised in a C extension's call back into Python, KeyboardInterrupt comes out as another error (seen from
+    TensorFlow's tf.data: a SystemError, then a ValueError); after a Ctrl-C it is the Ctrl-C, not a traceback."""
+    with pytest.raises(KeyboardInterrupt), interrupts.kept():
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt as interrupt:
+            raise ValueError("The two structures don't have the same nested structure.") from interrupt
+    with pytest.raises(ValueError), interrupts.kept():  # without a Ctrl-C an error is itself
+        raise ValueError("a real error")
 
 
 def test_ctrl_c_in_any_train_command_ends_it_in_one_line_with_130(tmp_path, monkeypatch, capsys):

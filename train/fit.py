@@ -11,6 +11,7 @@ import shutil
 import sys
 import time
 
+from colorize import interrupts
 from colorize.choices import ARCHITECTURES, CROP_SCALES, DEFAULT_TEMPERATURE, ENCODER_INITS, TEMPERATURES, VGG16_BLOCKS
 from train.mix import parse_folder_weight
 from train.run_folder import RUN_FILE, SAMPLES
@@ -171,8 +172,10 @@ def run(args):
 
     before = None if args.resume else (set(os.listdir(args.out)) if os.path.isdir(args.out) else False)
     try:
-        fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers, devices=args.devices)
-    except KeyboardInterrupt:  # a dropped one is raised again after the next batch (`python -m train` keeps them)
+        with interrupts.kept():
+            fit(args.out, settings, resume=args.resume, verbose=args.verbose, workers=args.workers,
+                devices=args.devices)
+    except KeyboardInterrupt:
         kept = not forget_unstarted(args.out, before)
         print("fit: interrupted" + (f"; continue with: python -m train fit --out {args.out} --resume" if kept
                                     else "; nothing was kept (no epoch had ended)"), file=sys.stderr)
