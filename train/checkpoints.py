@@ -22,6 +22,7 @@ LATEST = "latest"
 BEST_PREFIX = "best-epoch-"
 EPOCH_PREFIX = "epoch-"
 OPTIMIZER_FILE = "optimizer.npz"
+STATE_FILE = "state.json"  # written last: a checkpoint without it is incomplete
 CHECKED_FILES = (WEIGHTS_FILE, OPTIMIZER_FILE)  # their hashes are in state.json
 
 
@@ -29,7 +30,7 @@ def damage_of(folder):
     """Why a checkpoint folder cannot be resumed from, or None if it is whole (its files match the hashes in
     its state.json)."""
     try:
-        with open(os.path.join(folder, "state.json")) as f:
+        with open(os.path.join(folder, STATE_FILE)) as f:
             expected = dict(json.load(f)["sha256"])
     except (OSError, ValueError, KeyError, TypeError):
         return "no readable state.json with hashes"
@@ -69,7 +70,7 @@ def latest_checkpoint(run_dir):
 
 def restore(checkpoint, model, optimizer, trainable_variables):
     """Load a checkpoint's weights and optimizer state; returns its state.json (epoch, best, ...)."""
-    model.load_weights(os.path.join(checkpoint, "model.weights.h5"))
+    model.load_weights(os.path.join(checkpoint, WEIGHTS_FILE))
     optimizer.build(trainable_variables)
     with np.load(os.path.join(checkpoint, OPTIMIZER_FILE), allow_pickle=False) as saved:
         arrays = [saved[f"arr_{i}"] for i in range(len(saved.files))]
@@ -77,7 +78,7 @@ def restore(checkpoint, model, optimizer, trainable_variables):
         raise SystemExit(f"fit: {checkpoint} does not match this model's optimizer; cannot resume")
     for variable, value in zip(optimizer.variables, arrays):
         variable.assign(value)
-    with open(os.path.join(checkpoint, "state.json")) as f:
+    with open(os.path.join(checkpoint, STATE_FILE)) as f:
         return json.load(f)
 
 
@@ -145,7 +146,7 @@ class Checkpoint(keras.callbacks.Callback):
         state = {"epoch": epoch + 1, "best_val_loss": self.best_loss, "logs": {k: float(v) for k, v in logs.items()},
                  "sha256": {WEIGHTS_FILE: saved["weights_sha256"],
                             OPTIMIZER_FILE: sha256_of(os.path.join(folder, OPTIMIZER_FILE))}}
-        write_atomically(os.path.join(folder, "state.json"), json.dumps(state, indent=2))
+        write_atomically(os.path.join(folder, STATE_FILE), json.dumps(state, indent=2))
         write_atomically(os.path.join(self.run_dir, CHECKPOINTS, LATEST), name)
         kept = {name, os.path.basename(previous or "")}
         for old in os.listdir(os.path.join(self.run_dir, CHECKPOINTS)):
