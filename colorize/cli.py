@@ -89,13 +89,16 @@ def main(argv=None):
 
 def colorize_all(args):
     """Load the weights once, then write each input's PNG; returns the exit status."""
-    from .auto_colorizer import AutoColorizer
     from .png import write_png
-    from .weights import WeightsError
+    from .weights import WeightsError, resolve_folder
 
     try:
         hints = read_hints_file(args.hints) if args.hints else None
         reference = open_reference(args.reference) if args.reference else None
+        if args.weights:
+            resolve_folder(args.weights)  # a wrong path is told at once, not after TensorFlow's start-up
+        from .auto_colorizer import AutoColorizer
+
         colorizer = AutoColorizer(args.weights, args.hub, args.revision)
         if args.kind != "auto":
             colorizer.colorizer(args.kind)  # weights that cannot be had stop the run before any input

@@ -11,14 +11,17 @@ import collections  # noqa: E402
 
 import pytest  # noqa: E402
 
-FIRST = "test_devices.py"  # its training processes take two minutes: started first, not left for the end
+# long files with few tests (training processes, a Ray cluster), started first: no worker is left alone with
+# one at the end
+FIRST = ("test_devices.py", "test_archive.py")
 
 
 def pytest_collection_modifyitems(items):
     """Files in pytest-xdist's own order (the most tests first; --no-loadscope-reorder in pyproject.toml hands
-    them out in this order), except FIRST, started at once: no worker is left alone with it at the end."""
+    them out in this order), except FIRST, handed out at once."""
     counts = collections.Counter(item.path.name for item in items)
-    items.sort(key=lambda item: (item.path.name != FIRST, -counts[item.path.name]))
+    first = {name: rank for rank, name in enumerate(FIRST)}
+    items.sort(key=lambda item: (first.get(item.path.name, len(FIRST)), -counts[item.path.name]))
 
 
 @pytest.fixture(scope="session")

@@ -89,7 +89,8 @@ def test_command_line_writes_the_good_and_names_each_bad_in_one_line(untrained_w
     views = [case.view for case in corpus] + [corpus[-1].view]
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "colorize", *inputs, "--output-dir", str(out), "--saturation", "0",
-                           "--weights", untrained_weights], capture_output=True, text=True, timeout=300, cwd=ROOT)
+                           "--weights", untrained_weights, "--kind", "photo"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("colorize: ")]

@@ -28,7 +28,8 @@ def test_good_and_broken_inputs(untrained_weights, tmp_path):
     broken.write_bytes(b"GIF89a this is not really an image")
     missing = tmp_path / "missing.png"
     out = tmp_path / "out"
-    result = run_cli(good, broken, other, missing, "--output-dir", out, "--weights", untrained_weights)
+    result = run_cli(good, broken, other, missing, "--output-dir", out, "--weights", untrained_weights,
+                     "--kind", "photo")
     assert result.returncode == 1
     assert sorted(p.name for p in out.iterdir()) == ["photo one-2.png", "photo one.png"]
     assert Image.open(out / "photo one.png").size == (120, 80)
@@ -42,7 +43,8 @@ def test_good_and_broken_inputs(untrained_weights, tmp_path):
 def test_all_good_exits_zero(untrained_weights, tmp_path):
     path = tmp_path / "a.webp"
     Image.fromarray(gradient_rgb()).save(path)
-    result = run_cli(path, "-o", tmp_path / "out", "--weights", untrained_weights, "--saturation", "0")
+    result = run_cli(path, "-o", tmp_path / "out", "--weights", untrained_weights, "--saturation", "0",
+                     "--kind", "photo")
     assert result.returncode == 0, result.stderr
     output = np.asarray(Image.open(tmp_path / "out" / "a.png"))
     assert output.shape == (64, 96, 3) and np.ptp(output.astype(int), axis=-1).max() <= 1  # saturation 0: gray

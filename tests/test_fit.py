@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -107,17 +108,21 @@ def val_losses(run):
 
 def test_killed_fit_resumes_where_an_uninterrupted_one_ends(photos, tmp_path):
     args = ["--data", photos, "--architecture", "unet", "--loss", "mse", "--encoder", "none", "--epochs", "2", *FAST]
-    whole = tmp_path / "whole"
-    fit_in_process(*args, "--out", whole)
-
-    killed = tmp_path / "killed"
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
     process = subprocess.Popen([sys.executable, "-m", "train", "fit", *map(str, args), "--out", str(killed)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     latest = killed / "checkpoints" / "latest"
-    deadline = time.time() + 240
-    while not latest.exists() and time.time() < deadline and process.poll() is None:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
+
+    def kill_after_the_first_epoch():
+        deadline = time.time() + 240
+        while not latest.exists() and time.time() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_after_the_first_epoch)
+    killer.start()  # the uninterrupted run is made meanwhile, in this process
+    fit_in_process(*args, "--out", whole)
+    killer.join()
     process.wait()
     assert latest.exists(), "the first epoch never finished"
     with pytest.raises(SystemExit, match="already holds a run"):

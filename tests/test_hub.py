@@ -102,7 +102,7 @@ def test_the_command_line_colorizes_with_a_pinned_hub_revision(hub, tmp_path):
     photo = tmp_path / "photo.png"
     Image.fromarray(np.random.default_rng(0).integers(0, 256, (40, 56), np.uint8)).save(photo)
     command = [sys.executable, "-m", "colorize", str(photo), "--output-dir", str(tmp_path / "out"),
-               "--hub", REPO, "--revision", hub.head(REPO)]
+               "--hub", REPO, "--revision", hub.head(REPO), "--kind", "photo"]
     done = subprocess.run(command, env=hub.environment(str(tmp_path / "hf-cli")), cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
