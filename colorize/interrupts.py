@@ -4,12 +4,15 @@ Python raises KeyboardInterrupt wherever the main thread is when SIGINT arrives.
 callback (JAX installs one, and TensorFlow imports JAX where it is installed) the exception is printed as
 "Exception ignored" with a traceback, and dropped: a fit then trained on. Within `kept`, a Ctrl-C is also
 remembered, and `raise_if_asked`, called between photos, frames and batches, raises it again; the dropped one
-is not printed.
+is not printed. Nor are the errors of what the Ctrl-C left half made: Keras' data enqueuer, interrupted in its
+`__init__`, fails in its `__del__` ("Exception ignored ... no attribute 'start_stop_lock'").
 """
 import contextlib
+import gc
 import signal
 import sys
 import threading
+import traceback
 
 _asked = False
 
@@ -32,8 +35,8 @@ def kept():
                   and threading.current_thread() is threading.main_thread())
     printing = sys.unraisablehook
     if installing:
-        def unless_interrupt(unraisable):  # a dropped Ctrl-C: raised again, not printed
-            if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+        def unless_interrupt(unraisable):  # a dropped Ctrl-C (raised again), or what it broke: not printed
+            if not (_asked or issubclass(unraisable.exc_type, KeyboardInterrupt)):
                 printing(unraisable)
 
         _asked = False
@@ -41,10 +44,14 @@ def kept():
         sys.unraisablehook = unless_interrupt
     try:
         yield
-    except Exception as error:
-        if _asked:
-            raise KeyboardInterrupt from error
-        raise
+    except BaseException as error:
+        if not _asked:
+            raise
+        # what the interrupted work held is let go here, where its destructors' errors are not printed
+        traceback.clear_frames(error.__traceback__)
+        del error
+        gc.collect()
+        raise KeyboardInterrupt from None
     finally:
         if installing:
             signal.signal(signal.SIGINT, signal.default_int_handler)

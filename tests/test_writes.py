@@ -4,6 +4,7 @@ import errno
 import gc
 import os
 import signal
+import sys
 
 import numpy as np
 import pytest
@@ -89,6 +90,30 @@ def test_an_error_that_a_ctrl_c_became_is_taken_for_the_ctrl_c():
             raise ValueError("The two structures don't have the same nested structure.") from interrupt
     with pytest.raises(ValueError), interrupts.kept():  # without a Ctrl-C an error is itself
         raise ValueError("a real error")
+
+
+class HalfMade:
+    """Interrupted in its `__init__`, it fails in its `__del__`, as Keras' data enqueuer does."""
+
+    def __init__(self):
+        signal.raise_signal(signal.SIGINT)
+        self.lock = None
+
+    def __del__(self):
+        self.lock.release()
+
+
+def test_what_a_ctrl_c_left_half_made_goes_without_a_printed_error(monkeypatch):
+    printed = []
+    monkeypatch.setattr(sys, "unraisablehook", printed.append)  # where "Exception ignored ..." is printed
+
+    def work():
+        started = HalfMade()  # noqa: F841  (held by this frame when the Ctrl-C comes)
+
+    with pytest.raises(KeyboardInterrupt), interrupts.kept():
+        work()
+    gc.collect()
+    assert printed == []
 
 
 def test_ctrl_c_in_any_train_command_ends_it_in_one_line_with_130(tmp_path, monkeypatch, capsys):
