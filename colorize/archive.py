@@ -12,7 +12,7 @@ import os
 import sys
 
 from .cli import add_weights_arguments, check_weights_arguments
-from .files import TEMP_NAME, write_atomically
+from .files import TEMP_NAME, made_folder, write_atomically
 from .images import IMAGE_EXTENSIONS, NO_MEMORY, VIDEO_EXTENSIONS, is_video, list_images
 from .kinds import KINDS
 
@@ -117,7 +117,7 @@ def plan(src_dir, dst_dir):
 def run(args, ray):
     """Plan, colorize the rest on Ray, write failures.csv; returns the exit status."""
     src, dst = os.path.abspath(args.src_dir), os.path.abspath(args.output_dir)
-    os.makedirs(dst, exist_ok=True)
+    made_folder(dst)
     todo, done, failures = plan(src, dst)
     unreadable = []
     if todo:

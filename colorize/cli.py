@@ -2,12 +2,12 @@
 import argparse
 import logging
 import math
-import os
 import sys
 
 from tqdm import tqdm
 
 from . import interrupts
+from .files import made_folder
 from .files_batch import colorize_files, output_paths
 from .hints import HintError, open_reference, read_hints_file
 from .images import MAX_PIXELS, NO_MEMORY, ImageError, is_video
@@ -104,7 +104,7 @@ def colorize_all(args):
             colorizer.colorizer(args.kind)  # weights that cannot be had stop the run before any input
         if (hints is not None or reference is not None) and not all(c.takes_hints for c in colorizer.loaded.values()):
             raise HintError("these weights take no colour hints or reference; the shipped default does")
-        os.makedirs(args.output_dir, exist_ok=True)
+        made_folder(args.output_dir)
     except (WeightsError, HintError, OSError) as error:
         print(f"colorize: {error}", file=sys.stderr)
         return 2

@@ -21,6 +21,22 @@ def missing_file(path, what):
     return None
 
 
+def made_folder(path):
+    """Make the folder `path` and its parents where they are missing; an OSError that says in words why it cannot
+    be made (a file in the way, no permission, a read-only or full disk), for one line, not a traceback."""
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as error:
+        in_the_way = os.path.abspath(path)
+        while not os.path.isfile(in_the_way) and os.path.dirname(in_the_way) != in_the_way:
+            in_the_way = os.path.dirname(in_the_way)
+        refusal = OSError(f"cannot make the folder {path}: "
+                          + (f"{in_the_way} is a file" if os.path.isfile(in_the_way) else error.strerror))
+        refusal.errno = error.errno  # a full disk stays recognisable (webapp.uploads.told_to_user)
+        raise refusal from None
+    return path
+
+
 @contextlib.contextmanager
 def temporary_path(path):
     """A temporary name in path's folder to write to; renamed to path when the block ends, removed if it

@@ -133,3 +133,28 @@ def test_the_longest_legal_file_name_is_written(tmp_path):
     name = "n" * 251 + ".png"  # 255 bytes: the most a file name may have; the temporary name must fit too
     write_png(gradient_rgb(8, 8), tmp_path / name)
     assert os.listdir(tmp_path) == [name] and Image.open(tmp_path / name).size == (8, 8)
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line_for_every_command(untrained_weights, tmp_path, capsys):
+    from colorize import archive
+    from train.__main__ import main as train_main
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for i in range(4):
+        Image.fromarray(gradient_rgb(24 + i, 20)).save(photos / f"p{i}.png")
+    in_the_way = tmp_path / "notes.txt"
+    in_the_way.write_text("mine")
+    out = str(in_the_way / "out")
+    said = f"cannot make the folder {out}: {in_the_way} is a file"
+    for command, status in (
+        (lambda: main([str(photos / "p0.png"), "-o", out, "--weights", untrained_weights, "--kind", "photo"]), 2),
+        (lambda: archive.main([str(photos), "--output-dir", out, "--weights", untrained_weights]), 2),
+        (lambda: train_main(["pack", "--data", str(photos), "--out", out]), 1),
+        (lambda: train_main(["fit", "--data", str(photos), "--out", out, "--encoder", "none", "--epochs", "1",
+                             "--batch-size", "1", "--val-share", "0.25", "--verbose", "0"]), 1),
+    ):
+        assert command() == status
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err, err
+    assert in_the_way.read_text() == "mine"

@@ -37,6 +37,9 @@ def main(argv=None):
     except KeyboardInterrupt:  # fit says more itself (how to continue), and returns 130
         print(f"{args.command}: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:  # a file in the way of --out, no permission, a full disk: one line, as SystemExit's
+        print(f"{args.command}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

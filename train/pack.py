@@ -11,6 +11,7 @@ import os
 from PIL import Image
 from tqdm import tqdm
 
+from colorize.files import made_folder
 from colorize.images import ImageError, read_rgb
 from train.splits import photos_of
 
@@ -33,6 +34,7 @@ def run(args):
     missing = [folder for folder in args.data if not os.path.isdir(folder)]
     if missing:
         raise SystemExit(f"pack: no such data folder: {', '.join(missing)}")
+    made_folder(args.out)  # a file in its way is told before any photo is read
     written, skipped, sizes = 0, 0, [0] * args.parts
     for folder in args.data:
         root = os.path.abspath(folder)
@@ -45,7 +47,7 @@ def run(args):
             except ImageError:
                 skipped += 1
                 continue
-            os.makedirs(target_dir, exist_ok=True)
+            made_folder(target_dir)
             target = os.path.join(target_dir, os.path.basename(path))
             photo = Image.fromarray(rgb)
             if args.max_side:

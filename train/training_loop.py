@@ -9,11 +9,12 @@ import numpy as np
 from colorize.ab_bins import ab_bin_centers
 from colorize.encoder import EncoderInitError, train_last_blocks
 from colorize.fast_model import cpu_has_bfloat16
+from colorize.files import made_folder, write_atomically
 from colorize.hints import HINT_CHANNELS
 from colorize.interrupts import raise_if_asked
 from colorize.model import build_model, encoder_of
 from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
-from train.checkpoints import Checkpoint, latest_checkpoint, restore, write_atomically
+from train.checkpoints import Checkpoint, latest_checkpoint, restore
 from train.data import ColorBatches
 from train.devices import placement
 from train.drawing_loss import DrawingLoss
@@ -57,7 +58,7 @@ def prepare_run(run_dir, settings, writes=True):
         if keep and len(val) > keep:
             settings["split"]["val"] = [val[i] for i in np.linspace(0, len(val) - 1, keep).round().astype(int)]
     if writes:
-        os.makedirs(run_dir, exist_ok=True)
+        made_folder(run_dir)
         write_atomically(os.path.join(run_dir, RUN_FILE), json.dumps(settings, indent=1))
     chosen = settings["split"]
     print(f"fit: {len(chosen['train'])} training and {len(chosen['val'])} validation photos; skipped "
