@@ -37,6 +37,12 @@ def made_folder(path):
     return path
 
 
+def made_folder_for(path):
+    """The folder that will hold the file `path`, made now (see `made_folder`): before the work whose result goes
+    there, so that a file in its way is told at once, not after minutes of work."""
+    return made_folder(os.path.dirname(os.path.abspath(path)))
+
+
 @contextlib.contextmanager
 def temporary_path(path):
     """A temporary name in path's folder to write to; renamed to path when the block ends, removed if it

@@ -139,10 +139,19 @@ def read_config(path):
     missing = {field for field, (required, _, _) in CONFIG_SCHEMA.items() if required} - set(config)
     if missing:
         raise WeightsError(f"{path} is not a colorize config (no {', '.join(sorted(missing))})")
-    for field, (_, valid, wanted) in CONFIG_SCHEMA.items():
-        if field in config and not valid(config[field]):
-            raise WeightsError(f"{path}: {field} is {reprlib.repr(config[field])}; it must be {wanted}")
+    problem = config_problem(config)
+    if problem:
+        raise WeightsError(f"{path}: {problem}")
     return config
+
+
+def config_problem(fields):
+    """What is wrong with the first of these config fields that CONFIG_SCHEMA refuses ("mute is -1; it must be a
+    number from 0 to 100"), or None: for a config read, and for values asked for before they are written."""
+    for field, (_, valid, wanted) in CONFIG_SCHEMA.items():
+        if field in fields and not valid(fields[field]):
+            return f"{field} is {reprlib.repr(fields[field])}; it must be {wanted}"
+    return None
 
 
 def resolve_folder(path):

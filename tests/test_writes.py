@@ -151,6 +151,10 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_for_every_command(untr
         (lambda: main([str(photos / "p0.png"), "-o", out, "--weights", untrained_weights, "--kind", "photo"]), 2),
         (lambda: archive.main([str(photos), "--output-dir", out, "--weights", untrained_weights]), 2),
         (lambda: train_main(["pack", "--data", str(photos), "--out", out]), 1),
+        (lambda: train_main(["evaluate", "--weights", untrained_weights, "--data", str(photos), "--split", "all",
+                             "--out", os.path.join(out, "metrics.json")]), 2),
+        (lambda: train_main(["samples", "--weights", untrained_weights, "--photos", str(photos / "p0.png"),
+                             "--out", os.path.join(out, "sheet.png")]), 1),
         (lambda: train_main(["fit", "--data", str(photos), "--out", out, "--encoder", "none", "--epochs", "1",
                              "--batch-size", "1", "--val-share", "0.25", "--verbose", "0"]), 1),
     ):
@@ -158,3 +162,14 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_for_every_command(untr
         err = capsys.readouterr().err
         assert said in err and "Traceback" not in err, err
     assert in_the_way.read_text() == "mine"
+
+
+def test_a_train_command_meeting_a_picture_it_cannot_read_says_so_in_one_line(untrained_weights, tmp_path, capsys):
+    from train.__main__ import main as train_main
+
+    notes = tmp_path / "notes.png"
+    notes.write_text("not a picture")
+    assert train_main(["samples", "--weights", untrained_weights, "--photos", str(notes),
+                       "--out", str(tmp_path / "sheet.png")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "samples: cannot read notes.png: not an image file, or a damaged one", err

@@ -37,9 +37,20 @@ def main(argv=None):
     except KeyboardInterrupt:  # fit says more itself (how to continue), and returns 130
         print(f"{args.command}: interrupted", file=sys.stderr)
         return 130
-    except OSError as error:  # a file in the way of --out, no permission, a full disk: one line, as SystemExit's
+    except Exception as error:  # the library's one-line errors end any command in one line, as SystemExit does
+        if not isinstance(error, (OSError, *told_errors())):  # (a file in the way of --out, a full disk...)
+            raise
         print(f"{args.command}: {error}", file=sys.stderr)
         return 1
+
+
+def told_errors():
+    """The library's errors whose message is the whole story (a photo that cannot be read, weights that cannot be
+    loaded), imported only when one may have happened: `--help` starts without them."""
+    from colorize.images import ImageError
+    from colorize.weights import WeightsError
+
+    return ImageError, WeightsError
 
 
 if __name__ == "__main__":

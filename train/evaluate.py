@@ -12,6 +12,7 @@ from collections import Counter
 
 from tqdm import tqdm
 
+from colorize.files import made_folder_for
 from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.lab import convert_lab, gray_rgb
 from colorize.weights import WeightsError
@@ -159,6 +160,8 @@ def run(args):
         chosen = {name: (folder, photos_of(folder, args.limit, val_share))
                   for name, folder in zip(dataset_names(args.data), args.data)}
         colorizer = Colorizer.from_weights(args.weights)
+        out = args.out or (os.path.join(args.weights, METRICS_FILE) if is_run_folder(args.weights) else METRICS_FILE)
+        made_folder_for(out)
         if args.temperature or args.undo_rebalancing or args.mute is not None or args.regions is not None:
             colorizer = with_decoding(colorizer, args.weights, args.temperature, args.undo_rebalancing, args.mute,
                                       args.regions)
@@ -179,7 +182,6 @@ def run(args):
         everything[2].update(summary["skipped"])
     if len(chosen) > 1:
         report["datasets"][OVERALL] = {"path": None, **summary_of(*everything)}
-    out = args.out or (os.path.join(args.weights, METRICS_FILE) if is_run_folder(args.weights) else METRICS_FILE)
     with open(out, "w") as f:
         json.dump(report, f, indent=2)
     print(table(report))

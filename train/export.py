@@ -12,7 +12,16 @@ import tempfile
 import h5py
 import numpy as np
 
-from colorize.weights import CONFIG_FILE, WEIGHTS_FILE, WeightsError, load_local, resolve_folder, sha256_of
+from colorize.files import made_folder_for
+from colorize.weights import (
+    CONFIG_FILE,
+    WEIGHTS_FILE,
+    WeightsError,
+    config_problem,
+    load_local,
+    resolve_folder,
+    sha256_of,
+)
 from train.rebalance import read_bin_weights, set_undone
 from train.run_folder import LEARNING_CURVES, METRICS_FILE
 
@@ -90,37 +99,39 @@ def run(args):
         print(f"export: {error}", file=sys.stderr)
         return 2
     config = dict(loaded.config)
-    if (args.temperature or args.mute is not None or args.undo_rebalancing is not None or args.regions) \
-            and config["head"] != "bins":
+    decoding = {name: value for name, value in (("temperature", args.temperature), ("mute", args.mute),
+                                                ("regions", args.regions)) if value is not None}
+    if (decoding or args.undo_rebalancing is not None) and config["head"] != "bins":
         print("export: --temperature, --mute, --undo-rebalancing and --regions apply only to models with the bins head",
               file=sys.stderr)
         return 2
-    staging = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
-    if args.undo_rebalancing is not None:
-        corrected = os.path.join(staging, "float32.weights.h5")
-        model, config = set_undone(loaded.model, config, bin_weights, args.undo_rebalancing)
-        model.save_weights(corrected)
-        copy_as_float16(corrected, os.path.join(staging, WEIGHTS_FILE))
-        os.remove(corrected)
-    else:
-        copy_as_float16(os.path.join(folder, WEIGHTS_FILE), os.path.join(staging, WEIGHTS_FILE))
-    config.update(weights_sha256=sha256_of(os.path.join(staging, WEIGHTS_FILE)), storage="float16",
-                  data=[os.path.basename(os.path.normpath(d)) for d in config.get("data", [])])
-    if args.temperature:
-        config["temperature"] = args.temperature
-    if args.mute is not None:
-        config["mute"] = args.mute
-    if args.regions is not None:
-        config["regions"] = args.regions
-    with open(os.path.join(staging, CONFIG_FILE), "w") as f:
-        json.dump(config, f, indent=2)
-    for name in EXTRA_FILES:
-        for where in (os.path.dirname(folder), folder):
-            if os.path.isfile(os.path.join(where, name)):
-                shutil.copy(os.path.join(where, name), os.path.join(staging, name))
-                break
-    shutil.rmtree(args.out, ignore_errors=True)
-    os.replace(staging, args.out)
-    load_local(args.out)
+    problem = config_problem(decoding)
+    if problem:  # refused before anything is written: an earlier export in --out stays as it was
+        print(f"export: --{problem}", file=sys.stderr)
+        return 2
+    staging = tempfile.mkdtemp(prefix=".export-", dir=made_folder_for(args.out))
+    try:
+        if args.undo_rebalancing is not None:
+            corrected = os.path.join(staging, "float32.weights.h5")
+            model, config = set_undone(loaded.model, config, bin_weights, args.undo_rebalancing)
+            model.save_weights(corrected)
+            copy_as_float16(corrected, os.path.join(staging, WEIGHTS_FILE))
+            os.remove(corrected)
+        else:
+            copy_as_float16(os.path.join(folder, WEIGHTS_FILE), os.path.join(staging, WEIGHTS_FILE))
+        config.update(weights_sha256=sha256_of(os.path.join(staging, WEIGHTS_FILE)), storage="float16",
+                      data=[os.path.basename(os.path.normpath(d)) for d in config.get("data", [])], **decoding)
+        with open(os.path.join(staging, CONFIG_FILE), "w") as f:
+            json.dump(config, f, indent=2)
+        for name in EXTRA_FILES:
+            for where in (os.path.dirname(folder), folder):
+                if os.path.isfile(os.path.join(where, name)):
+                    shutil.copy(os.path.join(where, name), os.path.join(staging, name))
+                    break
+        load_local(staging)  # the new export loads before it replaces an earlier one
+        shutil.rmtree(args.out, ignore_errors=True)
+        os.replace(staging, args.out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # left only if something failed
     print(f"export: wrote {args.out} ({os.path.getsize(os.path.join(args.out, WEIGHTS_FILE)) / 1e6:.1f} MB)")
     return 0

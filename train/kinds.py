@@ -18,6 +18,7 @@ import numpy as np
 from scipy.optimize import minimize
 from tqdm import tqdm
 
+from colorize.files import made_folder_for
 from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.kind_detector import DETECTOR_FILE
 from colorize.lab import convert_lab
@@ -122,12 +123,13 @@ def run(args):
         drawn = list(zip(dataset_names(args.drawn), args.drawn))
         photos = list(zip(dataset_names(args.photos), args.photos))
         colorizer = Colorizer.from_weights(args.weights)
+        made_folder_for(args.out)
         data = {side: [table_of(colorizer, folders, is_drawn, args.val_share, args.per_folder, rng, side)
                        for folders, is_drawn in ((drawn, True), (photos, False))] for side in (0, 1)}
         for side, count in ((0, args.pages), (1, args.pages // 3)):
             if count:
                 data[side].append(page_table(colorizer, drawn, photos, args.val_share, rng, side, count))
-    except (FileNotFoundError, WeightsError) as error:
+    except (OSError, WeightsError) as error:
         print(f"kinds: {error}", file=sys.stderr)
         return 2
     x, y, train_groups = (sum((part[i] for part in data[0]), []) for i in range(3))

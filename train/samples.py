@@ -5,6 +5,9 @@
 Columns: the photo's lightness, each weights' colours in the order given, the true photo (left out with
 --no-truth, for real black-and-white photos).
 """
+from colorize.files import made_folder_for
+
+
 def add_arguments(parser):
     parser.add_argument("--weights", nargs="+", required=True, help="weights or run folders, one column each")
     parser.add_argument("--photos", nargs="+", required=True, help="colour photos, one row each")
@@ -16,6 +19,7 @@ def add_arguments(parser):
 def run(args):
     from train.reports import save_samples  # Keras, imported at first use: --help starts at once
 
+    made_folder_for(args.out)
     save_samples(args.weights, args.photos, args.out, args.size, truth_column=not args.no_truth)
     print(f"wrote {args.out}")
     return 0
