@@ -140,9 +140,12 @@ def test_evaluate_limit_split_and_default_output(run_dir, photos, tmp_path, monk
 
 
 def test_evaluate_refuses_what_it_cannot_do(run_dir, photos, tmp_path, capsys):
-    assert evaluate_cli("--weights", run_dir / BEST_SUBFOLDER, "--data", photos, "--split", "val",
-                        "--val-share", 1.5) == 2
+    with pytest.raises(SystemExit) as refused:
+        evaluate_cli("--weights", run_dir / BEST_SUBFOLDER, "--data", photos, "--split", "val", "--val-share", 1.5)
+    assert refused.value.code == 2 and "argument --val-share: must be a number in (0, 1)" in capsys.readouterr().err
+    assert evaluate_cli("--weights", run_dir, "--data", photos, "--mute", -2) == 2  # refused before any photo
     assert evaluate_cli("--weights", tmp_path / "nowhere", "--data", photos) == 2
     assert evaluate_cli("--weights", run_dir, "--data", tmp_path / "no-photos-here") == 2
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 3 and all(line.startswith("evaluate: ") for line in errors)
+    assert errors[0] == "evaluate: --mute is -2.0; it must be a number from 0 to 100"

@@ -16,11 +16,12 @@ from colorize.files import made_folder_for
 from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.lab import convert_lab, gray_rgb
 from colorize.weights import WeightsError
+from train.arguments import decoding_options, number_in, positive
 from train.drawn_inputs import line_twin
 from train.metrics import MIN_SIDE, compare, summarize
 from train.rebalance import read_bin_weights, set_undone
 from train.run_folder import METRICS_FILE, is_run_folder, split_share
-from train.splits import photos_of
+from train.splits import dataset_names, photos_of
 
 COLUMNS = (("psnr", "PSNR dB", "{:8.2f}"), ("ssim", "SSIM", "{:6.3f}"), ("ciede2000", "CIEDE2000", "{:9.2f}"),
            ("colorfulness_ratio", "colorful", "{:8.2f}"), ("hue_spread_ratio", "hues", "{:6.2f}"),
@@ -37,7 +38,8 @@ def add_arguments(parser):
                         help="folders of colour photos, read recursively; each is one data set in the report")
     parser.add_argument("--out", metavar="FILE", help=f"where to write the metrics (default: RUN_DIR/{METRICS_FILE} "
                         f"when --weights is a training run folder, else ./{METRICS_FILE})")
-    parser.add_argument("--limit", type=int, metavar="N", help="at most N photos per folder, spread evenly over it")
+    parser.add_argument("--limit", type=positive, metavar="N",
+                        help="at most N photos per folder, spread evenly over it")
     parser.add_argument("--temperature", type=float, metavar="T",
                         help="try another annealed-mean temperature for a bins-head model (lower: more vivid); "
                         "to adopt one, train export --temperature")
@@ -57,7 +59,7 @@ def add_arguments(parser):
                         help="what the model is shown: the photo made gray (default), or for drawings with an "
                         "exact line layer (a color/ folder beside line/, as OpenMoji's) that line art, measured "
                         "against its colour twin; the baseline is then the line art itself")
-    parser.add_argument("--val-share", type=float, default=0.1, metavar="SHARE",
+    parser.add_argument("--val-share", type=number_in(0, 1, True, True), default=0.1, metavar="SHARE",
                         help="for --split val with weights that are not a run folder: the share fit held out "
                         "(default 0.1, fit's default)")
 
@@ -126,16 +128,6 @@ def summary_of(model, gray, skipped):
             "model": summarize(model) if model else None, "gray": summarize(gray) if gray else None}
 
 
-def dataset_names(folders):
-    """Each folder's name, with -2, -3... where two share one."""
-    names, seen = [], Counter()
-    for folder in folders:
-        name = os.path.basename(os.path.normpath(folder)) or "data"
-        seen[name] += 1
-        names.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
-    return names
-
-
 def table(report):
     header = f"{'dataset':<16}{'images':>7}{'skipped':>8}  {'':<6}" + "".join(f"{t:>10}" for _, t, _ in COLUMNS)
     lines = [header, "-" * len(header)]
@@ -152,8 +144,9 @@ def table(report):
 def run(args):
     from colorize.pipeline import Colorizer  # Keras, imported at first use: --help starts at once
 
-    if not 0.0 < args.val_share < 1.0:
-        print("evaluate: --val-share is a share, between 0 and 1", file=sys.stderr)
+    _, problem = decoding_options(args, ("temperature", "mute", "regions", "undo_rebalancing"))
+    if problem:
+        print(f"evaluate: {problem}", file=sys.stderr)
         return 2
     try:
         val_share = split_share(args.weights, args.val_share) if args.split == "val" else None

@@ -17,11 +17,11 @@ from colorize.weights import (
     CONFIG_FILE,
     WEIGHTS_FILE,
     WeightsError,
-    config_problem,
     load_local,
     resolve_folder,
     sha256_of,
 )
+from train.arguments import decoding_options
 from train.rebalance import read_bin_weights, set_undone
 from train.run_folder import LEARNING_CURVES, METRICS_FILE
 
@@ -99,15 +99,13 @@ def run(args):
         print(f"export: {error}", file=sys.stderr)
         return 2
     config = dict(loaded.config)
-    decoding = {name: value for name, value in (("temperature", args.temperature), ("mute", args.mute),
-                                                ("regions", args.regions)) if value is not None}
+    decoding, problem = decoding_options(args, ("temperature", "mute", "regions"))
     if (decoding or args.undo_rebalancing is not None) and config["head"] != "bins":
         print("export: --temperature, --mute, --undo-rebalancing and --regions apply only to models with the bins head",
               file=sys.stderr)
         return 2
-    problem = config_problem(decoding)
     if problem:  # refused before anything is written: an earlier export in --out stays as it was
-        print(f"export: --{problem}", file=sys.stderr)
+        print(f"export: {problem}", file=sys.stderr)
         return 2
     staging = tempfile.mkdtemp(prefix=".export-", dir=made_folder_for(args.out))
     try:

@@ -5,7 +5,6 @@ best epoch. Runs on any Keras backend: TensorFlow on the CPU, JAX on a GPU (mixe
 """
 import argparse
 import json
-import math
 import os
 import shutil
 import sys
@@ -13,6 +12,7 @@ import time
 
 from colorize import interrupts
 from colorize.choices import ARCHITECTURES, CROP_SCALES, DEFAULT_TEMPERATURE, ENCODER_INITS, TEMPERATURES, VGG16_BLOCKS
+from train.arguments import at_least_zero, number_in, positive
 from train.mix import parse_folder_weight
 from train.run_folder import RUN_FILE, SAMPLES
 
@@ -83,32 +83,6 @@ def add_arguments(parser):
     fit.add_argument("--samples", type=at_least_zero, default=8, help=f"validation photos in the final {SAMPLES}")
     fit.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                      help="Keras' progress display: 1 a progress bar (default), 2 a line per epoch, 0 none")
-
-
-def positive(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def at_least_zero(text):
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
-
-
-def number_in(low, high, low_open=False, high_open=False):
-    """An argparse type: a finite number from low to high (either end left out where said)."""
-    def parse(text):
-        value = float(text)
-        if not (math.isfinite(value) and (low < value if low_open else low <= value)
-                and (value < high if high_open else value <= high)):
-            ends = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-            raise argparse.ArgumentTypeError(f"must be a number in {ends}, not {text}")
-        return value
-    return parse
 
 
 def folder_weight(text):

@@ -23,11 +23,11 @@ from colorize.images import ImageError, is_colorless, read_rgb
 from colorize.kind_detector import DETECTOR_FILE
 from colorize.lab import convert_lab
 from colorize.weights import WeightsError
+from train.arguments import at_least_zero, number_in, positive
 from train.degrade import maybe_degrade
 from train.drawn_inputs import MAKERS, line_twin
-from train.evaluate import dataset_names
 from train.pages import manga_page, photo_page
-from train.splits import photos_of
+from train.splits import dataset_names, photos_of
 
 L2 = 1e-3  # ridge on the standardized coefficients
 PAGE_SOURCES = 40  # pictures per folder and side of the split that the pages are made of
@@ -39,11 +39,11 @@ def add_arguments(parser):
     parser.add_argument("--weights", metavar="PATH",
                         help="weights whose encoder gives the features (default: the shipped photo weights, whose "
                         "encoder the drawing weights share)")
-    parser.add_argument("--per-folder", type=int, default=300, metavar="N",
+    parser.add_argument("--per-folder", type=positive, default=300, metavar="N",
                         help="at most N images per folder and side of the split (default 300)")
-    parser.add_argument("--val-share", type=float, default=0.1,
+    parser.add_argument("--val-share", type=number_in(0, 1, True, True), default=0.1,
                         help="the split's validation share (default 0.1, fit's)")
-    parser.add_argument("--pages", type=int, default=150, metavar="N",
+    parser.add_argument("--pages", type=at_least_zero, default=150, metavar="N",
                         help="N manga-like pages and N pages of photos on the training side, a third as many "
                         "held out (default 150)")
     parser.add_argument("--out", default=DETECTOR_FILE, help=f"the detector file to write (default {DETECTOR_FILE})")

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from colorize.files import made_folder
 from colorize.images import ImageError, read_rgb
+from train.arguments import positive
 from train.splits import photos_of
 
 
@@ -20,17 +21,18 @@ def add_arguments(parser):
     parser.add_argument("--data", nargs="+", required=True, metavar="DIR", help="folders of colour photos")
     parser.add_argument("--out", required=True, metavar="DIR", help="where the packed copy goes")
     parser.add_argument("--quality", type=int, default=70, help="WebP quality, 1-100 (default 70)")
-    parser.add_argument("--parts", type=int, default=1, help="deal the photos into this many folders (default 1)")
+    parser.add_argument("--parts", type=positive, default=1, help="deal the photos into this many folders (default 1)")
     parser.add_argument("--max-side", type=int, metavar="PX",
                         help="shrink photos whose longer side is above PX to PX (default: keep their size)")
-    parser.add_argument("--limit", type=int, metavar="N", help="at most N photos of each folder, spread evenly over it")
+    parser.add_argument("--limit", type=positive, metavar="N",
+                        help="at most N photos of each folder, spread evenly over it")
 
 
 def run(args):
-    if not 1 <= args.quality <= 100 or args.parts < 1:
-        raise SystemExit("pack: --quality must be 1-100 and --parts at least 1")
-    if (args.max_side is not None and args.max_side < 16) or (args.limit is not None and args.limit < 1):
-        raise SystemExit("pack: --max-side must be at least 16 pixels and --limit at least 1")
+    if not 1 <= args.quality <= 100:
+        raise SystemExit("pack: --quality must be 1-100")
+    if args.max_side is not None and args.max_side < 16:
+        raise SystemExit("pack: --max-side must be at least 16 pixels")
     missing = [folder for folder in args.data if not os.path.isdir(folder)]
     if missing:
         raise SystemExit(f"pack: no such data folder: {', '.join(missing)}")

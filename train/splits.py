@@ -3,6 +3,7 @@ every command that lists photos starts at once."""
 import hashlib
 import os
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -53,3 +54,13 @@ def split(folders, val_share):
         else:
             result["val" if is_validation(path, val_share) else "train"].append(path)
     return result
+
+
+def dataset_names(folders):
+    """Each folder's name, with -2, -3... where two share one."""
+    names, seen = [], Counter()
+    for folder in folders:
+        name = os.path.basename(os.path.normpath(folder)) or "data"
+        seen[name] += 1
+        names.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
+    return names
