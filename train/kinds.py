@@ -27,7 +27,7 @@ from train.arguments import at_least_zero, number_in, positive
 from train.degrade import maybe_degrade
 from train.drawn_inputs import MAKERS, line_twin
 from train.pages import manga_page, photo_page
-from train.splits import dataset_names, photos_of
+from train.splits import check_folders, dataset_names, photos_of
 
 L2 = 1e-3  # ridge on the standardized coefficients
 PAGE_SOURCES = 40  # pictures per folder and side of the split that the pages are made of
@@ -120,6 +120,7 @@ def run(args):
 
     rng = np.random.default_rng(0)
     try:
+        check_folders([*args.drawn, *args.photos])
         drawn = list(zip(dataset_names(args.drawn), args.drawn))
         photos = list(zip(dataset_names(args.photos), args.photos))
         colorizer = Colorizer.from_weights(args.weights)

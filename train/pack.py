@@ -14,7 +14,7 @@ from tqdm import tqdm
 from colorize.files import made_folder
 from colorize.images import ImageError, read_rgb
 from train.arguments import positive
-from train.splits import photos_of
+from train.splits import check_folders, photos_of
 
 
 def add_arguments(parser):
@@ -33,9 +33,10 @@ def run(args):
         raise SystemExit("pack: --quality must be 1-100")
     if args.max_side is not None and args.max_side < 16:
         raise SystemExit("pack: --max-side must be at least 16 pixels")
-    missing = [folder for folder in args.data if not os.path.isdir(folder)]
-    if missing:
-        raise SystemExit(f"pack: no such data folder: {', '.join(missing)}")
+    try:
+        check_folders(args.data)
+    except FileNotFoundError as error:
+        raise SystemExit(f"pack: {error}") from None
     made_folder(args.out)  # a file in its way is told before any photo is read
     written, skipped, sizes = 0, 0, [0] * args.parts
     for folder in args.data:

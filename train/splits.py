@@ -64,3 +64,10 @@ def dataset_names(folders):
         seen[name] += 1
         names.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
     return names
+
+
+def check_folders(folders):
+    """Raise FileNotFoundError naming every data folder that is not there, before any work starts."""
+    missing = [str(folder) for folder in folders if not os.path.isdir(folder)]
+    if missing:
+        raise FileNotFoundError(f"no such data folder: {', '.join(missing)}")
