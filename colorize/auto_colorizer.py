@@ -13,9 +13,10 @@ import numpy as np
 from .images import MAX_PIXELS, lightness_of, open_image
 from .kind_detector import drawing_probability
 from .kinds import KINDS, MODEL_KINDS
-from .model import encoder_of
+from .model import encoder_digest, encoder_of
 from .pipeline import Colorizer
 from .screentone import check_screentone
+from .weights import shipped_config
 
 
 class AutoColorizer:
@@ -46,10 +47,17 @@ class AutoColorizer:
         return dict(self._colorizers)
 
     def shares_encoder(self):
-        """Whether the photo and drawing models' encoders hold the same weights (the detector reads either)."""
+        """Whether the photo and drawing models' encoders hold the same weights (the detector reads either): by
+        the digest the drawing weights' config records (`encoder_sha256`), so that a photo never loads the
+        drawing model; for weights that record none, by comparing both encoders."""
         if self._shared is None:
-            pair = [encoder_of(self.colorizer(kind).model).get_weights() for kind in MODEL_KINDS]
-            self._shared = all(np.array_equal(a, b) for a, b in zip(*pair))
+            drawing = self._colorizers.get("drawing")
+            recorded = (drawing.config if drawing else shipped_config("drawing") or {}).get("encoder_sha256")
+            if recorded:
+                self._shared = encoder_digest(self.colorizer("photo").model) == recorded
+            else:
+                pair = [encoder_of(self.colorizer(kind).model).get_weights() for kind in MODEL_KINDS]
+                self._shared = all(np.array_equal(a, b) for a, b in zip(*pair))
         return self._shared
 
     def predict(self, picture, hints=None, reference=None, max_pixels=MAX_PIXELS, kind="auto"):

@@ -14,7 +14,10 @@ A `unet` built with `predicts_lightness=True` (the drawing model, `predicts_ligh
 output: the lightness of the fills, L in [0, 100], beside ab. The pipeline keeps the darker of it and the
 input's L, so ink lines stay as dark as drawn while white fills of line art get a tone of their own.
 """
+import hashlib
+
 import keras
+import numpy as np
 from keras import layers
 
 from .ab_bins import ab_bin_centers
@@ -137,3 +140,12 @@ def model_from_config(config):
 def encoder_of(model):
     """The VGG16 encoder inside a model built here (to freeze or unfreeze it)."""
     return model.get_layer(ENCODER_NAME)
+
+
+def encoder_digest(model):
+    """SHA-256 of the encoder's weights as loaded: models with the same digest see the same features, so the kind
+    detector can read either's (`train export` records it as encoder_sha256, `AutoColorizer` compares it)."""
+    digest = hashlib.sha256()
+    for weight in encoder_of(model).get_weights():
+        digest.update(np.ascontiguousarray(weight, np.float32).tobytes())
+    return digest.hexdigest()

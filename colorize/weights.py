@@ -121,6 +121,7 @@ CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it mus
                 "a whole number of regions from 0 (each pixel decoded alone) to 4096"),
     "undo_rebalancing": (False, lambda v: _finite_number(v) and 0 <= v <= 1, "a number from 0 to 1"),
     "weights_sha256": (False, lambda v: isinstance(v, str) and re.fullmatch("[0-9a-f]{64}", v), "64 hex digits"),
+    "encoder_sha256": (False, lambda v: isinstance(v, str) and re.fullmatch("[0-9a-f]{64}", v), "64 hex digits"),
 }
 
 
@@ -207,9 +208,20 @@ def load_local(path):
     return LoadedWeights(model, config, f"local weights {folder}")
 
 
+def shipped_folder(kind="photo"):
+    return DRAWING_WEIGHTS_DIR if kind == "drawing" else DEFAULT_WEIGHTS_DIR
+
+
+def shipped_config(kind="photo"):
+    """The shipped weights' config for photos or drawings, read without building the model; None where none is
+    shipped."""
+    path = os.path.join(shipped_folder(kind), CONFIG_FILE)
+    return read_config(path) if os.path.isfile(path) else None
+
+
 def load_default(kind="photo"):
     """The shipped weights for photos (the default) or for drawings."""
-    folder = DRAWING_WEIGHTS_DIR if kind == "drawing" else DEFAULT_WEIGHTS_DIR
+    folder = shipped_folder(kind)
     if not os.path.isfile(os.path.join(folder, CONFIG_FILE)):
         raise WeightsError(
             f"no default {kind} weights are shipped in this copy of colorize; use local weights or a Hub repo"

@@ -85,6 +85,21 @@ def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for
         assert colorizer.kind_of(picture) == kind, name
 
 
+def test_a_photo_never_loads_the_drawing_model_and_the_recorded_encoder_digest_is_true():
+    from colorize.auto_colorizer import AutoColorizer
+    from colorize.images import open_image
+    from colorize.model import encoder_digest
+
+    colorizer = AutoColorizer()
+    chosen, _ = colorizer.predict(open_image(os.path.join(EXAMPLES, "harbour.jpg")))
+    assert chosen == "photo" and set(colorizer.loaded) == {"photo"}, "the shared encoder was known from the config"
+    chosen, _ = colorizer.predict(open_image(os.path.join(EXAMPLES, "chibi.png")))
+    assert chosen == "drawing" and set(colorizer.loaded) == {"photo", "drawing"}
+    drawing = colorizer.colorizer("drawing")
+    assert drawing.config["encoder_sha256"] == encoder_digest(drawing.model) == encoder_digest(
+        colorizer.colorizer("photo").model)
+
+
 @pytest.mark.slow
 def test_shipped_drawing_weights_colour_line_art_and_keep_paper_white():
     colorizer = Colorizer.from_weights(kind="drawing")

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from colorize import load_weights
+from colorize.model import encoder_digest
 from colorize.weights import WEIGHTS_FILE, WeightsError, load_local, save_weights
 from tests.subcommand import run_subcommand
 from train import export
@@ -18,6 +19,7 @@ def test_float16_export_is_half_the_size_and_predicts_the_same(untrained_hint_we
     untrained_weights = untrained_hint_weights
     original, compact = load_weights(untrained_weights), load_weights(str(out))
     assert compact.config["storage"] == "float16"
+    assert compact.config["encoder_sha256"] == encoder_digest(compact.model)  # what --kind auto compares
     size = os.path.getsize(out / WEIGHTS_FILE) / os.path.getsize(os.path.join(untrained_weights, WEIGHTS_FILE))
     assert 0.45 < size < 0.55
     assert all(w.dtype == "float32" for w in compact.model.weights)

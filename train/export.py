@@ -85,6 +85,8 @@ def copy_as_float16(source, target):
 
 
 def run(args):
+    from colorize.model import encoder_digest  # Keras, imported at first use: --help starts at once
+
     try:
         folder = resolve_folder(args.run)
         check_out(args.out, args.run, folder)
@@ -121,12 +123,15 @@ def run(args):
                       data=[os.path.basename(os.path.normpath(d)) for d in config.get("data", [])], **decoding)
         with open(os.path.join(staging, CONFIG_FILE), "w") as f:
             json.dump(config, f, indent=2)
+        exported = load_local(staging).model  # the new export loads before it replaces an earlier one
+        config["encoder_sha256"] = encoder_digest(exported)  # of the stored weights: what --kind auto compares
+        with open(os.path.join(staging, CONFIG_FILE), "w") as f:
+            json.dump(config, f, indent=2)
         for name in EXTRA_FILES:
             for where in (os.path.dirname(folder), folder):
                 if os.path.isfile(os.path.join(where, name)):
                     shutil.copy(os.path.join(where, name), os.path.join(staging, name))
                     break
-        load_local(staging)  # the new export loads before it replaces an earlier one
         shutil.rmtree(args.out, ignore_errors=True)
         os.replace(staging, args.out)
     finally:
