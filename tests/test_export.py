@@ -57,18 +57,17 @@ def test_rebalancing_is_moved_from_what_the_weights_record_to_what_is_asked(untr
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
 
 
-@pytest.mark.parametrize("option, value, said", [("--mute", "-1", "--mute is -1.0; it must be a number from 0 to 100"),
-                                                 ("--temperature", "0", "--temperature is 0.0; it must be a number"),
-                                                 ("--regions", "5000", "--regions is 5000; it must be a whole number")])
-def test_a_decoding_out_of_range_is_refused_and_an_earlier_export_stays(untrained_hint_weights, tmp_path, capsys,
-                                                                        option, value, said):
+def test_a_decoding_out_of_range_is_refused_and_an_earlier_export_stays(untrained_hint_weights, tmp_path, capsys):
     out = tmp_path / "shipped"
     assert run_subcommand(export, "--run", untrained_hint_weights, "--out", out, "--mute", "1") == 0
     before = {name: (out / name).read_bytes() for name in os.listdir(out)}
-    assert run_subcommand(export, "--run", untrained_hint_weights, "--out", out, option, value) == 2
-    assert said in capsys.readouterr().err
-    assert {name: (out / name).read_bytes() for name in os.listdir(out)} == before
-    assert sorted(os.listdir(tmp_path)) == ["shipped"]  # no staging folder left beside it
+    for option, value, said in (("--mute", "-1", "--mute is -1.0; it must be a number from 0 to 100"),
+                                ("--temperature", "0", "--temperature is 0.0; it must be a number"),
+                                ("--regions", "5000", "--regions is 5000; it must be a whole number")):
+        assert run_subcommand(export, "--run", untrained_hint_weights, "--out", out, option, value) == 2
+        assert said in capsys.readouterr().err
+        assert {name: (out / name).read_bytes() for name in os.listdir(out)} == before
+        assert sorted(os.listdir(tmp_path)) == ["shipped"]  # no staging folder left beside it
 
 
 def test_region_decoding_is_recorded(untrained_hint_weights, tmp_path):
