@@ -72,7 +72,7 @@ def before(model, jpeg, size):
 def model_calls(colorizer, repeats):
     """The model call alone at the input size, batch 1: float32 as before, float32 compiled, the fast path."""
     batch = np.random.default_rng(0).uniform(0, 100, (1, colorizer.input_size, colorizer.input_size)).astype(np.float32)
-    float32 = compiled_predictor(colorizer.model, colorizer.config, "float32")
+    float32 = compiled_predictor(colorizer.loaded, "float32")
     calls = {"predict_on_batch, float32 (before)": lambda: reference.predict(colorizer.model, batch),
              "tf.function, float32": lambda: float32(batch[..., None]),
              f"fast path ({resolve_precision('auto')})": lambda: colorizer.predict(batch)}

@@ -13,7 +13,6 @@ import numpy as np
 from .images import MAX_PIXELS, lightness_of, open_image
 from .kind_detector import drawing_probability
 from .kinds import KINDS, MODEL_KINDS
-from .model import encoder_digest, encoder_of
 from .pipeline import Colorizer
 from .screentone import check_screentone
 from .weights import shipped_config
@@ -48,17 +47,28 @@ class AutoColorizer:
 
     def shares_encoder(self):
         """Whether the photo and drawing models' encoders hold the same weights (the detector reads either): by
-        the digest the drawing weights' config records (`encoder_sha256`), so that a photo never loads the
-        drawing model; for weights that record none, by comparing both encoders."""
+        the digests their configs record (`encoder_sha256`, written by `train export`), so that a photo never
+        loads the drawing model, nor Keras where LiteRT has the photo model cached; for weights that record
+        none, by the encoders themselves."""
         if self._shared is None:
-            drawing = self._colorizers.get("drawing")
-            recorded = (drawing.config if drawing else shipped_config("drawing") or {}).get("encoder_sha256")
-            if recorded:
-                self._shared = encoder_digest(self.colorizer("photo").model) == recorded
+            recorded = [self._config(kind).get("encoder_sha256") for kind in MODEL_KINDS]
+            if all(recorded):
+                self._shared = recorded[0] == recorded[1]
+            elif recorded[1]:
+                from .model import encoder_digest  # Keras, at first use
+
+                self._shared = encoder_digest(self.colorizer("photo").model) == recorded[1]
             else:
+                from .model import encoder_of
+
                 pair = [encoder_of(self.colorizer(kind).model).get_weights() for kind in MODEL_KINDS]
                 self._shared = all(np.array_equal(a, b) for a, b in zip(*pair))
         return self._shared
+
+    def _config(self, kind):
+        """The config of the weights for `kind`: those loaded, else the shipped ones' (read, not loaded)."""
+        loaded = self._colorizers.get(kind)
+        return (loaded.config if loaded else shipped_config(kind)) or {}
 
     def predict(self, picture, hints=None, reference=None, max_pixels=MAX_PIXELS, kind="auto"):
         """(the kind chosen, its `Colorizer.predict_image`) for an opened picture; for "auto" the photo model

@@ -129,7 +129,19 @@ def colorize_all(args):
     except HintError as error:  # the same hints or reference fail for every input
         print(f"colorize: {error}", file=sys.stderr)
         return 2
+    finish_fast_paths(colorizer)
     return 1 if failed else 0
+
+
+def finish_fast_paths(colorizer):
+    """Wait for a LiteRT model being made (`colorize.litert`, once per weights), so that it is cached for the next
+    run, which then starts without TensorFlow; Ctrl-C leaves it to a later run."""
+    converting = [c for c in colorizer.loaded.values() if c.fast_path_converting]
+    if converting:
+        print("colorize: making the fast model for later runs (once; a few seconds)", file=sys.stderr)
+    for each in converting:
+        while not each.fast_path_ready(timeout=0.2) and each.fast_path_converting:
+            interrupts.raise_if_asked()
 
 
 def colorize_videos(colorizer, videos, args, hints, reference):

@@ -5,15 +5,16 @@ moves the output's colours by well under a just-noticeable difference, and a `tf
 directly skips the per-call work of `predict_on_batch` (the numbers are in docs/BENCHMARKS.md). The twin
 keeps its weights in bfloat16 (the "bfloat16" policy, not "mixed_bfloat16"): the same products, without
 casting the float32 weights on every call (measured faster, and half the memory). XLA (`jit_compile`)
-measured slower in bfloat16 and no faster in float32, so it is not used.
+measured slower in bfloat16 and no faster in float32, so it is not used. Where LiteRT has the call cached
+(`colorize.litert`), Keras is not imported until something else is asked for.
 """
-import keras
+import threading
+
 import numpy as np
 
 from . import litert
-from .encoder import ENCODER_NAME, pooled_features
+from .backend import keras_backend
 from .hints import model_inputs
-from .model import model_from_config
 
 PRECISIONS = ("auto", "float32", "bfloat16", "litert")
 
@@ -35,7 +36,7 @@ def resolve_precision(precision):
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     if precision != "auto":
         return precision
-    if keras.backend.backend() == "tensorflow" and cpu_has_bfloat16():
+    if keras_backend() == "tensorflow" and cpu_has_bfloat16():
         return "bfloat16"
     return "litert" if litert.wanted() else "float32"
 
@@ -43,6 +44,10 @@ def resolve_precision(precision):
 def bfloat16_twin(model, config):
     """The same network built under the bfloat16 policy (bfloat16 weights and arithmetic; the ab head,
     declared float32 in `model.py`, stays float32) with `model`'s weights copied in."""
+    import keras
+
+    from .model import model_from_config
+
     previous = keras.mixed_precision.dtype_policy()
     keras.mixed_precision.set_dtype_policy("bfloat16")
     try:
@@ -56,6 +61,8 @@ def bfloat16_twin(model, config):
 def distribution_model(model):
     """The same network giving the bins head's plain distribution (N, S/2, S/2, Q) where it gave ab (a drawing
     model: [distribution, fills' L]), for decoding by region (`colorize.decoding`)."""
+    import keras
+
     probabilities = keras.layers.Softmax(dtype="float32", name="ab_distribution")(model.get_layer("ab_logits").output)
     outputs = [probabilities, model.outputs[1]] if len(model.outputs) > 1 else probabilities
     return keras.Model(model.inputs, outputs, name=f"{model.name}_distribution")
@@ -64,69 +71,83 @@ def distribution_model(model):
 def with_features(model):
     """The same network also giving what the kind detector reads (`encoder.feature_model`'s features)
     from its own encoder pass, as its last output: telling a photo from a drawing then costs no second pass."""
+    import keras
+
+    from .encoder import ENCODER_NAME, pooled_features
+
     taps = model.get_layer(ENCODER_NAME)._inbound_nodes[0].output_tensors  # the encoder's outputs in this graph
     return keras.Model(model.inputs, [*model.outputs, pooled_features(taps)], name=f"{model.name}_features")
 
 
-def compiled_predictor(model, config, precision="auto", features=False):
+def compiled_predictor(loaded, precision="auto", features=False):
     """A function (L (N, S, S, 1), hints=None, reference=None) float32 -> ab (N, S, S, 2) float32 (a drawing
-    model: [ab, fills' L (N, S, S, 1)]), in the precision asked for; a hint model gets zeros for the hints
-    not given (see `hints.model_inputs`). Weights decoded by region (config `regions`) give the bins
-    distribution (see `distribution_model`) in place of ab. With `features`, the outputs are a list that
-    ends with the encoder's pooled features (N, F) (see `with_features`). "litert": float32 through LiteRT at
-    the input size once converted (`colorize.litert`), TensorFlow's float32 until then and at other sizes."""
+    model: [ab, fills' L (N, S, S, 1)]) for `loaded` weights (`weights.LoadedWeights`), in the precision asked
+    for; a hint model gets zeros for the hints not given (see `hints.model_inputs`). Weights decoded by region
+    (config `regions`) give the bins distribution (see `distribution_model`) in place of ab. With `features`,
+    the outputs are a list that ends with the encoder's pooled features (N, F) (see `with_features`).
+    "litert": float32 through LiteRT at the input size once converted (`colorize.litert`), TensorFlow's float32
+    until then and at other sizes; a converted model in the cache is used from the first call, and the Keras
+    model is then built only when something else is asked for. Otherwise it is built now, so that weights that
+    do not load are refused at once."""
     precision = resolve_precision(precision)
-    if precision == "bfloat16":
-        model = bfloat16_twin(model, config)
-    if config.get("regions"):
-        model = distribution_model(model)
-    if features:
-        model = with_features(model)
+    config = loaded.config
     takes_hints = bool(config.get("hints"))
+    building = threading.RLock()
+    made = {}  # the Keras network and its call, each made once when first needed (by a caller or by LiteRT)
 
-    def structured(inputs):
-        return inputs[0] if len(inputs) == 1 else inputs
+    def network():
+        with building:
+            if "network" not in made:
+                model = loaded.model
+                if precision == "bfloat16":
+                    model = bfloat16_twin(model, config)
+                if config.get("regions"):
+                    model = distribution_model(model)
+                made["network"] = with_features(model) if features else model
+            return made["network"]
 
-    def arrays(outputs):
-        if isinstance(outputs, (list, tuple)):
-            return [np.asarray(output, np.float32) for output in outputs]
-        return np.asarray(outputs, np.float32)
+    def keras_call():
+        model = network()
+        if keras_backend() != "tensorflow":
+            return lambda inputs: model.predict_on_batch(inputs[0] if len(inputs) == 1 else inputs)
+        import tensorflow as tf
 
-    if keras.backend.backend() != "tensorflow":
-        def predict(lightness, hints=None, reference=None):
-            inputs = model_inputs(lightness, takes_hints, hints, reference)
-            return arrays(model.predict_on_batch(structured(inputs)))
+        # traced once per input shape: a shape-relaxed trace breaks bilinear upsampling, and there are few sizes
+        call = tf.function(lambda inputs: model(inputs, training=False))
+        return lambda inputs: call([tf.constant(x, tf.float32) for x in inputs] if len(inputs) > 1
+                                   else tf.constant(inputs[0], tf.float32))
 
-        return predict
-    import tensorflow as tf
-
-    # traced once per input shape: a shape-relaxed trace breaks bilinear upsampling, and there are few sizes
-    call = tf.function(lambda inputs: model(inputs, training=False))
-
-    def with_tensorflow(inputs):
-        return arrays(call(structured([tf.constant(x, tf.float32) for x in inputs])))
+    def with_keras(inputs):
+        """The outputs as a list of float32 arrays."""
+        with building:
+            if "call" not in made:
+                made["call"] = keras_call()
+        outputs = made["call"](inputs)
+        return [np.asarray(output, np.float32) for output in (outputs if isinstance(outputs, (list, tuple))
+                                                              else [outputs])]
 
     fast = None
     if precision == "litert":
-        def listed(inputs):  # TensorFlow's outputs as the list LiteRTModel gives
-            outputs = with_tensorflow(inputs)
-            return outputs if isinstance(outputs, list) else [outputs]
-
-        fast = litert.LiteRTModel(model, int(config["input_size"]), listed)
+        size = int(config["input_size"])
+        outputs = ("distribution" if config.get("regions") else "ab") + ("+features" if features else "")
+        fast = litert.LiteRTModel(litert.cache_key(loaded.sha256, config, size, outputs), size, network, with_keras)
+        fast.read_cache()
+    if fast is None or not fast.ready():
+        loaded.model  # noqa: B018 (built now: weights that do not load are refused here, not at the first picture)
 
     def predict(lightness, hints=None, reference=None):
         inputs = model_inputs(lightness, takes_hints, hints, reference)
         at_its_size = fast is not None and lightness.shape[1] == fast.size
-        if at_its_size and fast.ready() and fast.busy.acquire(blocking=False):  # a second caller: TensorFlow
+        if at_its_size and fast.ready() and fast.busy.acquire(blocking=False):  # a second caller: Keras
             try:
                 outputs = fast(inputs)
             finally:
                 fast.busy.release()
-            return outputs if len(outputs) > 1 else outputs[0]
-        outputs = with_tensorflow(inputs)
-        if at_its_size:
-            fast.start()  # after the first answer, which it would slow down
-        return outputs
+        else:
+            outputs = with_keras(inputs)
+            if at_its_size:
+                fast.start()  # after the first answer, which it would slow down
+        return outputs if len(outputs) > 1 else outputs[0]
 
     predict.litert = fast  # the LiteRT model, or None: what it is doing can be asked (`LiteRTModel.ready`)
     return predict

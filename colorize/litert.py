@@ -1,49 +1,55 @@
 """The model call through LiteRT (XNNPACK) on CPUs without bfloat16 units: 1.15-1.3x faster than TensorFlow's
 float32 at 224x224 on an AMD EPYC with AVX2, with outputs within 1e-6 of it (docs/BENCHMARKS.md).
 
-LiteRT runs a converted copy of the network at one input size. It is made from the loaded Keras model (the one
-saved weights format), in a background thread the first time that size is asked for, while TensorFlow answers;
-then cached on disk under the weights' hash (COLORIZE_CACHE, default ~/.cache/colorize), checked against
-TensorFlow on a test input, and used from then on. COLORIZE_LITERT=0 turns it off.
+LiteRT runs a converted copy of the network at one input size. It is made from the Keras model (the one saved
+weights format), in a background thread the first time that size is asked for, while TensorFlow answers; checked
+against TensorFlow on a test input, cached on disk (COLORIZE_CACHE, default ~/.cache/colorize) under a key of
+the weights file's hash, the config, the size and the code that builds the network, and used from then on. A
+later process that finds it there starts on it at once, without building the Keras model or importing
+TensorFlow (`read_cache`). COLORIZE_LITERT=0 turns it off.
 """
+import contextlib
 import hashlib
+import json
 import os
+import sys
 import threading
 import warnings
+from importlib.metadata import version
+from importlib.util import find_spec
 
 import numpy as np
 
+from .backend import keras_backend
 from .files import write_atomically
 
 TOLERANCE = 1e-3  # largest difference from TensorFlow's outputs (probabilities, features) a converted model may show
 THREADS = 2
+GRAPH_MODULES = ("model.py", "layers.py", "encoder.py", "hints.py", "fast_model.py")  # the code that builds it
 
 
 def wanted():
     """Whether LiteRT can and may be used here: installed, not turned off, and TensorFlow to convert with."""
     if os.environ.get("COLORIZE_LITERT", "1") == "0":
         return False
-    try:
-        import ai_edge_litert.interpreter  # noqa: F401
-        import keras
-    except ImportError:
+    if find_spec("ai_edge_litert") is None or find_spec("tensorflow") is None:
         return False
-    return keras.backend.backend() == "tensorflow"
+    return keras_backend() == "tensorflow"
 
 
 def cache_folder():
     return os.environ.get("COLORIZE_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "colorize")
 
 
-def weights_key(model, size):
-    """A name for the converted model: the hash of the weights, the graph's inputs and outputs, the size and
-    LiteRT's version."""
-    from importlib.metadata import version
-
-    graph = f"{size} {[tuple(t.shape) for t in model.inputs]} {len(model.outputs)} {version('ai-edge-litert')}"
-    digest = hashlib.sha256(graph.encode())
-    for weight in model.weights:
-        digest.update(np.ascontiguousarray(weight.numpy()).tobytes())
+def cache_key(weights_sha256, config, size, outputs):
+    """A name for the converted model: what goes into it (the weights' hash, the config, the input size, the
+    outputs asked for: "ab", "distribution", "+features"), the code that builds the network and LiteRT's version."""
+    digest = hashlib.sha256(json.dumps([weights_sha256, config, size, outputs, version("ai-edge-litert")],
+                                       sort_keys=True).encode())
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in GRAPH_MODULES:
+        with open(os.path.join(here, name), "rb") as f:
+            digest.update(f.read())
     return digest.hexdigest()[:32]
 
 
@@ -68,23 +74,65 @@ def converted(model, size):
         return tf.lite.TFLiteConverter.from_concrete_functions([call.get_concrete_function()], model).convert()
 
 
-class LiteRTModel:
-    """A Keras model's call at one input size through LiteRT, once `start` has made it and it is `ready`; until
-    then, and for any other size, `__call__` is not to be used. One call at a time (`busy`)."""
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """Standard error's file descriptor pointed at nothing for the block: what native code prints there goes."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as nothing:
+            os.dup2(nothing.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
-    def __init__(self, model, size, reference_call):
-        self.model, self.size = model, size
-        self._reference_call = reference_call  # TensorFlow's call, for the check
+
+class LiteRTModel:
+    """A Keras model's call at one input size through LiteRT, once it is `ready`: read from the cache
+    (`read_cache`), or made by `start`; until then, and for any other size, `__call__` is not to be used. One
+    call at a time (`busy`). `model_of()` gives the Keras model and `reference_call` TensorFlow's outputs, both
+    needed only to convert."""
+
+    def __init__(self, key, size, model_of, reference_call):
+        self.size = size
+        self._path = os.path.join(cache_folder(), f"{key}.tflite")
+        self._model_of, self._reference_call = model_of, reference_call
         self._interpreter = None
         self._started = False
         self._settled = threading.Event()  # made and checked, or given up
         self.busy = threading.Lock()
 
+    def read_cache(self):
+        """Use the converted model cached for this key, if it is there and whole (its bytes have the hash that
+        was written beside them once it had been checked against TensorFlow); whether it is."""
+        try:
+            with open(self._path, "rb") as f:
+                flatbuffer = f.read()
+            with open(self._checked_path) as f:
+                whole = json.load(f)["sha256"] == hashlib.sha256(flatbuffer).hexdigest()
+            self._interpreter = self._interpreter_of(flatbuffer) if whole else None
+        except Exception:  # none cached, or damaged (a full disk, another version): made again by `start`
+            self._interpreter = None
+        if self._interpreter is not None:
+            self._started = True
+            self._settled.set()
+        return self._interpreter is not None
+
+    @property
+    def _checked_path(self):
+        return self._path[: -len(".tflite")] + ".json"
+
     def start(self):
-        """Make the LiteRT model in the background (read from the cache, or converted), once."""
+        """Make the LiteRT model in the background (converted, checked and cached), once."""
         if not self._started:
             self._started = True
             threading.Thread(target=self._prepare, name="litert-convert", daemon=True).start()
+
+    @property
+    def converting(self):
+        """Whether `start`'s work is under way."""
+        return self._started and not self._settled.is_set()
 
     def ready(self, timeout=0.0):
         """Whether the LiteRT model is in use, waiting up to `timeout` seconds for `start`'s work to settle."""
@@ -94,24 +142,20 @@ class LiteRTModel:
 
     def _prepare(self):
         try:
-            path = os.path.join(cache_folder(), f"{weights_key(self.model, self.size)}.tflite")
-            interpreter = None
-            if os.path.isfile(path):
-                try:
-                    with open(path, "rb") as f:
-                        interpreter = self._interpreter_of(f.read())
-                except Exception:  # a damaged cache file (a full disk, another version): made again below
-                    interpreter = None
-            if interpreter is None:
-                flatbuffer = converted(self.model, self.size)
-                interpreter = self._interpreter_of(flatbuffer)
-                try:
-                    os.makedirs(os.path.dirname(path), exist_ok=True)
-                    write_atomically(path, flatbuffer)
-                except OSError as error:  # a read-only or full disk: used all the same, made again next start
-                    warnings.warn(f"LiteRT model not cached: {error}")
-            if self._agrees(interpreter):
-                self._interpreter = interpreter
+            flatbuffer = converted(self._model_of(), self.size)
+            interpreter = self._interpreter_of(flatbuffer)
+            worst = self._difference(interpreter)
+            if worst > TOLERANCE:
+                warnings.warn(f"LiteRT not used: its outputs differ from TensorFlow's by {worst:.2g}")
+                return
+            try:
+                os.makedirs(cache_folder(), exist_ok=True)
+                write_atomically(self._path, flatbuffer)
+                checked = {"sha256": hashlib.sha256(flatbuffer).hexdigest(), "largest_difference": worst}
+                write_atomically(self._checked_path, json.dumps(checked))
+            except OSError as error:  # a read-only or full disk: used all the same, made again next start
+                warnings.warn(f"LiteRT model not cached: {error}")
+            self._interpreter = interpreter
         except Exception as error:  # a failed conversion leaves TensorFlow in charge, as before
             warnings.warn(f"LiteRT not used: {error}")
         finally:
@@ -122,25 +166,29 @@ class LiteRTModel:
         from ai_edge_litert.interpreter import Interpreter
 
         interpreter = Interpreter(model_content=flatbuffer, num_threads=THREADS)
-        interpreter.allocate_tensors()
+        with native_stderr_silenced():  # LiteRT's "INFO: Created TensorFlow Lite XNNPACK delegate", which no
+            interpreter.allocate_tensors()  # setting turns off
         return interpreter
 
-    def _agrees(self, interpreter):
-        """Whether the converted model gives TensorFlow's outputs on a test input (a lightness ramp, no hints)."""
-        ramp = np.linspace(0, 100, self.size * self.size, dtype=np.float32).reshape(1, self.size, self.size, 1)
-        inputs = [ramp] + [np.zeros(shape, np.float32) for shape in input_shapes(self.model, self.size)[1:]]
+    def _difference(self, interpreter):
+        """The largest difference between the converted model's outputs and TensorFlow's on a test input (a
+        lightness ramp, no hints)."""
+        shapes = [tuple(d["shape"]) for d in sorted(interpreter.get_input_details(), key=self._position)]
+        ramp = np.linspace(0, 100, self.size * self.size, dtype=np.float32).reshape(shapes[0])
+        inputs = [ramp] + [np.zeros(shape, np.float32) for shape in shapes[1:]]
         expected = self._reference_call(inputs)
-        got = self._invoke(interpreter, inputs)
-        worst = max(float(np.abs(a - b).max()) for a, b in zip(expected, got))
-        if worst > TOLERANCE:
-            warnings.warn(f"LiteRT not used: its outputs differ from TensorFlow's by {worst:.2g}")
-        return worst <= TOLERANCE
+        return max(float(np.abs(a - b).max()) for a, b in zip(expected, self._invoke(interpreter, inputs)))
 
     @staticmethod
-    def _invoke(interpreter, inputs):
+    def _position(detail):
+        """An input's place among the Keras model's inputs (`converted` names them input_0, input_1, ...)."""
+        return int(detail["name"].rsplit("_", 1)[1])
+
+    @classmethod
+    def _invoke(cls, interpreter, inputs):
         """Outputs (a list, in the Keras model's order) for inputs of a batch of one."""
         for detail in interpreter.get_input_details():
-            interpreter.set_tensor(detail["index"], inputs[int(detail["name"].rsplit("_", 1)[1])])
+            interpreter.set_tensor(detail["index"], inputs[cls._position(detail)])
         interpreter.invoke()
         outputs = sorted(interpreter.get_output_details(), key=lambda d: (len(d["name"]), d["name"]))  # Identity, _1..
         return [interpreter.get_tensor(d["index"]).copy() for d in outputs]

@@ -7,7 +7,6 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from .decoding import decode
-from .encoder import feature_model
 from .fast_model import compiled_predictor
 from .hints import HintError, local_hints, open_reference, reference_distribution
 from .images import MAX_PIXELS, lightness_of, open_image, resize_plane
@@ -15,6 +14,7 @@ from .kind_detector import shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 from .panels import cut, find_panels, frame_of, panel_hints, paste_panels
 from .screentone import check_screentone, descreen
+from .weights import LoadedWeights, load_weights
 
 PAPER_FADE = 8.0  # L units: a drawing's colours fade out within 8 of paper white and of ink black (see compose)
 SHADED_AT = 0.8  # a drawing at least this likely shaded keeps its own lightness (chosen in docs/MODEL.md)
@@ -158,16 +158,18 @@ def _compose_pool():
 class Colorizer:
     """A loaded model and its settings; colorizes any number of images without reloading.
 
-    precision: "auto" (bfloat16 where the CPU has it natively, see `fast_model`), "float32" or "bfloat16".
+    precision: "auto" (bfloat16 where the CPU has it natively, else LiteRT where installed, see `fast_model`),
+    "float32", "bfloat16" or "litert".
     """
 
     def __init__(self, model, config, source="weights in memory", warning="", precision="auto"):
-        self.model = model
-        self.config = config
-        self.source = source
-        self.warning = warning
-        self.input_size = int(config["input_size"])
-        self._predict = compiled_predictor(model, config, precision, features=True)
+        self._start(LoadedWeights(config, source, warning, model=model), precision)
+
+    def _start(self, loaded, precision):
+        self.loaded = loaded  # the weights; their Keras model is built when first needed (`model`)
+        self.config, self.source, self.warning = loaded.config, loaded.source, loaded.warning
+        self.input_size = int(self.config["input_size"])
+        self._predict = compiled_predictor(loaded, precision, features=True)
         self.last_features = None  # the kind detector's features of the last model call's inputs (N, F)
         self._features = None
         self._cached_features = None  # (small L, its features), see `features`
@@ -175,11 +177,17 @@ class Colorizer:
     @classmethod
     def from_weights(cls, weights=None, hub=None, revision=None, precision="auto", kind="photo"):
         """Load from a local path, a Hub repo (pinned by revision), or the shipped default for `kind`
-        ("photo" or "drawing") when neither is given."""
-        from .weights import load_weights
+        ("photo" or "drawing") when neither is given. The Keras model is built now, unless the model call
+        has been converted and cached before (`colorize.litert`): then at first need, so that a photo starts
+        without TensorFlow."""
+        colorizer = cls.__new__(cls)
+        colorizer._start(load_weights(weights=weights, hub=hub, revision=revision, kind=kind, build=False), precision)
+        return colorizer
 
-        loaded = load_weights(weights=weights, hub=hub, revision=revision, kind=kind)
-        return cls(loaded.model, loaded.config, loaded.source, loaded.warning, precision)
+    @property
+    def model(self):
+        """The Keras model (built at first use)."""
+        return self.loaded.model
 
     def fast_path_ready(self, timeout=0.0):
         """Whether the model call runs through LiteRT now (precision "litert", see `colorize.litert`), waiting up
@@ -187,6 +195,12 @@ class Colorizer:
         size (benchmarks wait for it)."""
         fast = self._predict.litert
         return fast is not None and fast.ready(timeout)
+
+    @property
+    def fast_path_converting(self):
+        """Whether the LiteRT model is being made now (see `fast_path_ready`)."""
+        fast = self._predict.litert
+        return fast is not None and fast.converting
 
     @property
     def takes_hints(self):
@@ -217,6 +231,8 @@ class Colorizer:
         `kind_detector`). The last image's are kept: `--kind auto` asks for them to pick the model, and
         the drawing model again for the shading, and one encoder pass serves both."""
         if self._features is None:
+            from .encoder import feature_model  # Keras, at first use
+
             self._features = feature_model(self.model)
         small = resize_plane(lightness, (self.input_size, self.input_size))
         last = self._cached_features

@@ -17,7 +17,8 @@ import re
 import reprlib
 import shutil
 import tempfile
-from typing import TYPE_CHECKING, NamedTuple
+import threading
+from typing import TYPE_CHECKING
 
 import httpx2
 import numpy as np
@@ -44,11 +45,43 @@ class WeightsError(RuntimeError):
     """Weights that cannot be found, downloaded or trusted; the message says which and why."""
 
 
-class LoadedWeights(NamedTuple):
-    model: keras.Model
-    config: dict
-    source: str  # for people: where these weights came from
-    warning: str = ""  # set when the weights asked for could not be had and others stand in
+class LoadedWeights:
+    """Weights and their config, checked against the config's hash; the Keras model is built when first asked
+    for (`model`), so that a model call that LiteRT has already converted (`colorize.litert`) starts without
+    Keras or TensorFlow."""
+
+    def __init__(self, config, source, warning="", weights_path=None, model=None, sha256=None):
+        self.config, self.source = config, source  # source: for people, where these weights came from
+        self.warning = warning  # set when the weights asked for could not be had and others stand in
+        self.weights_path = weights_path
+        self._model, self._sha256 = model, sha256
+        self._building = threading.Lock()
+
+    @property
+    def model(self) -> keras.Model:
+        with self._building:
+            if self._model is None:
+                self._model = built_model(self.config, self.weights_path)
+            return self._model
+
+    @property
+    def built(self):
+        """Whether the Keras model exists yet."""
+        return self._model is not None
+
+    @property
+    def sha256(self):
+        """What identifies these weights: the weights file's SHA-256, or for a model made in memory the hash of
+        its values."""
+        if self._sha256 is None:
+            digest = hashlib.sha256()
+            for weight in self.model.weights:
+                digest.update(np.ascontiguousarray(weight.numpy()).tobytes())
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+    def with_warning(self, warning):
+        return LoadedWeights(self.config, self.source, warning, self.weights_path, self._model, self._sha256)
 
 
 def sha256_of(path):
@@ -173,16 +206,25 @@ def nonfinite_variables(model):
     return [variable.path for variable in model.weights if not np.isfinite(variable.numpy()).all()]
 
 
-def build_from_files(config_path, weights_path):
-    """Rebuild the model in float32 from its config and load the weights, checking their hash first, and
-    that every value is finite: an infinite batch-norm variance silences its channel without any error,
-    which is how float16 exports before December 2026 lost colour."""
+def checked_files(config_path, weights_path, source, build=True):
+    """LoadedWeights for a config and weights file, their hash checked (an altered or damaged file is refused);
+    the model built now, unless not `build` (then at first use, see `LoadedWeights.model`)."""
     config = read_config(config_path)
     if not os.path.isfile(weights_path):
         raise WeightsError(f"{weights_path} is missing")
-    expected = config.get("weights_sha256")
-    if expected and sha256_of(weights_path) != expected:
+    digest = sha256_of(weights_path)
+    if config.get("weights_sha256") not in (None, digest):
         raise WeightsError(f"{weights_path} does not match the hash in its config: damaged or altered, not loaded")
+    loaded = LoadedWeights(config, source, weights_path=weights_path, sha256=digest)
+    if build:
+        loaded.model  # noqa: B018 (built now, so that weights that do not load are refused here)
+    return loaded
+
+
+def built_model(config, weights_path):
+    """Rebuild the model in float32 from its config and load the weights, checking that every value is finite:
+    an infinite batch-norm variance silences its channel without any error, which is how float16 exports
+    before December 2026 lost colour."""
     from .model import model_from_config  # Keras, at first use
 
     try:
@@ -195,17 +237,16 @@ def build_from_files(config_path, weights_path):
         raise WeightsError(f"{weights_path} holds infinite or NaN values in {len(broken)} variables "
                            f"({', '.join(broken[:3])}): not loaded; `python -m train export` the run they came from "
                            "again (it keeps in float32 what float16 cannot hold), or train them again")
-    return model, config
+    return model
 
 
-def build_from_folder(folder):
-    return build_from_files(os.path.join(folder, CONFIG_FILE), os.path.join(folder, WEIGHTS_FILE))
+def folder_files(folder, source, build=True):
+    return checked_files(os.path.join(folder, CONFIG_FILE), os.path.join(folder, WEIGHTS_FILE), source, build)
 
 
-def load_local(path):
+def load_local(path, build=True):
     folder = resolve_folder(path)
-    model, config = build_from_folder(folder)
-    return LoadedWeights(model, config, f"local weights {folder}")
+    return folder_files(folder, f"local weights {folder}", build)
 
 
 def shipped_folder(kind="photo"):
@@ -219,16 +260,16 @@ def shipped_config(kind="photo"):
     return read_config(path) if os.path.isfile(path) else None
 
 
-def load_default(kind="photo"):
+def load_default(kind="photo", build=True):
     """The shipped weights for photos (the default) or for drawings."""
     folder = shipped_folder(kind)
-    if not os.path.isfile(os.path.join(folder, CONFIG_FILE)):
+    config = shipped_config(kind)
+    if config is None:
         raise WeightsError(
             f"no default {kind} weights are shipped in this copy of colorize; use local weights or a Hub repo"
         )
-    model, config = build_from_folder(folder)
     label = "shipped default weights" if kind == "photo" else "shipped drawing weights"
-    return LoadedWeights(model, config, f"{label} ({config['architecture']})")
+    return folder_files(folder, f"{label} ({config['architecture']})", build)
 
 
 def _download(repo_id, revision, offline):
@@ -251,33 +292,33 @@ def load_hub(repo_id, revision=None):
     then the shipped default, and say so in the source. A repo, revision or file that does not exist is an error."""
     label = f"{repo_id}@{revision or 'main'}"
     try:
-        model, config = build_from_files(*_download(repo_id, revision, offline=False))
-        return LoadedWeights(model, config, f"Hub {label}")
+        return checked_files(*_download(repo_id, revision, offline=False), f"Hub {label}")
     except (RepositoryNotFoundError, RevisionNotFoundError, RemoteEntryNotFoundError) as error:
         raise WeightsError(f"{label} not found on the Hub: {reason_of(error)}") from error
     except (OSError, httpx2.HTTPError, WeightsError) as error:  # unreachable, 5xx, timeouts, a damaged download
         reason = reason_of(error)
     try:
-        model, config = build_from_files(*_download(repo_id, revision, offline=True))
-        return LoadedWeights(model, config, f"Hub {label} (cached copy)",
-                             f"the Hub could not be reached ({reason}); using the cached copy of {label}")
+        return checked_files(*_download(repo_id, revision, offline=True), f"Hub {label} (cached copy)").with_warning(
+            f"the Hub could not be reached ({reason}); using the cached copy of {label}")
     except (OSError, WeightsError):
         pass
     try:
         fallback = load_default()
     except WeightsError:
         raise WeightsError(f"cannot get {label} from the Hub ({reason}); it is not cached and no default is shipped")
-    return fallback._replace(warning=f"{label} could not be downloaded ({reason}); using the shipped default weights")
+    return fallback.with_warning(f"{label} could not be downloaded ({reason}); using the shipped default weights")
 
 
-def load_weights(weights=None, hub=None, revision=None, kind="photo"):
+def load_weights(weights=None, hub=None, revision=None, kind="photo", build=True):
     """The one entry point: a local path, else a Hub repo, else the shipped default (for photos, or the
-    shipped drawing weights for kind="drawing")."""
+    shipped drawing weights for kind="drawing"). Not `build`: local and shipped weights are checked against
+    their hash and their model built at first use (Hub weights are built at once: a download that does not
+    load falls back to the cache)."""
     if weights and hub:
         raise WeightsError("give either a local weights path or a Hub repo, not both")
     if revision and not hub:
         raise WeightsError("a revision needs a Hub repo to go with it")
-    loaded = load_local(weights) if weights else load_hub(hub, revision) if hub else load_default(kind)
+    loaded = load_local(weights, build) if weights else load_hub(hub, revision) if hub else load_default(kind, build)
     if loaded.warning:
         logger.warning(loaded.warning)
     return loaded

@@ -52,7 +52,7 @@ def test_shipped_weights_follow_hints_there_and_not_far_away():
 
 @pytest.mark.slow
 def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for_photos(monkeypatch):
-    from colorize import pipeline
+    from colorize import encoder
     from colorize.auto_colorizer import AutoColorizer
     from colorize.images import open_image
     from colorize.model import encoder_digest
@@ -64,8 +64,8 @@ def test_auto_picks_the_drawing_model_for_drawn_examples_and_the_photo_model_for
         return type("Counted", (), {"predict_on_batch": lambda self, x: encoder_passes.append(1)
                                     or built.predict_on_batch(x)})()
 
-    feature_model = pipeline.feature_model
-    monkeypatch.setattr(pipeline, "feature_model", counted_feature_model)
+    feature_model = encoder.feature_model
+    monkeypatch.setattr(encoder, "feature_model", counted_feature_model)
     colorizer = AutoColorizer()
     chosen, _ = colorizer.predict(open_image(os.path.join(EXAMPLES, "harbour.jpg")))
     assert chosen == "photo" and set(colorizer.loaded) == {"photo"}, "a photo never loads the drawing model"

@@ -2,9 +2,12 @@
 as TensorFlow's float32, converted once and then read from the cache. (The drawing model's panels go the same
 way: `bench.page_speed` times them.)"""
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from colorize import Colorizer, litert
 from colorize.fast_model import cpu_has_bfloat16, resolve_precision
@@ -54,3 +57,33 @@ def test_litert_gives_tensorflows_colours_is_converted_once_and_made_again_when_
     mended = Colorizer.from_weights(precision="litert")
     mended.predict(np.zeros((1, mended.input_size, mended.input_size), np.float32))
     assert mended.fast_path_ready(timeout=120) and cached.stat().st_size > 1000
+
+
+WATCHED_CLI = """
+import runpy, sys
+try:
+    runpy.run_module("colorize", run_name="__main__", alter_sys=True)
+finally:
+    print("TensorFlow imported:", "tensorflow" in sys.modules)
+"""
+
+
+def test_the_cli_makes_the_fast_model_once_and_later_runs_start_without_tensorflow(litert_on, tmp_path):
+    root = os.path.join(os.path.dirname(__file__), os.pardir)
+    photo = os.path.join(EXAMPLES, "harbour.jpg")
+
+    def cli(out):
+        return subprocess.run([sys.executable, "-c", WATCHED_CLI, photo, "-o", str(out)], cwd=root,
+                              capture_output=True, text=True, timeout=300)
+
+    first = cli(tmp_path / "first")
+    assert first.returncode == 0, first.stderr
+    assert "TensorFlow imported: True" in first.stdout and "making the fast model" in first.stderr
+    assert len(list(litert_on.glob("*.tflite"))) == 1, "made and cached before the first run ended"
+    second = cli(tmp_path / "second")
+    assert second.returncode == 0, second.stderr
+    assert "TensorFlow imported: False" in second.stdout, "a photo by `--kind auto` on the cached model alone"
+    assert second.stderr == "", "nothing to say, not even LiteRT's notice of its delegate"
+    by_tensorflow, by_litert = (convert_lab(np.asarray(Image.open(out / "harbour.png").convert("RGB")))
+                                for out in (tmp_path / "first", tmp_path / "second"))
+    assert np.abs(by_litert[1] - by_tensorflow[1]).mean() * 128 < 0.5, "colours within 0.5 ab of TensorFlow's"

@@ -14,7 +14,7 @@ from colorize.fast_model import compiled_predictor
 from colorize.images import lightness_of
 from colorize.lab import AB_SCALE, convert_lab, convert_rgb, rgb_lightness
 from colorize.pipeline import compose
-from colorize.weights import CONFIG_FILE, DEFAULT_WEIGHTS_DIR, load_weights
+from colorize.weights import CONFIG_FILE, DEFAULT_WEIGHTS_DIR, LoadedWeights, load_weights
 from tests.images import gradient_rgb
 
 MAX_LEVELS = 1
@@ -68,7 +68,8 @@ def _example_batch(size):
 
 def mean_ab_difference(model, config):
     batch = _example_batch(int(config["input_size"]))[..., None]
-    fast = compiled_predictor(model, {**config, "regions": 0}, "bfloat16")(batch)  # the network's own ab
+    own_ab = LoadedWeights({**config, "regions": 0}, "the network's own ab", model=model)
+    fast = compiled_predictor(own_ab, "bfloat16")(batch)
     return float(np.abs(fast - reference.predict(model, batch[..., 0])).mean() * AB_SCALE)
 
 

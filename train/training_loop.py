@@ -13,7 +13,7 @@ from colorize.files import made_folder, write_atomically
 from colorize.hints import HINT_CHANNELS
 from colorize.interrupts import raise_if_asked
 from colorize.model import build_model, encoder_of
-from colorize.weights import WeightsError, build_from_folder, model_config, resolve_folder
+from colorize.weights import WeightsError, load_local, model_config
 from train.checkpoints import Checkpoint, latest_checkpoint, restore
 from train.data import ColorBatches
 from train.devices import placement
@@ -106,8 +106,8 @@ def initial_model(settings, head, restoring=False):
         except EncoderInitError as error:
             raise SystemExit(f"fit: {error}") from error
     try:
-        folder = resolve_folder(settings["init"])
-        model, config = build_from_folder(folder)
+        loaded = load_local(settings["init"])
+        model, config, folder = loaded.model, loaded.config, os.path.dirname(loaded.weights_path)
     except WeightsError as error:
         raise SystemExit(f"fit: --init: {error}") from error
     if (config["architecture"], config["head"]) != (settings["architecture"], head):
