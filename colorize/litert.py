@@ -45,7 +45,7 @@ def cache_key(weights_sha256, config, size, outputs):
     """A name for the converted model: what goes into it (the weights' hash, the config, the input size, the
     outputs asked for: "ab", "distribution", "+features"), the code that builds the network and LiteRT's version."""
     digest = hashlib.sha256(json.dumps([weights_sha256, config, size, outputs, version("ai-edge-litert")],
-                                       sort_keys=True).encode())
+                                       sort_keys=True, default=str).encode())
     here = os.path.dirname(os.path.abspath(__file__))
     for name in GRAPH_MODULES:
         with open(os.path.join(here, name), "rb") as f:
