@@ -2,6 +2,10 @@
 
     python -m bench.startup [--weights DIR] [--repeats 3] [--no-app] [--no-write]
 
+Both with nothing cached (a fresh machine: TensorFlow runs the first call, and the fast model of
+`colorize.litert`, where the CPU takes it, is made then) and with the fast models cached (every later start on
+the same disk), in a cache folder of the bench's own.
+
 References run alongside: `python -c "import keras"` (the floor for any process that loads a Keras
 model) and the library's own end-to-end time in this process for the photos sent to the app's API.
 Peak memory is the process's peak resident set (VmHWM / ru_maxrss), after serving the largest photo.
@@ -56,18 +60,22 @@ def cli(weights, photo, folder, repeats):
         with open(paths[size], "wb") as f:
             f.write(photo_jpeg(photo, size))
     cli_command = [sys.executable, "-m", "colorize", "-o", folder, "--weights", weights]
+    first = run_process(cli_command + [paths[(1024, 768)]])
     floor, small, large = [], [], []
     for _ in range(repeats):
         floor.append(run_process([sys.executable, "-c", "import keras"])[0])
         small.append(run_process(cli_command + [paths[(1024, 768)]]))
     large.append(run_process(cli_command + [paths[(4000, 3000)]]))
-    return [f"| CLI, one 1024x768 photo | {spread([t for t, _ in small], 1, 1)} s | {spread(floor, 1, 1)} s | "
-            f"{max(m for _, m in small):.0f} MB |",
+    return [f"| CLI, one 1024x768 photo, nothing cached (the fast model made for later runs) | {first[0]:.1f} s | | "
+            f"{first[1]:.0f} MB |",
+            f"| CLI, one 1024x768 photo, fast model cached | {spread([t for t, _ in small], 1, 1)} s | "
+            f"{spread(floor, 1, 1)} s | {max(m for _, m in small):.0f} MB |",
             f"| CLI, one 4000x3000 photo | {large[0][0]:.1f} s | | {large[0][1]:.0f} MB |"]
 
 
-def app(weights, photo, folder, repeats):
-    """Launch app.py, time its first result, then its API per photo size next to the library in this process."""
+def app(weights, photo, folder, repeats, state, api=True, env=None):
+    """Launch app.py, time its first result, then (`api`) its API per photo size next to the library in this
+    process; `state` says what was cached."""
     from gradio_client import Client, handle_file
 
     from colorize.pipeline import Colorizer
@@ -80,7 +88,7 @@ def app(weights, photo, folder, repeats):
         f.write(photo_jpeg(photo, (1024, 768)))
     start = time.perf_counter()
     env = {**os.environ, **QUIET, "COLORIZE_WEIGHTS": weights, "GRADIO_SERVER_PORT": str(port),
-           "GRADIO_SERVER_NAME": "127.0.0.1"}
+           "GRADIO_SERVER_NAME": "127.0.0.1", **(env or {})}
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -96,8 +104,10 @@ def app(weights, photo, folder, repeats):
         client = Client(url, verbose=False)
         client.predict(handle_file(first), 1.0, api_name="/colorize")
         cold = time.perf_counter() - start
-        rows = [f"| app: start to page served | {up:.1f} s | | |",
-                f"| app: start to first result (1024x768) | {cold:.1f} s | | |"]
+        rows = [f"| app, {state}: start to page served | {up:.1f} s | | |",
+                f"| app, {state}: start to first result (1024x768) | {cold:.1f} s | | |"]
+        if not api:
+            return rows, []
         library = Colorizer.from_weights(weights)
         api_rows = []
         for width, height in SIZES:
@@ -122,6 +132,16 @@ def app(weights, photo, folder, repeats):
         process.wait(timeout=30)
 
 
+def make_fast_models(weights):
+    """The fast models (`colorize.litert`) of the photo weights and the shipped drawing weights made and cached, as
+    the app makes them after its first photo and first page of panels."""
+    from colorize.pipeline import Colorizer
+
+    for colorizer in (Colorizer.from_weights(weights), Colorizer.from_weights(kind="drawing")):
+        colorizer.predict(np.zeros((1, colorizer.input_size, colorizer.input_size), np.float32))
+        colorizer.fast_path_ready(timeout=300)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", help="a weights folder (default: an untrained unet with the bins head)")
@@ -134,9 +154,17 @@ def main(argv=None):
     label = args.weights or "an untrained unet with the bins head (as fast as a trained one)"
     photo, photo_name = source_photo()
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
+        os.environ["COLORIZE_CACHE"] = os.path.join(folder, "cache")  # for this process and those it starts
+        app_rows, api_rows = [], []
+        if not args.no_app:
+            fresh = {"COLORIZE_CACHE": os.path.join(folder, "fresh-cache")}  # the others' conversions not seen
+            app_rows = app(weights, photo, folder, args.repeats, "nothing cached", api=False, env=fresh)[0]
         rows = cli(weights, photo, folder, args.repeats)
-        print("\n".join(rows), flush=True)
-        app_rows, api_rows = app(weights, photo, folder, args.repeats) if not args.no_app else ([], [])
+        print("\n".join(rows + app_rows), flush=True)
+        if not args.no_app:
+            make_fast_models(weights)
+            cached_rows, api_rows = app(weights, photo, folder, args.repeats, "fast models cached")
+            app_rows += cached_rows
     table = f"""
 Command: `{command_line()}`; model: {label}; photo {photo_name} made gray and resized (JPEG quality 90).
 Machine: {about}.
