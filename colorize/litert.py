@@ -26,6 +26,7 @@ from .files import write_atomically
 TOLERANCE = 1e-3  # largest difference from TensorFlow's outputs (probabilities, features) a converted model may show
 THREADS = 2
 GRAPH_MODULES = ("model.py", "layers.py", "encoder.py", "hints.py", "fast_model.py")  # the code that builds it
+KEPT = 6  # converted models kept in the cache (about 70 MB each), the most recently used
 
 
 def wanted():
@@ -74,6 +75,23 @@ def converted(model, size):
         return tf.lite.TFLiteConverter.from_concrete_functions([call.get_concrete_function()], model).convert()
 
 
+def check_record(path):
+    """Where the hash of a converted model, written once it had been checked against TensorFlow, is kept."""
+    return path[: -len(".tflite")] + ".json"
+
+
+def forget_unused():
+    """Delete all but the KEPT most recently used converted models from the cache: each new weights file or change
+    to the code that builds the network makes another."""
+    folder = cache_folder()
+    converted_models = sorted((os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".tflite")),
+                              key=os.path.getmtime, reverse=True)
+    for path in converted_models[KEPT:]:
+        for stale in (path, check_record(path)):
+            with contextlib.suppress(FileNotFoundError):  # another process may have taken it first
+                os.remove(stale)
+
+
 @contextlib.contextmanager
 def native_stderr_silenced():
     """Standard error's file descriptor pointed at nothing for the block: what native code prints there goes."""
@@ -109,7 +127,7 @@ class LiteRTModel:
         try:
             with open(self._path, "rb") as f:
                 flatbuffer = f.read()
-            with open(self._checked_path) as f:
+            with open(check_record(self._path)) as f:
                 whole = json.load(f)["sha256"] == hashlib.sha256(flatbuffer).hexdigest()
             self._interpreter = self._interpreter_of(flatbuffer) if whole else None
         except Exception:  # none cached, or damaged (a full disk, another version): made again by `start`
@@ -117,11 +135,9 @@ class LiteRTModel:
         if self._interpreter is not None:
             self._started = True
             self._settled.set()
+            with contextlib.suppress(OSError):  # a read-only cache is used all the same
+                os.utime(self._path)  # used now: the last to go (`forget_unused`)
         return self._interpreter is not None
-
-    @property
-    def _checked_path(self):
-        return self._path[: -len(".tflite")] + ".json"
 
     def start(self):
         """Make the LiteRT model in the background (converted, checked and cached), once."""
@@ -152,7 +168,8 @@ class LiteRTModel:
                 os.makedirs(cache_folder(), exist_ok=True)
                 write_atomically(self._path, flatbuffer)
                 checked = {"sha256": hashlib.sha256(flatbuffer).hexdigest(), "largest_difference": worst}
-                write_atomically(self._checked_path, json.dumps(checked))
+                write_atomically(check_record(self._path), json.dumps(checked))
+                forget_unused()
             except OSError as error:  # a read-only or full disk: used all the same, made again next start
                 warnings.warn(f"LiteRT model not cached: {error}")
             self._interpreter = interpreter

@@ -83,3 +83,16 @@ def test_the_cli_makes_the_fast_model_once_and_later_runs_start_without_tensorfl
     by_tensorflow, by_litert = (convert_lab(np.asarray(Image.open(out / "harbour.png").convert("RGB")))
                                 for out in (tmp_path / "first", tmp_path / "later"))
     assert np.abs(by_litert[1] - by_tensorflow[1]).mean() * 128 < 0.5, "colours within 0.5 ab of TensorFlow's"
+
+
+def test_the_cache_keeps_the_most_recently_used_converted_models(litert_on):
+    litert_on.mkdir()
+    for age in range(litert.KEPT + 2):  # age 0 the newest
+        model = litert_on / f"{age}.tflite"
+        model.write_bytes(b"converted")
+        with open(litert.check_record(str(model)), "w") as record:
+            record.write("{}")
+        os.utime(model, (1e9 - age, 1e9 - age))
+    litert.forget_unused()
+    assert sorted(int(p.stem) for p in litert_on.glob("*.tflite")) == list(range(litert.KEPT))
+    assert sorted(p.stem for p in litert_on.glob("*.json")) == sorted(p.stem for p in litert_on.glob("*.tflite"))
