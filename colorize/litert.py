@@ -11,6 +11,7 @@ TensorFlow (`read_cache`). COLORIZE_LITERT=0 turns it off.
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import sys
 import threading
@@ -21,8 +22,9 @@ from importlib.util import find_spec
 import numpy as np
 
 from .backend import keras_backend
-from .files import write_atomically
+from .files import made_folder, write_atomically
 
+logger = logging.getLogger("colorize")
 TOLERANCE = 1e-3  # largest difference from TensorFlow's outputs (probabilities, features) a converted model may show
 THREADS = 2
 GRAPH_MODULES = ("model.py", "layers.py", "encoder.py", "hints.py", "fast_model.py")  # the code that builds it
@@ -162,19 +164,19 @@ class LiteRTModel:
             interpreter = self._interpreter_of(flatbuffer)
             worst = self._difference(interpreter)
             if worst > TOLERANCE:
-                warnings.warn(f"LiteRT not used: its outputs differ from TensorFlow's by {worst:.2g}")
+                logger.warning(f"LiteRT not used: its outputs differ from TensorFlow's by {worst:.2g}")
                 return
             try:
-                os.makedirs(cache_folder(), exist_ok=True)
+                made_folder(cache_folder())
                 write_atomically(self._path, flatbuffer)
                 checked = {"sha256": hashlib.sha256(flatbuffer).hexdigest(), "largest_difference": worst}
                 write_atomically(check_record(self._path), json.dumps(checked))
                 forget_unused()
             except OSError as error:  # a read-only or full disk: used all the same, made again next start
-                warnings.warn(f"LiteRT model not cached: {error}")
+                logger.warning(f"the fast model (LiteRT) is not cached: {error}")
             self._interpreter = interpreter
         except Exception as error:  # a failed conversion leaves TensorFlow in charge, as before
-            warnings.warn(f"LiteRT not used: {error}")
+            logger.warning(f"LiteRT not used: {error}")
         finally:
             self._settled.set()
 
