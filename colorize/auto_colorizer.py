@@ -10,12 +10,18 @@ needed, unless `eager` (a server: both at once; where LiteRT's cache let a color
 model, that is built when first needed, as for a drawing at another size: building it in the background at once,
 or right after the first picture, held the app's first picture up by 3-4 s, measured).
 """
-import numpy as np
+from __future__ import annotations
 
-from .images import MAX_PIXELS, lightness_of, open_image
+import os
+
+import numpy as np
+from PIL import Image
+
+from .hints import Hints
+from .images import MAX_PIXELS, ImageSource, lightness_of, open_image
 from .kind_detector import drawing_probability
 from .kinds import KINDS, MODEL_KINDS
-from .pipeline import Colorizer
+from .pipeline import Colorized, Colorizer, Prediction
 from .screentone import check_screentone
 from .weights import shipped_config
 
@@ -23,7 +29,8 @@ from .weights import shipped_config
 class AutoColorizer:
     """The photo and the drawing colorizer behind one `colorize`; `kind_of` says which one an image gets."""
 
-    def __init__(self, weights=None, hub=None, revision=None, precision="auto", eager=False):
+    def __init__(self, weights: str | os.PathLike | None = None, hub: str | None = None, revision: str | None = None,
+                 precision: str = "auto", eager: bool = False) -> None:
         self.precision = precision
         self._colorizers = {}
         self._shared = None
@@ -34,7 +41,7 @@ class AutoColorizer:
             for kind in MODEL_KINDS:
                 self.colorizer(kind)
 
-    def colorizer(self, kind):
+    def colorizer(self, kind: str) -> Colorizer:
         """The Colorizer for "photo" or "drawing" (the given weights, else the shipped ones), loaded once."""
         if kind not in MODEL_KINDS:
             raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(MODEL_KINDS)}")
@@ -43,11 +50,11 @@ class AutoColorizer:
         return self._colorizers[kind]
 
     @property
-    def loaded(self):
+    def loaded(self) -> dict[str, Colorizer]:
         """{kind: Colorizer} of the models loaded so far."""
         return dict(self._colorizers)
 
-    def shares_encoder(self):
+    def shares_encoder(self) -> bool:
         """Whether the photo and drawing models' encoders hold the same weights (the detector reads either): by
         the digests their configs record (`encoder_sha256`, written by `train export`), so that a photo never
         loads the drawing model, nor Keras where LiteRT has the photo model cached; for weights that record
@@ -72,7 +79,8 @@ class AutoColorizer:
         loaded = self._colorizers.get(kind)
         return (loaded.config if loaded else shipped_config(kind)) or {}
 
-    def predict(self, picture, hints=None, reference=None, max_pixels=MAX_PIXELS, kind="auto"):
+    def predict(self, picture: Image.Image, hints: Hints | None = None, reference: ImageSource | None = None,
+                max_pixels: float = MAX_PIXELS, kind: str = "auto") -> tuple[str, Prediction]:
         """(the kind chosen, its `Colorizer.predict_image`) for an opened picture; for "auto" the photo model
         runs first and its encoder features decide, so a photo is not looked at twice."""
         if kind == "auto" and self.shares_encoder():
@@ -86,7 +94,7 @@ class AutoColorizer:
         chosen = self.kind_of(picture, kind)
         return chosen, self.colorizer(chosen).predict_image(picture, hints, reference, max_pixels)
 
-    def kind_of(self, picture, kind="auto"):
+    def kind_of(self, picture: Image.Image, kind: str = "auto") -> str:
         """The kind to colorize an opened picture as: `kind`, or for "auto" what the detector sees in it."""
         if kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
@@ -95,8 +103,9 @@ class AutoColorizer:
         features = self.colorizer("drawing").features(lightness_of(picture))
         return "drawing" if drawing_probability(features[None])[0] >= 0.5 else "photo"
 
-    def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS,
-                 screentone="keep", kind="auto"):
+    def colorize(self, image: ImageSource, saturation: float = 1.0, hints: Hints | None = None,
+                 reference: ImageSource | None = None, max_pixels: float = MAX_PIXELS, screentone: str = "keep",
+                 kind: str = "auto") -> Colorized:
         """`Colorizer.colorize` by the model for the image's kind (see `predict`)."""
         check_screentone(screentone)
         _, prediction = self.predict(open_image(image, max_pixels), hints, reference, max_pixels, kind)

@@ -3,17 +3,21 @@
 Local hints are an (S, S, 3) array at the model's input size: a and b (scaled to [-1, 1]) times the mask,
 and the mask (1 where a hint is). A global hint is a reference image's ab distribution over the bins.
 """
+from __future__ import annotations
+
 import io
 import json
 import os
+from typing import Sequence, Union
 
 import numpy as np
 from PIL import Image, ImageColor
 
 from .ab_bins import ab_bin_centers, nearest_bins
-from .images import MAX_PIXELS, ImageError, open_image
+from .images import MAX_PIXELS, ImageError, ImageSource, open_image
 from .lab import convert_lab
 
+Hints = Union[Sequence[tuple], ImageSource]  # points (x, y, colour[, radius]), or a hint layer (an RGBA image)
 HINT_CHANNELS = 3  # a, b (scaled to [-1, 1], zero where no hint) and the mask (1 where a hint is)
 
 

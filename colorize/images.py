@@ -1,9 +1,12 @@
 """Reading whatever image a user has into what the model needs: its lightness, upright, full size."""
+from __future__ import annotations
+
 import functools
 import io
 import os
 import re
 import warnings
+from typing import Union
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -11,6 +14,8 @@ from PIL import Image, ImageOps
 from .files import missing_file
 from .lab import AB_SCALE, convert_lab, rgb_lightness
 from .memory import in_words, shortfall
+
+ImageSource = Union[str, os.PathLike, bytes, Image.Image, np.ndarray]  # what `open_image` reads
 
 MIN_CHROMA = 0.01  # mean |ab| (scaled to [-1, 1]) below this: a gray picture
 TONED_OFF, TONED_SHARE = 2.0, 0.001  # a toned print: at most this share of pixels this far off its one hue
@@ -99,7 +104,7 @@ def _upright(image):
         return image
 
 
-def open_image(source, max_pixels=MAX_PIXELS):
+def open_image(source: ImageSource, max_pixels: float = MAX_PIXELS) -> Image.Image:
     """A path, bytes, PIL image or array -> an upright PIL image in mode L or RGB (first frame if animated).
 
     Raises ImageError with a one-line reason for anything that is not a readable image.
@@ -144,19 +149,19 @@ def _gray_lightness_table():
     return convert_lab(gray)[0][0]
 
 
-def lightness_of(image):
+def lightness_of(image: Image.Image) -> np.ndarray:
     """CIELab L in [0, 100] (float32, H x W) of an L or RGB PIL image."""
     if image.mode == "L":
         return _gray_lightness_table()[np.asarray(image)]
     return rgb_lightness(np.asarray(image.convert("RGB")))
 
 
-def resize_plane(plane, size):
+def resize_plane(plane: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Resize one float plane to size=(width, height) with Pillow's antialiased bilinear filter."""
     return np.asarray(Image.fromarray(np.asarray(plane, np.float32), mode="F").resize(size, Image.BILINEAR))
 
 
-def read_rgb(source, max_pixels=MAX_PIXELS):
+def read_rgb(source: ImageSource, max_pixels: float = MAX_PIXELS) -> np.ndarray:
     """An image as RGB uint8 (H, W, 3), upright, for training and evaluation on colour photos."""
     return np.asarray(open_image(source, max_pixels).convert("RGB"))
 

@@ -5,6 +5,8 @@ constants and formulas); Lab -> sRGB bytes, which runs on every output pixel, is
 float32 over cache-sized bands of pixels with a lookup table for the sRGB gamma: many times faster
 than `skimage.color.lab2rgb` on a large photo, and within one level of it (docs/BENCHMARKS.md).
 """
+from __future__ import annotations
+
 import functools
 
 import numpy as np
@@ -20,7 +22,7 @@ GAMMA_STEPS = 1 << 16  # linear-light levels in the sRGB gamma table: its error 
 _F_KNEE = 0.2068966
 
 
-def convert_lab(rgb):
+def convert_lab(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """RGB uint8 (H, W, 3) -> (L float32 (H, W) in [0, 100], ab float32 (H, W, 2) in [-1, 1])."""
     lab = color.rgb2lab(np.asarray(rgb, dtype=np.uint8) / np.float32(255))  # float32 math: 1.6x faster than float64
     return lab[..., 0], np.clip(lab[..., 1:] / AB_SCALE, -1.0, 1.0)
@@ -34,7 +36,7 @@ def _luminance_tables():
     return (colorconv.xyz_from_rgb[1][:, None] * linear[None, :]).astype(np.float32)
 
 
-def rgb_lightness(rgb):
+def rgb_lightness(rgb: np.ndarray) -> np.ndarray:
     """CIELab L (float32 (H, W) in [0, 100]) of RGB uint8 (H, W, 3): convert_lab's L without a and b, in
     float32 bands (L depends on the luminance Y alone; D65's white has Y = 1)."""
     rgb = np.asarray(rgb, np.uint8)
@@ -130,7 +132,7 @@ class LabBand:
             out[:, channel] = values[channel]
 
 
-def convert_rgb(lightness, ab):
+def convert_rgb(lightness: np.ndarray | float, ab: np.ndarray) -> np.ndarray:
     """L (H, W) in [0, 100] (or one number for all pixels) and ab (H, W, 2) in [-1, 1] -> RGB uint8,
     out-of-gamut colours clipped."""
     ab = np.asarray(ab, np.float32)
@@ -149,6 +151,6 @@ def gray_rgb(lightness):
     return convert_rgb(lightness, np.zeros(np.shape(lightness) + (2,), np.float32))
 
 
-def ab_picture(ab):
+def ab_picture(ab: np.ndarray) -> np.ndarray:
     """Render predicted ab at constant lightness, so the colours show without the photo's shading."""
     return convert_rgb(AB_PICTURE_LIGHTNESS, ab)

@@ -14,6 +14,8 @@ A `unet` built with `predicts_lightness=True` (the drawing model, `predicts_ligh
 output: the lightness of the fills, L in [0, 100], beside ab. The pipeline keeps the darker of it and the
 input's L, so ink lines stay as dark as drawn while white fills of line art get a tone of their own.
 """
+from __future__ import annotations
+
 import hashlib
 
 import keras
@@ -101,8 +103,9 @@ def _unet_decoder(skips, head, temperature, mute=0.0, hints=None, reference=None
     return [ab, _lightness_head(x)] if lightness else ab
 
 
-def build_model(architecture="unet", encoder_init="none", head="regression", temperature=DEFAULT_TEMPERATURE,
-                hints=False, mute=0.0, predicts_lightness=False):
+def build_model(architecture: str = "unet", encoder_init: str = "none", head: str = "regression",
+                temperature: float = DEFAULT_TEMPERATURE, hints: bool = False, mute: float = 0.0,
+                predicts_lightness: bool = False) -> keras.Model:
     """A Keras model: L (B, H, W, 1) in [0, 100] -> ab (B, H, W, 2) in [-1, 1]; H and W divisible by 32.
 
     With hints=True its inputs are [L, hints (B, H, W, 3), reference (B, Q)] (see the module's docstring);

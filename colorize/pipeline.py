@@ -1,20 +1,25 @@
 """Full-resolution colorization: the model sees a small L, the output keeps every pixel of the input."""
+from __future__ import annotations
+
 import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
 
 import numpy as np
 
 from .decoding import decode
 from .fast_model import compiled_predictor
-from .hints import HintError, local_hints, open_reference, reference_distribution
-from .images import MAX_PIXELS, lightness_of, open_image, resize_plane
+from .hints import HintError, Hints, local_hints, open_reference, reference_distribution
+from .images import MAX_PIXELS, ImageSource, lightness_of, open_image, resize_plane
 from .kind_detector import shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 from .panels import cut, find_panels, frame_of, panel_hints, paste_panels
 from .screentone import check_screentone, descreen
 from .weights import LoadedWeights, load_weights
+
+if TYPE_CHECKING:
+    import keras
 
 PAPER_FADE = 8.0  # L units: a drawing's colours fade out within 8 of paper white and of ink black (see compose)
 SHADED_AT = 0.8  # a drawing at least this likely shaded keeps its own lightness (chosen in docs/MODEL.md)
@@ -46,7 +51,8 @@ def bilinear_taps(source, target):
     return np.minimum(taps, source - 1), weight.astype(np.float32)
 
 
-def compose(lightness, ab_small, saturation=1.0, result_lightness=None, paper_fade=0.0):
+def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0,
+            result_lightness: np.ndarray | None = None, paper_fade: float = 0.0) -> Colorized:
     """Full-resolution output from L (H, W) and the model's ab (S, S, 2), band by band so that the
     full-size ab never exists: the shown L, the ab picture and the RGB result, all uint8. The result
     takes `result_lightness` (H, W) instead of L where given (a drawing's lightness, see `drawing_lightness`),
@@ -111,7 +117,8 @@ def compose(lightness, ab_small, saturation=1.0, result_lightness=None, paper_fa
     return Colorized(shown_l, picture, rgb)
 
 
-def drawing_lightness(lightness, fill_small, screentone="keep", descreened=None, shaded=0.0):
+def drawing_lightness(lightness: np.ndarray, fill_small: np.ndarray, screentone: str = "keep",
+                      descreened: np.ndarray | None = None, shaded: float = 0.0) -> np.ndarray:
     """A drawing's result L: the darker of the page's L and the predicted fills' L (any small size) at full
     size, so ink lines stay as dark as drawn, white fills get a tone, and shading is kept. screentone="keep"
     keeps the page's dots and hatching over the colours; "smooth" takes the descreened page instead.
@@ -138,10 +145,10 @@ class Prediction(NamedTuple):
     shaded: float = 0.0  # a drawing's: the share of its own L the result keeps (1: shaded art, see drawing_lightness)
 
     @property
-    def shape(self):
+    def shape(self) -> tuple[int, int]:
         return self.lightness.shape
 
-    def compose(self, saturation=1.0, screentone="keep"):
+    def compose(self, saturation: float = 1.0, screentone: str = "keep") -> Colorized:
         """The full-resolution Colorized (see `compose` and `drawing_lightness`)."""
         check_screentone(screentone)
         if self.fill is None:
@@ -162,7 +169,8 @@ class Colorizer:
     "float32", "bfloat16" or "litert".
     """
 
-    def __init__(self, model, config, source="weights in memory", warning="", precision="auto"):
+    def __init__(self, model: keras.Model, config: dict, source: str = "weights in memory", warning: str = "",
+                 precision: str = "auto") -> None:
         self._start(LoadedWeights(config, source, warning, model=model), precision)
 
     def _start(self, loaded, precision):
@@ -175,7 +183,8 @@ class Colorizer:
         self._cached_features = None  # (small L, its features), see `features`
 
     @classmethod
-    def from_weights(cls, weights=None, hub=None, revision=None, precision="auto", kind="photo"):
+    def from_weights(cls, weights: str | os.PathLike | None = None, hub: str | None = None,
+                     revision: str | None = None, precision: str = "auto", kind: str = "photo") -> Colorizer:
         """Load from a local path, a Hub repo (pinned by revision), or the shipped default for `kind`
         ("photo" or "drawing") when neither is given. The Keras model is built now, unless the model call
         has been converted and cached before (`colorize.litert`): then at first need, so that a photo starts
@@ -185,11 +194,11 @@ class Colorizer:
         return colorizer
 
     @property
-    def model(self):
+    def model(self) -> keras.Model:
         """The Keras model (built at first use)."""
         return self.loaded.model
 
-    def fast_path_ready(self, timeout=0.0):
+    def fast_path_ready(self, timeout: float = 0.0) -> bool:
         """Whether the model call runs through LiteRT now (precision "litert", see `colorize.litert`), waiting up
         to `timeout` seconds for it to be made; it is made in the background after the first call at the input
         size (benchmarks wait for it)."""
@@ -197,21 +206,22 @@ class Colorizer:
         return fast is not None and fast.ready(timeout)
 
     @property
-    def fast_path_converting(self):
+    def fast_path_converting(self) -> bool:
         """Whether the LiteRT model is being made now (see `fast_path_ready`)."""
         fast = self._predict.litert
         return fast is not None and fast.converting
 
     @property
-    def takes_hints(self):
+    def takes_hints(self) -> bool:
         return bool(self.config.get("hints"))
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         """What the weights are for: "drawing" (they predict the fills' lightness too) or "photo"."""
         return "drawing" if self.config.get("predicts_lightness") else "photo"
 
-    def predict(self, lightness_batch, hints=None, reference=None):
+    def predict(self, lightness_batch: np.ndarray, hints: np.ndarray | None = None,
+                reference: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         """L (N, S, S) at the model's input size -> (ab (N, s, s, 2) in [-1, 1], the fills' L (N, S, S) or
         None for a photo model); s is S, or S / 2 for weights decoded by region (see `colorize.decoding`).
         A hint model also takes local hints (N, S, S, 3) and a reference distribution (N, Q); either may be
@@ -226,7 +236,7 @@ class Colorizer:
                            for distribution, lightness, hinted in zip(ab, lightness_batch, given)])
         return ab, fills
 
-    def features(self, lightness):
+    def features(self, lightness: np.ndarray) -> np.ndarray:
         """What the encoder sees in L (H, W) at the model's input size, averaged over the image (for
         `kind_detector`). The last image's are kept: `--kind auto` asks for them to pick the model, and
         the drawing model again for the shading, and one encoder pass serves both."""
@@ -242,7 +252,7 @@ class Colorizer:
         self._cached_features = (small, features)
         return features.copy()
 
-    def remember_features(self, lightness, features):
+    def remember_features(self, lightness: np.ndarray, features: np.ndarray) -> None:
         """Take `features` as what this model's encoder sees in L (H, W): another model with the same encoder
         has just computed them (see `AutoColorizer.predict`), so `features` need not run it again."""
         self._cached_features = (resize_plane(lightness, (self.input_size, self.input_size)), np.asarray(features))
@@ -281,7 +291,7 @@ class Colorizer:
         """The L the model looks at: a drawing's screentones are descreened first."""
         return descreen(lightness) if self.kind == "drawing" else lightness
 
-    def model_size(self, shape):
+    def model_size(self, shape: tuple[int, int]) -> int:
         """The model's input side for an image of shape (H, W): `input_size`; for weights with a larger
         `max_input_size` (the drawing model: whole pages, whose figures are small) about half the image's
         long side, between the two, unless the image is over MAX_ASPECT times longer than wide (a strip,
@@ -307,7 +317,8 @@ class Colorizer:
         pieces = [(box, frame_of(seen, box)) for box in boxes]
         return pieces, [cut(seen, box, frame, side) for box, frame in pieces]
 
-    def predict_image(self, image, hints=None, reference=None, max_pixels=MAX_PIXELS):
+    def predict_image(self, image: ImageSource, hints: Hints | None = None, reference: ImageSource | None = None,
+                      max_pixels: float = MAX_PIXELS) -> Prediction:
         """One image (path, bytes, PIL image or array) -> its Prediction, to compose at any saturation.
 
         hints: points (x, y, colour[, radius]) in the image's pixels (origin top left; colour '#rrggbb' or
@@ -332,7 +343,8 @@ class Colorizer:
         ab, fills = self._predict_each(inputs, local, distribution)
         return Prediction(lightness, seen, *self._assemble(seen, pieces, ab, fills), *self._shading([lightness]))
 
-    def predict_images(self, images, max_pixels=MAX_PIXELS, batch_size=8):
+    def predict_images(self, images: Sequence[ImageSource], max_pixels: float = MAX_PIXELS,
+                       batch_size: int = 8) -> list[Prediction]:
         """Predictions for several images, run through the model in batches; raises ImageError on the first
         bad one."""
         lightness = [lightness_of(open_image(image, max_pixels)) for image in images]
@@ -350,7 +362,9 @@ class Colorizer:
                 first = last
         return predictions
 
-    def colorize(self, image, saturation=1.0, hints=None, reference=None, max_pixels=MAX_PIXELS, screentone="keep"):
+    def colorize(self, image: ImageSource, saturation: float = 1.0, hints: Hints | None = None,
+                 reference: ImageSource | None = None, max_pixels: float = MAX_PIXELS,
+                 screentone: str = "keep") -> Colorized:
         """One image -> Colorized at the image's full resolution (`predict_image`, then `Prediction.compose`).
         screentone: for a drawing model, "keep" the page's dots and hatching in the result, or "smooth" them
         into flat gray (see `drawing_lightness`)."""

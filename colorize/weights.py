@@ -50,7 +50,8 @@ class LoadedWeights:
     for (`model`), so that a model call that LiteRT has already converted (`colorize.litert`) starts without
     Keras or TensorFlow."""
 
-    def __init__(self, config, source, warning="", weights_path=None, model=None, sha256=None):
+    def __init__(self, config: dict, source: str, warning: str = "", weights_path: str | None = None,
+                 model: keras.Model | None = None, sha256: str | None = None) -> None:
         self.config, self.source = config, source  # source: for people, where these weights came from
         self.warning = warning  # set when the weights asked for could not be had and others stand in
         self.weights_path = weights_path
@@ -65,12 +66,12 @@ class LoadedWeights:
             return self._model
 
     @property
-    def built(self):
+    def built(self) -> bool:
         """Whether the Keras model exists yet."""
         return self._model is not None
 
     @property
-    def sha256(self):
+    def sha256(self) -> str:
         """What identifies these weights: the weights file's SHA-256, or for a model made in memory the hash of
         its values."""
         if self._sha256 is None:
@@ -80,11 +81,11 @@ class LoadedWeights:
             self._sha256 = digest.hexdigest()
         return self._sha256
 
-    def with_warning(self, warning):
+    def with_warning(self, warning: str) -> LoadedWeights:
         return LoadedWeights(self.config, self.source, warning, self.weights_path, self._model, self._sha256)
 
 
-def sha256_of(path):
+def sha256_of(path: str | os.PathLike) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -98,7 +99,7 @@ def model_config(architecture, head="regression", input_size=224, temperature=DE
             "temperature": float(temperature), **extra}
 
 
-def save_weights(model, config, folder):
+def save_weights(model: keras.Model, config: dict, folder: str | os.PathLike) -> dict:
     """Write config.json and model.weights.h5 into folder, each replaced atomically (a kill leaves the old)."""
     os.makedirs(folder, exist_ok=True)
     fd, tmp_weights = tempfile.mkstemp(suffix=".weights.h5", dir=folder)
@@ -158,7 +159,7 @@ CONFIG_SCHEMA = {  # field: (required, the test its value must pass, what it mus
 }
 
 
-def read_config(path):
+def read_config(path: str | os.PathLike) -> dict:
     """A config.json, checked field by field against CONFIG_SCHEMA: a wrong value is refused here, with its
     name, not met later as a shape error (or a model that silently computes something else)."""
     try:
@@ -188,7 +189,7 @@ def config_problem(fields):
     return None
 
 
-def resolve_folder(path):
+def resolve_folder(path: str | os.PathLike) -> str:
     """A weights folder, a training run folder (its best epoch), or a weights file -> its folder."""
     path = os.path.abspath(os.path.expanduser(str(path)))
     if os.path.isfile(path):
@@ -309,7 +310,8 @@ def load_hub(repo_id, revision=None):
     return fallback.with_warning(f"{label} could not be downloaded ({reason}); using the shipped default weights")
 
 
-def load_weights(weights=None, hub=None, revision=None, kind="photo", build=True):
+def load_weights(weights: str | os.PathLike | None = None, hub: str | None = None, revision: str | None = None,
+                 kind: str = "photo", build: bool = True) -> LoadedWeights:
     """The one entry point: a local path, else a Hub repo, else the shipped default (for photos, or the
     shipped drawing weights for kind="drawing"). Not `build`: local and shipped weights are checked against
     their hash and their model built at first use (Hub weights are built at once: a download that does not
