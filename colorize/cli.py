@@ -6,7 +6,7 @@ import sys
 
 from tqdm import tqdm
 
-from . import interrupts
+from . import interrupts, litert
 from .files import made_folder
 from .files_batch import colorize_files, output_paths
 from .hints import HintError, open_reference, read_hints_file
@@ -84,6 +84,7 @@ def main(argv=None):
             return colorize_all(args)
     except KeyboardInterrupt:
         print("colorize: interrupted", file=sys.stderr)
+        litert.exit_now_if_converting(130)
         return 130
 
 

@@ -8,6 +8,7 @@ the weights file's hash, the config, the size and the code that builds the netwo
 later process that finds it there starts on it at once, without building the Keras model or importing
 TensorFlow (`read_cache`). COLORIZE_LITERT=0 turns it off.
 """
+import atexit
 import contextlib
 import hashlib
 import json
@@ -29,6 +30,32 @@ TOLERANCE = 1e-3  # largest difference from TensorFlow's outputs (probabilities,
 THREADS = 2
 GRAPH_MODULES = ("model.py", "layers.py", "encoder.py", "hints.py", "fast_model.py")  # the code that builds it
 KEPT = 6  # converted models kept in the cache (about 70 MB each), the most recently used
+_conversions = []  # the threads `LiteRTModel.start` started
+
+
+def converting():
+    """Whether a conversion is under way in this process."""
+    return any(thread.is_alive() for thread in _conversions)
+
+
+def exit_now_if_converting(status):
+    """End the process at once with `status` where a conversion is under way: Python's own exit would stop its
+    thread inside TensorFlow, which aborts the process ("terminate called ... FATAL: exception not rethrown")."""
+    if converting():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
+def _finish_conversions():
+    """At exit, a conversion under way is finished (and cached, for the next process) rather than aborted (see
+    `exit_now_if_converting`); a Ctrl-C while it finishes ends the process at once. Registered when a conversion
+    starts, so that it runs before the exit handlers of TensorFlow and Keras, which the conversion needs."""
+    try:
+        for thread in _conversions:
+            thread.join()
+    except KeyboardInterrupt:
+        exit_now_if_converting(130)
 
 
 def wanted():
@@ -145,7 +172,10 @@ class LiteRTModel:
         """Make the LiteRT model in the background (converted, checked and cached), once."""
         if not self._started:
             self._started = True
-            threading.Thread(target=self._prepare, name="litert-convert", daemon=True).start()
+            _conversions.append(threading.Thread(target=self._prepare, name="litert-convert", daemon=True))
+            atexit.unregister(_finish_conversions)  # the last registered runs first
+            atexit.register(_finish_conversions)
+            _conversions[-1].start()
 
     @property
     def converting(self):

@@ -2,6 +2,7 @@
 as TensorFlow's float32, converted once and then read from the cache. (The drawing model's panels go the same
 way: `bench.page_speed` times them.)"""
 import os
+import signal
 import subprocess
 import sys
 
@@ -13,6 +14,7 @@ from colorize import Colorizer, litert
 from colorize.cli import main
 from colorize.fast_model import cpu_has_bfloat16, resolve_precision
 from colorize.lab import convert_lab
+from tests.subcommand import ctrl_c_as_in_a_terminal
 
 pytestmark = pytest.mark.slow  # each model is converted once (about 5 s)
 
@@ -96,3 +98,26 @@ def test_the_cache_keeps_the_most_recently_used_converted_models(litert_on):
     litert.forget_unused()
     assert sorted(int(p.stem) for p in litert_on.glob("*.tflite")) == list(range(litert.KEPT))
     assert sorted(p.stem for p in litert_on.glob("*.json")) == sorted(p.stem for p in litert_on.glob("*.tflite"))
+
+
+def test_a_script_that_ends_while_the_fast_model_is_made_ends_cleanly_and_leaves_it_cached(litert_on):
+    script = "from colorize import Colorizer; Colorizer.from_weights().colorize(EXAMPLE)".replace(
+        "EXAMPLE", repr(os.path.join(EXAMPLES, "harbour.jpg")))  # the conversion starts after this photo
+    ended = subprocess.run([sys.executable, "-c", script], cwd=os.path.join(os.path.dirname(__file__), os.pardir),
+                           capture_output=True, text=True, timeout=300)
+    assert ended.returncode == 0 and ended.stderr == "", ended.stderr  # not "terminate called ...", nor a warning
+    assert len(list(litert_on.glob("*.tflite"))) == 1, "finished at the exit, for the next process"
+
+
+def test_a_ctrl_c_while_the_cli_makes_the_fast_model_is_one_line(litert_on, tmp_path):
+    cli = subprocess.Popen([sys.executable, "-m", "colorize", os.path.join(EXAMPLES, "harbour.jpg"), "-o",
+                            str(tmp_path)], cwd=os.path.join(os.path.dirname(__file__), os.pardir),
+                           stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_as_in_a_terminal)
+    try:
+        assert "making the fast model" in cli.stderr.readline()
+        cli.send_signal(signal.SIGINT)
+        assert cli.wait(timeout=60) == 130
+        assert cli.stderr.read() == "colorize: interrupted\n"  # not "terminate called ... FATAL"
+    finally:
+        cli.kill()
+    assert (tmp_path / "harbour.png").is_file(), "the photo written before stays"
