@@ -240,14 +240,14 @@ class Colorizer:
         """What the encoder sees in L (H, W) at the model's input size, averaged over the image (for
         `kind_detector`). The last image's are kept: `--kind auto` asks for them to pick the model, and
         the drawing model again for the shading, and one encoder pass serves both."""
-        if self._features is None:
-            from .encoder import feature_model  # Keras, at first use
-
-            self._features = feature_model(self.model)
         small = resize_plane(lightness, (self.input_size, self.input_size))
         last = self._cached_features
         if last is not None and np.array_equal(last[0], small):
             return last[1].copy()
+        if self._features is None:
+            from .encoder import feature_model  # Keras, at first need
+
+            self._features = feature_model(self.model)
         features = np.asarray(self._features.predict_on_batch(small[None, ..., None]))[0]
         self._cached_features = (small, features)
         return features.copy()

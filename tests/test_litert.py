@@ -70,22 +70,26 @@ finally:
 """
 
 
-def test_a_script_ending_as_the_fast_model_is_made_leaves_it_cached_and_the_cli_then_starts_without_tensorflow(
+def test_a_script_ending_as_the_fast_models_are_made_leaves_them_cached_and_the_cli_then_starts_without_tensorflow(
         litert_on, tmp_path):
-    root, photo = os.path.join(os.path.dirname(__file__), os.pardir), os.path.join(EXAMPLES, "harbour.jpg")
-    script = f"from colorize import Colorizer; Colorizer.from_weights().colorize({photo!r})"  # converts after it
+    root = os.path.join(os.path.dirname(__file__), os.pardir)
+    photo, drawing = os.path.join(EXAMPLES, "harbour.jpg"), os.path.join(EXAMPLES, "manga-girl.png")
+    script = (f"from colorize import AutoColorizer; auto = AutoColorizer(); auto.colorize({photo!r}); "
+              f"auto.colorize({drawing!r})")  # each model converted after its first picture, at 224
     ended = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300)
     assert ended.returncode == 0 and ended.stderr == "", ended.stderr  # not "terminate called ...", nor a warning
-    assert len(list(litert_on.glob("*.tflite"))) == 1, "finished at the exit, for the next process"
+    assert len(list(litert_on.glob("*.tflite"))) == 2, "both finished at the exit, for the next process"
 
-    later = subprocess.run([sys.executable, "-c", WATCHED_CLI, photo, "-o", str(tmp_path)], cwd=root,
+    later = subprocess.run([sys.executable, "-c", WATCHED_CLI, photo, drawing, "-o", str(tmp_path)], cwd=root,
                            capture_output=True, text=True, timeout=300)
     assert later.returncode == 0, later.stderr
-    assert "TensorFlow imported: False" in later.stdout, "a photo by `--kind auto` on the cached model alone"
-    assert later.stderr == "", "nothing to say, not even LiteRT's notice of its delegate"
+    assert "TensorFlow imported: False" in later.stdout, "a photo and a drawing by `--kind auto`, cached models alone"
+    said = [line for line in later.stderr.splitlines() if line.strip() and not line.startswith("colorizing")]
+    assert said == [], "nothing but the progress bar, not even LiteRT's notice of its delegate"
     by_tensorflow = convert_lab(Colorizer.from_weights(precision="float32").colorize(photo).rgb)
     by_litert = convert_lab(np.asarray(Image.open(tmp_path / "harbour.png").convert("RGB")))
     assert np.abs(by_litert[1] - by_tensorflow[1]).mean() * 128 < 0.5, "colours within 0.5 ab of TensorFlow's"
+    assert (tmp_path / "manga-girl.png").is_file()
 
 
 def test_the_cache_keeps_the_most_recently_used_converted_models(litert_on):
