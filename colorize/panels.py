@@ -17,7 +17,10 @@ SMALLEST = 0.01  # a panel covers at least this share of the page
 SHORTEST = 96  # px: and is at least this wide and tall (the parts of a small drawing are no panels)
 INK_LEVEL = 50.0  # L below this is ink: a frame's rows and columns are mostly ink
 FRAME = 0.05  # a panel's frame is at most this share of its side thick
+HALO = 2  # px: a frame line's blurred edge on either side of its ink, taken off with it
 LEFT_OVER = 0.005  # drawn pixels outside the panels above this share of the page: coloured as one image
+EDGE = 4  # px along a panel's sides where a frame's leftovers are not taken for drawing (see drawn_box)
+FADE = 0.1  # of a drawing's longer side: its colours fade to paper over this much of a panel's paper around it
 MARGIN = 0.4  # of a drawing's longer side: the paper around it when a panel is framed to its drawing (measured)
 
 
@@ -30,17 +33,30 @@ def gutters(lightness):
 
 
 def inside_frame(lightness, box):
-    """The box without its frame: the rows and columns along each side that are mostly ink are taken off,
-    so the model sees the panel's drawing on its paper, as it was trained, and no border to paint along."""
+    """The box without its frame: the rows and columns along each side that are mostly ink are taken off, with
+    the blurred lines on either side of them (a scan's, a resampled page's), so the model sees the panel's
+    drawing on its paper, as it was trained, and no border to paint along."""
     top, left, bottom, right = box
-    ink = lightness[top:bottom, left:right] < INK_LEVEL
-    rows, columns = ink.mean(axis=1) > 0.5, ink.mean(axis=0) > 0.5
+    part = lightness[top:bottom, left:right]
+    ink, dark = part < INK_LEVEL, part <= PAPER_LEVEL
+    rows = (ink.mean(axis=1) > 0.5, dark.mean(axis=1) > 0.5)
+    columns = (ink.mean(axis=0) > 0.5, dark.mean(axis=0) > 0.5)
 
-    def run(flags):  # how many of the first flags are set, up to FRAME of them
-        limit = int(np.ceil(FRAME * len(flags)))
-        return int(np.argmin(np.append(flags[:limit], False)))
+    def run(ink, dark):  # the frame's lines from one side: ink, with up to HALO blurred lines on either side
+        limit = int(np.ceil(FRAME * len(ink)))
+        outer = 0
+        while outer < min(HALO, limit) and dark[outer] and not ink[outer]:
+            outer += 1
+        frame = outer + int(np.argmin(np.append(ink[outer:limit], False)))
+        if frame == outer:  # no ink: no frame on this side
+            return 0
+        inner = frame
+        while inner < min(frame + HALO, limit) and dark[inner] and not ink[inner]:
+            inner += 1
+        return inner
 
-    return (top + run(rows), left + run(columns), bottom - run(rows[::-1]), right - run(columns[::-1]))
+    return (top + run(*rows), left + run(*columns), bottom - run(*(f[::-1] for f in rows)),
+            right - run(*(f[::-1] for f in columns)))
 
 
 def find_panels(lightness):
@@ -68,6 +84,24 @@ def find_panels(lightness):
     return [inside_frame(lightness, box) for box in boxes]
 
 
+def drawn_box(lightness, box):
+    """The box (top, left, bottom, right) around what is drawn (not paper) inside a box, or None for an empty one.
+    What lies within EDGE of the box's sides is not looked at: a frame's leftovers (its blurred or slanted
+    edge, which `inside_frame` leaves) would make every panel drawn to its edges; a drawing found within EDGE
+    of a side is taken to meet that side."""
+    top, left, bottom, right = box
+    if min(bottom - top, right - left) <= 2 * EDGE:
+        return box
+    drawn = lightness[top + EDGE : bottom - EDGE, left + EDGE : right - EDGE] <= PAPER_LEVEL
+    rows, columns = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
+    if not len(rows):
+        return None
+    height, width = drawn.shape
+    return (top if rows[0] == 0 else top + EDGE + rows[0], left if columns[0] == 0 else left + EDGE + columns[0],
+            bottom if rows[-1] == height - 1 else top + EDGE + rows[-1] + 1,
+            right if columns[-1] == width - 1 else left + EDGE + columns[-1] + 1)
+
+
 def frame_of(lightness, box):
     """What the model is shown of a box (top, left, bottom, right): its drawing (the drawn pixels, not paper)
     with a MARGIN of paper around, reaching past the box where the box has too little paper (cut, see
@@ -76,11 +110,10 @@ def frame_of(lightness, box):
     side where the drawing meets the box's edge (a figure cut off by its frame, a drawing that fills the
     picture) stays at the edge; nothing drawn: the box."""
     top, left, bottom, right = box
-    drawn = lightness[top:bottom, left:right] <= PAPER_LEVEL
-    rows, columns = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
-    if not len(rows):
+    drawn = drawn_box(lightness, box)
+    if drawn is None:
         return box
-    y0, x0, y1, x1 = top + rows[0], left + columns[0], top + rows[-1] + 1, left + columns[-1] + 1
+    y0, x0, y1, x1 = drawn
     pad = int(np.ceil(MARGIN * max(y1 - y0, x1 - x0)))
     return (top if y0 == top else y0 - pad, left if x0 == left else x0 - pad,
             bottom if y1 == bottom else y1 + pad, right if x1 == right else x1 + pad)
@@ -120,18 +153,33 @@ def panel_hints(hints, box, shape, side, frame=None):
     return np.where(inside[..., None], part, 0.0).astype(hints.dtype)
 
 
-def paste_panels(boxes, shape, side, ab, fills, frames=None):
+def paste_panels(boxes, shape, side, ab, fills, frames=None, drawn=None):
     """A page's model output (ab (side, side, 2), fills' L (side, side)) from its boxes' own (one per box,
     any size, each covering its frame, see `frame_of`; default: the box), for a page of `shape` (H, W): what
-    is outside every box gets no colour and paper's lightness."""
+    is outside every box gets no colour and paper's lightness. Where `drawn` gives each box's drawn part
+    (`drawn_box`), a box's paper around it fades to paper too, over FADE of the drawing's size: the model
+    paints the paper at a panel's edges (orange smudges, a cream wash) where the page is white."""
     page_ab = np.zeros((side, side, 2), np.float32)
     page_fill = np.full((side, side), 100.0, np.float32)
-    for box, frame, panel_ab, panel_fill in zip(boxes, frames or boxes, ab, fills):
+    for box, frame, panel_ab, panel_fill, part in zip(boxes, frames or boxes, ab, fills, drawn or boxes):
+        if part is None:  # nothing drawn: paper
+            continue
         y0, x0, y1, x1 = scaled_box(frame, shape, side)
         top, left, bottom, right = overlap(scaled_box(box, shape, side), (y0, x0, y1, x1))
         inside = slice(top - y0, bottom - y0), slice(left - x0, right - x0)
         size = (x1 - x0, y1 - y0)
-        page_fill[top:bottom, left:right] = resize_plane(panel_fill, size)[inside]
+        weight = drawing_weight(scaled_box(part, shape, side), (top, left, bottom, right))
+        page_fill[top:bottom, left:right] = 100 - weight * (100 - resize_plane(panel_fill, size)[inside])
         for c in range(2):
-            page_ab[top:bottom, left:right, c] = resize_plane(panel_ab[..., c], size)[inside]
+            page_ab[top:bottom, left:right, c] = weight * resize_plane(panel_ab[..., c], size)[inside]
     return page_ab, page_fill
+
+
+def drawing_weight(part, area):
+    """How much of the model's colour each pixel of an area (top, left, bottom, right) keeps, (H, W): all of it over
+    the box `part`, none from FADE of the part's longer side away from it (at least 2 pixels)."""
+    top, left, bottom, right = area
+    band = max(2.0, FADE * max(part[2] - part[0], part[3] - part[1]))
+    rows = np.maximum(np.maximum(part[0] - np.arange(top, bottom), np.arange(top, bottom) - part[2] + 1), 0)
+    columns = np.maximum(np.maximum(part[1] - np.arange(left, right), np.arange(left, right) - part[3] + 1), 0)
+    return np.clip(1 - np.maximum(rows[:, None], columns[None, :]) / band, 0, 1).astype(np.float32)

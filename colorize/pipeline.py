@@ -14,7 +14,7 @@ from .hints import HintError, Hints, local_hints, open_reference, reference_dist
 from .images import MAX_PIXELS, ImageSource, lightness_of, open_image, resize_plane
 from .kind_detector import shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
-from .panels import cut, find_panels, frame_of, panel_hints, paste_panels
+from .panels import cut, drawn_box, find_panels, frame_of, panel_hints, paste_panels
 from .screentone import check_screentone, descreen
 from .weights import LoadedWeights, load_weights
 
@@ -284,7 +284,8 @@ class Colorizer:
         """One image's (ab, fills' L) from its pieces' model outputs (see `_pieces`)."""
         if pieces:
             boxes, frames = zip(*pieces)
-            return paste_panels(boxes, seen.shape, self.model_size(seen.shape), ab, fills, frames)
+            return paste_panels(boxes, seen.shape, self.model_size(seen.shape), ab, fills, frames,
+                                [drawn_box(seen, box) for box in boxes])
         return ab[0], fills[0]
 
     def _seen(self, lightness):

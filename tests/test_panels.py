@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 from colorize import Colorizer
 from colorize.images import lightness_of, open_image
 from colorize.lab import convert_lab
-from colorize.panels import MARGIN, cut, find_panels, frame_of, gutters, overlap, panel_hints, paste_panels
+from colorize.panels import MARGIN, cut, drawn_box, find_panels, frame_of, gutters, overlap, panel_hints, paste_panels
 from colorize.screentone import descreen
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
@@ -110,6 +110,33 @@ def test_pasted_panels_leave_the_gutters_without_colour_and_at_paper_white():
     centre = (top + bottom) * 300 // (2 * 800), (left + right) * 300 // (2 * 600)
     assert ab[centre].tolist() == [1.0, 1.0] and fill[centre] == 50.0
     assert ab[2, 2].tolist() == [0.0, 0.0] and fill[2, 2] == 100.0  # the page's corner is gutter
+
+
+def test_frames_with_a_blurred_edge_are_found_and_taken_off_with_it():
+    lightness, picture, inner = page((2, 2))
+    blurred = np.asarray(picture.resize((1200, 1600)).resize((600, 800), Image.BILINEAR), np.float32) / 2.55
+    found = sorted(find_panels(blurred))  # a resampled page: each frame line has a gray edge on either side
+    assert len(found) == 4
+    for box, exact in zip(found, sorted(inner)):
+        assert all(abs(a - b) <= 2 for a, b in zip(box, exact)), (box, exact)
+        top, left, bottom, right = drawn_box(blurred, box)
+        assert top > box[0] + 20 and left > box[1] + 20, "the figure inside, not the frame, is what is drawn"
+
+
+def test_a_panels_paper_around_its_drawing_fades_to_white():
+    lightness, _, boxes = page((2, 2))
+    ones = [np.ones((224, 224, 2), np.float32)] * 4
+    parts = [drawn_box(lightness, box) for box in boxes]
+    ab, fill = paste_panels(boxes, lightness.shape, 300, ones, [np.full((224, 224), 50.0, np.float32)] * 4,
+                            drawn=parts)
+    top, left, bottom, right = parts[0]
+    centre = (top + bottom) * 300 // (2 * 800), (left + right) * 300 // (2 * 600)
+    assert ab[centre].tolist() == [1.0, 1.0] and fill[centre] == 50.0  # the drawing keeps the model's colours
+    corner = (boxes[0][0] + 3) * 300 // 800, (boxes[0][1] + 3) * 300 // 600  # the panel's paper, off the figure
+    assert ab[corner].tolist() == [0.0, 0.0] and fill[corner] == 100.0
+    empty = paste_panels(boxes[:1], lightness.shape, 300, ones[:1], [np.full((224, 224), 50.0, np.float32)],
+                         drawn=[None])
+    assert not empty[0].any() and (empty[1] == 100).all(), "a panel with nothing drawn stays paper"
 
 
 @pytest.mark.slow
