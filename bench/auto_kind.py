@@ -36,6 +36,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     colorizer = AutoColorizer(eager=True)
     photo = open_image(os.path.join(PHOTO_FOLDER, sorted(os.listdir(PHOTO_FOLDER))[0])).resize((1024, 768))
+    photo = photo.convert("L").convert("RGB")  # what is colorized: a gray photo, stored as RGB as most scans are
     drawing = open_image(DRAWING)
     vgg16 = vgg16_call()
     rows = []

@@ -240,9 +240,9 @@ class LiteRTModel:
             interpreter.set_tensor(detail["index"], inputs[cls._position(detail)])
         interpreter.invoke()
         outputs = sorted(interpreter.get_output_details(), key=lambda d: (len(d["name"]), d["name"]))  # Identity, _1..
-        return [interpreter.get_tensor(d["index"]).copy() for d in outputs]
+        return [interpreter.get_tensor(d["index"]) for d in outputs]  # each a copy already (13 MB for a photo's)
 
     def __call__(self, inputs):
         """Outputs (a list) for inputs (a list of batches of any length at `size`), one item at a time."""
         items = [self._invoke(self._interpreter, [x[i : i + 1] for x in inputs]) for i in range(len(inputs[0]))]
-        return [np.concatenate(parts) for parts in zip(*items)]
+        return items[0] if len(items) == 1 else [np.concatenate(parts) for parts in zip(*items)]

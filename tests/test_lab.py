@@ -1,5 +1,7 @@
 import numpy as np
+from PIL import Image
 
+from colorize.images import lightness_of
 from colorize.lab import ab_picture, convert_lab, convert_rgb, gray_rgb
 
 
@@ -37,3 +39,14 @@ def test_nearest_bins_matches_comparing_every_centre():
     assert bins.shape == (4, 50, 50)
     chosen = np.take_along_axis(distances, bins[..., None], axis=-1)[..., 0]
     np.testing.assert_allclose(chosen, distances.min(axis=-1), atol=1e-6)  # ties may pick either bin
+
+
+def test_a_gray_picture_has_one_lightness_whether_stored_as_gray_or_as_rgb():
+    gray = np.random.default_rng(0).integers(0, 256, (40, 60), dtype=np.uint8)
+    as_l, as_rgb = Image.fromarray(gray), Image.fromarray(np.repeat(gray[..., None], 3, axis=-1))
+    expected = convert_lab(np.asarray(as_rgb))[0]
+    np.testing.assert_allclose(lightness_of(as_rgb), expected, atol=1e-3)
+    np.testing.assert_allclose(lightness_of(as_l), expected, atol=1e-3)
+    tinted = np.asarray(as_rgb).copy()
+    tinted[0, 0, 2] ^= 1  # one pixel not gray: the picture takes the RGB path
+    np.testing.assert_allclose(lightness_of(Image.fromarray(tinted)), convert_lab(tinted)[0], atol=1e-3)
