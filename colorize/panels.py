@@ -109,10 +109,14 @@ def frame_of(lightness, box):
     and its place there: a character drawn small in one panel and large in the next is coloured alike. A
     side where the drawing meets the box's edge (a figure cut off by its frame, a drawing that fills the
     picture) stays at the edge; nothing drawn: the box."""
-    top, left, bottom, right = box
-    drawn = drawn_box(lightness, box)
+    return framed(box, drawn_box(lightness, box))
+
+
+def framed(box, drawn):
+    """`frame_of` for a box whose drawn part (`drawn_box`) is known."""
     if drawn is None:
         return box
+    top, left, bottom, right = box
     y0, x0, y1, x1 = drawn
     pad = int(np.ceil(MARGIN * max(y1 - y0, x1 - x0)))
     return (top if y0 == top else y0 - pad, left if x0 == left else x0 - pad,

@@ -14,7 +14,7 @@ from .hints import HintError, Hints, local_hints, open_reference, reference_dist
 from .images import MAX_PIXELS, ImageSource, lightness_of, open_image, resize_plane
 from .kind_detector import shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
-from .panels import cut, drawn_box, find_panels, frame_of, panel_hints, paste_panels
+from .panels import cut, drawn_box, find_panels, framed, panel_hints, paste_panels
 from .screentone import check_screentone, descreen
 from .weights import LoadedWeights, load_weights
 
@@ -283,9 +283,8 @@ class Colorizer:
     def _assemble(self, seen, pieces, ab, fills):
         """One image's (ab, fills' L) from its pieces' model outputs (see `_pieces`)."""
         if pieces:
-            boxes, frames = zip(*pieces)
-            return paste_panels(boxes, seen.shape, self.model_size(seen.shape), ab, fills, frames,
-                                [drawn_box(seen, box) for box in boxes])
+            boxes, frames, drawn = zip(*pieces)
+            return paste_panels(boxes, seen.shape, self.model_size(seen.shape), ab, fills, frames, drawn)
         return ab[0], fills[0]
 
     def _seen(self, lightness):
@@ -309,14 +308,16 @@ class Colorizer:
     def _pieces(self, seen):
         """(pieces, model inputs) for one seen L. The drawing model colours a page of panels panel by panel
         (colorize.panels) at the input size, so that the gutters stay paper (unless the config says "panels":
-        false), each panel framed to what is drawn in it (`panels.frame_of`): a piece is (box, frame), where
-        its colours go and what the model was shown. No pieces: the whole image (photos, single drawings)."""
+        false), each panel framed to what is drawn in it (`panels.frame_of`): a piece is (box, frame, drawn), where
+        its colours go, what the model was shown and the part of the box that is drawn (`panels.drawn_box`). No
+        pieces: the whole image (photos, single drawings)."""
         boxes = find_panels(seen) if self.kind == "drawing" and self.config.get("panels", True) else []
         if not boxes:
             return [], [self._model_input(seen)]
         side = self.input_size  # measured better and faster than larger panel inputs (docs/MODEL.md)
-        pieces = [(box, frame_of(seen, box)) for box in boxes]
-        return pieces, [cut(seen, box, frame, side) for box, frame in pieces]
+        drawn = [drawn_box(seen, box) for box in boxes]
+        pieces = [(box, framed(box, part), part) for box, part in zip(boxes, drawn)]
+        return pieces, [cut(seen, box, frame, side) for box, frame, _ in pieces]
 
     def predict_image(self, image: ImageSource, hints: Hints | None = None, reference: ImageSource | None = None,
                       max_pixels: float = MAX_PIXELS) -> Prediction:
@@ -339,7 +340,7 @@ class Colorizer:
         pieces, inputs = self._pieces(seen)
         if local is not None:
             local = [panel_hints(local, box, seen.shape, len(x), frame)
-                     for (box, frame), x in zip(pieces, inputs)] or [local]
+                     for (box, frame, _), x in zip(pieces, inputs)] or [local]
         distribution = None if distribution is None else [distribution] * len(inputs)
         ab, fills = self._predict_each(inputs, local, distribution)
         return Prediction(lightness, seen, *self._assemble(seen, pieces, ab, fills), *self._shading([lightness]))

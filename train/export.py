@@ -12,7 +12,7 @@ import tempfile
 import h5py
 import numpy as np
 
-from colorize.files import made_folder_for
+from colorize.files import made_folder_for, write_atomically
 from colorize.weights import (
     CONFIG_FILE,
     WEIGHTS_FILE,
@@ -121,12 +121,10 @@ def run(args):
             copy_as_float16(os.path.join(folder, WEIGHTS_FILE), os.path.join(staging, WEIGHTS_FILE))
         config.update(weights_sha256=sha256_of(os.path.join(staging, WEIGHTS_FILE)), storage="float16",
                       data=[os.path.basename(os.path.normpath(d)) for d in config.get("data", [])], **decoding)
-        with open(os.path.join(staging, CONFIG_FILE), "w") as f:
-            json.dump(config, f, indent=2)
+        write_atomically(os.path.join(staging, CONFIG_FILE), json.dumps(config, indent=2))
         exported = load_local(staging).model  # the new export loads before it replaces an earlier one
         config["encoder_sha256"] = encoder_digest(exported)  # of the stored weights: what --kind auto compares
-        with open(os.path.join(staging, CONFIG_FILE), "w") as f:
-            json.dump(config, f, indent=2)
+        write_atomically(os.path.join(staging, CONFIG_FILE), json.dumps(config, indent=2))
         for name in EXTRA_FILES:
             for where in (os.path.dirname(folder), folder):
                 if os.path.isfile(os.path.join(where, name)):
