@@ -28,7 +28,7 @@ def compose(lightness, ab_small, saturation=1.0):
     ab = np.stack([resize_plane(ab_small[..., c], (width, height)) for c in range(2)], axis=-1)
     ab = np.clip(ab * np.float32(saturation), -1.0, 1.0)
     shown_l = np.round(lightness * 2.55).astype(np.uint8)
-    return Colorized(shown_l, lab_to_rgb(AB_PICTURE_LIGHTNESS, ab), lab_to_rgb(lightness, ab))
+    return Colorized(lab_to_rgb(lightness, ab), lambda: (shown_l, lab_to_rgb(AB_PICTURE_LIGHTNESS, ab)))
 
 
 def predict(model, lightness_batch):

@@ -16,7 +16,7 @@ from . import litert
 from .backend import keras_backend
 from .hints import model_inputs
 
-PRECISIONS = ("auto", "float32", "bfloat16", "litert")
+PRECISIONS = ("auto", "float32", "bfloat16", "litert", "openvino")
 
 
 def cpu_has_bfloat16():
@@ -30,14 +30,15 @@ def cpu_has_bfloat16():
 
 
 def resolve_precision(precision):
-    """"auto" -> bfloat16 on a CPU backend with native bfloat16 (TensorFlow), else float32 through LiteRT where
-    it is installed ("litert", see `colorize.litert`), else float32."""
+    """"auto" -> on a CPU backend with native bfloat16 (TensorFlow): OpenVINO's bfloat16 where it is installed
+    ("openvino", see `colorize.litert`), else TensorFlow's bfloat16; elsewhere float32 through LiteRT where it is
+    installed ("litert"), else float32."""
     if precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     if precision != "auto":
         return precision
     if keras_backend() == "tensorflow" and cpu_has_bfloat16():
-        return "bfloat16"
+        return "openvino" if litert.openvino_wanted() else "bfloat16"
     return "litert" if litert.wanted() else "float32"
 
 
@@ -85,29 +86,32 @@ def compiled_predictor(loaded, precision="auto", features=False):
     for; a hint model gets zeros for the hints not given (see `hints.model_inputs`). Weights decoded by region
     (config `regions`) give the bins distribution (see `distribution_model`) in place of ab. With `features`,
     the outputs are a list that ends with the encoder's pooled features (N, F) (see `with_features`).
-    "litert": float32 through LiteRT at the input size once converted (`colorize.litert`), TensorFlow's float32
-    until then and at other sizes; a converted model in the cache is used from the first call, and the Keras
-    model is then built only when something else is asked for. Otherwise it is built now, so that weights that
-    do not load are refused at once."""
+    "litert" and "openvino": the network converted at the input size (`colorize.litert`), run by LiteRT in
+    float32 or by OpenVINO (in bfloat16 on CPUs with bfloat16 units); until it is made, and at other sizes,
+    TensorFlow answers (in bfloat16 where OpenVINO's is). A converted model in the cache is used from the first
+    call, and the Keras model is then built only when something else is asked for. Otherwise it is built now,
+    so that weights that do not load are refused at once."""
     precision = resolve_precision(precision)
     config = loaded.config
     takes_hints = bool(config.get("hints"))
+    converted_bfloat16 = precision == "openvino" and cpu_has_bfloat16()
+    keras_arithmetic = "bfloat16" if precision == "bfloat16" or converted_bfloat16 else "float32"
     building = threading.RLock()
-    made = {}  # the Keras network and its call, each made once when first needed (by a caller or by LiteRT)
+    made = {}  # per arithmetic, the Keras network and its call, each made once when first needed
 
-    def network():
+    def network(arithmetic="float32"):
         with building:
-            if "network" not in made:
+            if arithmetic not in made:
                 model = loaded.model
-                if precision == "bfloat16":
+                if arithmetic == "bfloat16":
                     model = bfloat16_twin(model, config)
                 if config.get("regions"):
                     model = distribution_model(model)
-                made["network"] = with_features(model) if features else model
-            return made["network"]
+                made[arithmetic] = with_features(model) if features else model
+            return made[arithmetic]
 
-    def keras_call():
-        model = network()
+    def keras_call(arithmetic):
+        model = network(arithmetic)
         if keras_backend() != "tensorflow":
             return lambda inputs: model.predict_on_batch(inputs[0] if len(inputs) == 1 else inputs)
         import tensorflow as tf
@@ -117,20 +121,21 @@ def compiled_predictor(loaded, precision="auto", features=False):
         return lambda inputs: call([tf.constant(x, tf.float32) for x in inputs] if len(inputs) > 1
                                    else tf.constant(inputs[0], tf.float32))
 
-    def with_keras(inputs):
+    def with_keras(inputs, arithmetic=keras_arithmetic):
         """The outputs as a list of float32 arrays."""
         with building:
-            if "call" not in made:
-                made["call"] = keras_call()
-        outputs = made["call"](inputs)
+            if ("call", arithmetic) not in made:
+                made["call", arithmetic] = keras_call(arithmetic)
+        outputs = made["call", arithmetic](inputs)
         return [np.asarray(output, np.float32) for output in (outputs if isinstance(outputs, (list, tuple))
                                                               else [outputs])]
 
     fast = None
-    if precision == "litert":
+    if precision in litert.RUNTIMES:
         size = int(config["input_size"])
         outputs = ("distribution" if config.get("regions") else "ab") + ("+features" if features else "")
-        fast = litert.LiteRTModel(litert.cache_key(loaded.sha256, config, size, outputs), size, network, with_keras)
+        fast = litert.LiteRTModel(litert.cache_key(loaded.sha256, config, size, outputs, precision), size, network,
+                                  lambda inputs: with_keras(inputs, "float32"), precision, converted_bfloat16)
         fast.read_cache()
     if fast is None or not fast.ready():
         loaded.model  # noqa: B018 (built now: weights that do not load are refused here, not at the first picture)

@@ -1,12 +1,15 @@
-"""The model call through LiteRT (XNNPACK) on CPUs without bfloat16 units: 1.15-1.3x faster than TensorFlow's
-float32 at 224x224 on an AMD EPYC with AVX2, with outputs within 1e-6 of it (docs/BENCHMARKS.md).
+"""The model call through a converted copy of the network: LiteRT (XNNPACK) in float32 on CPUs without bfloat16
+units (1.15-1.3x faster than TensorFlow's float32 at 224x224 on an AMD EPYC with AVX2, outputs within 1e-6 of
+it), OpenVINO in bfloat16 on CPUs with them (1.75x faster than TensorFlow's bfloat16 on a Xeon with AMX); the
+numbers are in docs/BENCHMARKS.md.
 
-LiteRT runs a converted copy of the network at one input size. It is made from the Keras model (the one saved
-weights format), in a background thread the first time that size is asked for, while TensorFlow answers; checked
-against TensorFlow on a test input, cached on disk (COLORIZE_CACHE, default ~/.cache/colorize) under a key of
-the weights file's hash, the config, the size and the code that builds the network, and used from then on. A
-later process that finds it there starts on it at once, without building the Keras model or importing
-TensorFlow (`read_cache`). COLORIZE_LITERT=0 turns it off.
+The converted copy is LiteRT's flatbuffer, at one input size; OpenVINO reads the same file. It is made from the
+Keras model (the one saved weights format), in a background thread the first time that size is asked for, while
+TensorFlow answers; checked against TensorFlow on a test input in the runtime that will run it, cached on disk
+(COLORIZE_CACHE, default ~/.cache/colorize) under a key of the weights file's hash, the config, the size, the
+code that builds the network and the runtime, and used from then on. A later process that finds it there starts
+on it at once, without building the Keras model or importing TensorFlow (`read_cache`). COLORIZE_LITERT=0 turns
+both off.
 """
 import atexit
 import contextlib
@@ -22,11 +25,15 @@ from importlib.util import find_spec
 
 import numpy as np
 
-from .backend import keras_backend
+from .backend import keras_backend, native_stderr_silenced
 from .files import made_folder, write_atomically
 
 logger = logging.getLogger("colorize")
-TOLERANCE = 1e-3  # largest difference from TensorFlow's outputs (probabilities, features) a converted model may show
+RUNTIMES = ("litert", "openvino")
+# largest difference from TensorFlow's float32 outputs a converted model may show, as a share of each output's
+# largest value (probabilities, fills' L, features), in its own arithmetic: float32 alike; bfloat16 rounds every
+# product (seen: 0.02-0.07; the colours then move by a mean Delta E of about 0.2, tests/test_litert.py)
+TOLERANCE = {"float32": 1e-3, "bfloat16": 0.15}
 THREADS = 2
 GRAPH_MODULES = ("model.py", "layers.py", "encoder.py", "hints.py", "fast_model.py")  # the code that builds it
 KEPT = 6  # converted models kept in the cache (about 70 MB each), the most recently used
@@ -71,10 +78,17 @@ def cache_folder():
     return os.environ.get("COLORIZE_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "colorize")
 
 
-def cache_key(weights_sha256, config, size, outputs):
+def openvino_wanted():
+    """Whether OpenVINO can run the converted model here: installed, and LiteRT's converter `wanted`."""
+    return find_spec("openvino") is not None and wanted()
+
+
+def cache_key(weights_sha256, config, size, outputs, runtime="litert"):
     """A name for the converted model: what goes into it (the weights' hash, the config, the input size, the
-    outputs asked for: "ab", "distribution", "+features"), the code that builds the network and LiteRT's version."""
-    digest = hashlib.sha256(json.dumps([weights_sha256, config, size, outputs, version("ai-edge-litert")],
+    outputs asked for: "ab", "distribution", "+features"), the code that builds the network and the versions of
+    LiteRT and of the runtime that was checked on it."""
+    versions = [version("ai-edge-litert")] + ([version("openvino")] if runtime == "openvino" else [])
+    digest = hashlib.sha256(json.dumps([weights_sha256, config, size, outputs, versions],
                                        sort_keys=True, default=str).encode())
     here = os.path.dirname(os.path.abspath(__file__))
     for name in GRAPH_MODULES:
@@ -121,31 +135,20 @@ def forget_unused():
                 os.remove(stale)
 
 
-@contextlib.contextmanager
-def native_stderr_silenced():
-    """Standard error's file descriptor pointed at nothing for the block: what native code prints there goes."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as nothing:
-            os.dup2(nothing.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 class LiteRTModel:
-    """A Keras model's call at one input size through LiteRT, once it is `ready`: read from the cache
+    """A Keras model's call at one input size through its converted copy, once it is `ready`: read from the cache
     (`read_cache`), or made by `start`; until then, and for any other size, `__call__` is not to be used. One
-    call at a time (`busy`). `model_of()` gives the Keras model and `reference_call` TensorFlow's outputs, both
-    needed only to convert."""
+    call at a time (`busy`). `model_of()` gives the Keras model and `reference_call` TensorFlow's float32 outputs,
+    both needed only to convert. `runtime` runs the copy: "litert" (float32), or "openvino" (bfloat16 where the
+    CPU multiplies it natively, as `bfloat16` says, float32 elsewhere)."""
 
-    def __init__(self, key, size, model_of, reference_call):
+    def __init__(self, key, size, model_of, reference_call, runtime="litert", bfloat16=False):
         self.size = size
         self._path = os.path.join(cache_folder(), f"{key}.tflite")
         self._model_of, self._reference_call = model_of, reference_call
-        self._interpreter = None
+        self._runtime = runtime
+        self._arithmetic = "bfloat16" if runtime == "openvino" and bfloat16 else "float32"
+        self._run = None  # inputs (a list of batches of one) -> outputs (a list, in the Keras model's order)
         self._started = False
         self._settled = threading.Event()  # made and checked, or given up
         self.busy = threading.Lock()
@@ -158,18 +161,18 @@ class LiteRTModel:
                 flatbuffer = f.read()
             with open(check_record(self._path)) as f:
                 whole = json.load(f)["sha256"] == hashlib.sha256(flatbuffer).hexdigest()
-            self._interpreter = self._interpreter_of(flatbuffer) if whole else None
+            self._run = self._runner_of(flatbuffer, self._path) if whole else None
         except Exception:  # none cached, or damaged (a full disk, another version): made again by `start`
-            self._interpreter = None
-        if self._interpreter is not None:
+            self._run = None
+        if self._run is not None:
             self._started = True
             self._settled.set()
             with contextlib.suppress(OSError):  # a read-only cache is used all the same
                 os.utime(self._path)  # used now: the last to go (`forget_unused`)
-        return self._interpreter is not None
+        return self._run is not None
 
     def start(self):
-        """Make the LiteRT model in the background (converted, checked and cached), once."""
+        """Make the converted model in the background (converted, checked and cached), once."""
         if not self._started:
             self._started = True
             _conversions.append(threading.Thread(target=self._prepare, name="litert-convert", daemon=True))
@@ -183,66 +186,108 @@ class LiteRTModel:
         return self._started and not self._settled.is_set()
 
     def ready(self, timeout=0.0):
-        """Whether the LiteRT model is in use, waiting up to `timeout` seconds for `start`'s work to settle."""
+        """Whether the converted model is in use, waiting up to `timeout` seconds for `start`'s work to settle."""
         if self._started and timeout:
             self._settled.wait(timeout)
-        return self._interpreter is not None
+        return self._run is not None
 
     def _prepare(self):
         try:
             flatbuffer = converted(self._model_of(), self.size)
-            interpreter = self._interpreter_of(flatbuffer)
-            worst = self._difference(interpreter)
-            if worst > TOLERANCE:
-                logger.warning(f"LiteRT not used: its outputs differ from TensorFlow's by {worst:.2g}")
+            run = self._runner_of(flatbuffer)
+            worst = self._difference(run)
+            if worst > TOLERANCE[self._arithmetic]:
+                logger.warning(f"the fast model ({self._runtime}) is not used: its outputs differ from "
+                               f"TensorFlow's by {worst:.2g}")
                 return
             try:
                 made_folder(cache_folder())
                 write_atomically(self._path, flatbuffer)
-                checked = {"sha256": hashlib.sha256(flatbuffer).hexdigest(), "largest_difference": worst}
+                checked = {"sha256": hashlib.sha256(flatbuffer).hexdigest(), "largest_share_off": worst,
+                           "runtime": self._runtime, "arithmetic": self._arithmetic}
                 write_atomically(check_record(self._path), json.dumps(checked))
                 forget_unused()
             except OSError as error:  # a read-only or full disk: used all the same, made again next start
-                logger.warning(f"the fast model (LiteRT) is not cached: {error}")
-            self._interpreter = interpreter
+                logger.warning(f"the fast model ({self._runtime}) is not cached: {error}")
+            self._run = run
         except Exception as error:  # a failed conversion leaves TensorFlow in charge, as before
-            logger.warning(f"LiteRT not used: {error}")
+            logger.warning(f"the fast model ({self._runtime}) is not used: {error}")
         finally:
             self._settled.set()
 
-    @staticmethod
-    def _interpreter_of(flatbuffer):
-        from ai_edge_litert.interpreter import Interpreter
+    def _runner_of(self, flatbuffer, path=None):
+        """A function running the converted model (`flatbuffer`, also at `path` if it is a file) in `runtime`."""
+        if self._runtime == "openvino":
+            return openvino_runner(flatbuffer, path, self._arithmetic)
+        return litert_runner(flatbuffer)
 
-        interpreter = Interpreter(model_content=flatbuffer, num_threads=THREADS)
-        with native_stderr_silenced():  # LiteRT's "INFO: Created TensorFlow Lite XNNPACK delegate", which no
-            interpreter.allocate_tensors()  # setting turns off
-        return interpreter
-
-    def _difference(self, interpreter):
+    def _difference(self, run):
         """The largest difference between the converted model's outputs and TensorFlow's on a test input (a
-        lightness ramp, no hints)."""
-        shapes = [tuple(d["shape"]) for d in sorted(interpreter.get_input_details(), key=self._position)]
+        lightness ramp, no hints), as a share of each output's largest value."""
+        shapes = input_shapes(self._model_of(), self.size)
         ramp = np.linspace(0, 100, self.size * self.size, dtype=np.float32).reshape(shapes[0])
         inputs = [ramp] + [np.zeros(shape, np.float32) for shape in shapes[1:]]
         expected = self._reference_call(inputs)
-        return max(float(np.abs(a - b).max()) for a, b in zip(expected, self._invoke(interpreter, inputs)))
-
-    @staticmethod
-    def _position(detail):
-        """An input's place among the Keras model's inputs (`converted` names them input_0, input_1, ...)."""
-        return int(detail["name"].rsplit("_", 1)[1])
-
-    @classmethod
-    def _invoke(cls, interpreter, inputs):
-        """Outputs (a list, in the Keras model's order) for inputs of a batch of one."""
-        for detail in interpreter.get_input_details():
-            interpreter.set_tensor(detail["index"], inputs[cls._position(detail)])
-        interpreter.invoke()
-        outputs = sorted(interpreter.get_output_details(), key=lambda d: (len(d["name"]), d["name"]))  # Identity, _1..
-        return [interpreter.get_tensor(d["index"]) for d in outputs]  # each a copy already (13 MB for a photo's)
+        return max(float(np.abs(a - b).max() / max(np.abs(a).max(), 1e-6)) for a, b in zip(expected, run(inputs)))
 
     def __call__(self, inputs):
         """Outputs (a list) for inputs (a list of batches of any length at `size`), one item at a time."""
-        items = [self._invoke(self._interpreter, [x[i : i + 1] for x in inputs]) for i in range(len(inputs[0]))]
+        items = [self._run([x[i : i + 1] for x in inputs]) for i in range(len(inputs[0]))]
         return items[0] if len(items) == 1 else [np.concatenate(parts) for parts in zip(*items)]
+
+
+def _position(name):
+    """An input's place among the Keras model's inputs (`converted` names them input_0, input_1, ...)."""
+    return int(name.rsplit("_", 1)[1])
+
+
+def _output_order(name):
+    """An output's place among the Keras model's outputs (the converter names them Identity, Identity_1, ...)."""
+    return len(name), name
+
+
+def litert_runner(flatbuffer):
+    """The converted model run by LiteRT's interpreter (XNNPACK), in float32."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_content=flatbuffer, num_threads=THREADS)
+    with native_stderr_silenced():  # LiteRT's "INFO: Created TensorFlow Lite XNNPACK delegate", which no
+        interpreter.allocate_tensors()  # setting turns off
+    outputs = sorted(interpreter.get_output_details(), key=lambda d: _output_order(d["name"]))
+
+    def run(inputs):
+        for detail in interpreter.get_input_details():
+            interpreter.set_tensor(detail["index"], inputs[_position(detail["name"])])
+        interpreter.invoke()
+        return [interpreter.get_tensor(d["index"]) for d in outputs]  # each a copy already (13 MB for a photo's)
+
+    return run
+
+
+def openvino_runner(flatbuffer, path, arithmetic):
+    """The converted model run by OpenVINO's CPU plugin in `arithmetic` ("bfloat16": oneDNN's AMX and AVX512-BF16
+    kernels). OpenVINO reads the flatbuffer from a file: `path`, or a temporary copy."""
+    import tempfile
+
+    import openvino
+
+    core = openvino.Core()
+    if path is None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "model.tflite")
+            write_atomically(path, flatbuffer)
+            model = core.read_model(path)
+    else:
+        model = core.read_model(path)
+    compiled = core.compile_model(model, "CPU", {
+        "INFERENCE_PRECISION_HINT": "bf16" if arithmetic == "bfloat16" else "f32",
+        "INFERENCE_NUM_THREADS": THREADS, "PERFORMANCE_HINT": "LATENCY"})
+    request = compiled.create_infer_request()
+    places = [_position(port.get_any_name()) for port in compiled.inputs]
+    outputs = sorted(compiled.outputs, key=lambda port: _output_order(port.get_any_name()))
+
+    def run(inputs):
+        results = request.infer([inputs[place] for place in places])
+        return [np.array(results[port]) for port in outputs]  # copies: the request's buffers are reused
+
+    return run

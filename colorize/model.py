@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import hashlib
 
-import keras
 import numpy as np
-from keras import layers
 
 from .ab_bins import ab_bin_centers
+from .backend import keras
 from .choices import ARCHITECTURES, DEFAULT_TEMPERATURE, HEADS
 from .encoder import ENCODER_NAME, vgg16_encoder
 from .hints import HINT_CHANNELS
 from .layers import AnnealedMean, GrayToVGGInput, PoolHints
+
+layers = keras.layers
 
 UNET_SKIPS = ("block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
 FILL_START = 3.0  # the lightness head's first bias: sigmoid(3) = L 95, paper, so a new head changes nothing

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, NamedTuple, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional, Sequence
 
 import numpy as np
 
@@ -29,12 +29,31 @@ CHUNK = 2  # several inputs of one size run two at a time, the last chunk padded
 COMPOSE_THREADS = int(os.environ.get("COLORIZE_THREADS") or min(4, os.cpu_count() or 1))
 
 
-class Colorized(NamedTuple):
-    """What the pipeline gives back, all uint8 at the input's size."""
+class Colorized:
+    """What the pipeline gives back, all uint8 at the input's size. The result is made at once; the two views
+    beside it, which only the app shows, when first read (each is a full-size conversion of its own). Unpacks
+    as (lightness, ab, rgb)."""
 
-    lightness: np.ndarray  # (H, W): the input's L channel, 0-100 shown as 0-255
-    ab: np.ndarray  # (H, W, 3): the predicted ab planes rendered at constant lightness
-    rgb: np.ndarray  # (H, W, 3): the input's L joined with the predicted ab
+    def __init__(self, rgb: np.ndarray, views: Callable[[], tuple[np.ndarray, np.ndarray]]) -> None:
+        self.rgb = rgb  # (H, W, 3): the input's L joined with the predicted ab
+        self._views = views
+
+    @functools.cached_property
+    def _made_views(self):
+        return self._views()
+
+    @property
+    def lightness(self) -> np.ndarray:
+        """(H, W): the input's L channel, 0-100 shown as 0-255."""
+        return self._made_views[0]
+
+    @property
+    def ab(self) -> np.ndarray:
+        """(H, W, 3): the predicted ab planes rendered at constant lightness."""
+        return self._made_views[1]
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter((self.lightness, self.ab, self.rgb))
 
 
 def bilinear_taps(source, target):
@@ -53,18 +72,47 @@ def bilinear_taps(source, target):
 
 def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0,
             result_lightness: np.ndarray | None = None, paper_fade: float = 0.0) -> Colorized:
-    """Full-resolution output from L (H, W) and the model's ab (S, S, 2), band by band so that the
-    full-size ab never exists: the shown L, the ab picture and the RGB result, all uint8. The result
-    takes `result_lightness` (H, W) instead of L where given (a drawing's lightness, see `drawing_lightness`),
-    and with `paper_fade` > 0 its colour fades to none over the last `paper_fade` L units below white and
-    above black: what the drawing model leaves at paper white stays white paper, not a tinted wash, and
-    ink stays black ink (sRGB has no dark or light colours of high chroma to show there anyway).
+    """Full-resolution output from L (H, W) and the model's ab (S, S, 2): the RGB result now, the shown L and
+    the ab picture when first read, all uint8. The result takes `result_lightness` (H, W) instead of L where
+    given (a drawing's lightness, see `drawing_lightness`), and with `paper_fade` > 0 its colour fades to none
+    over the last `paper_fade` L units below white and above black: what the drawing model leaves at paper
+    white stays white paper, not a tinted wash, and ink stays black ink (sRGB has no dark or light colours of
+    high chroma to show there anyway).
 
-    Equal, to float32 rounding, to resizing ab with `resize_plane`, scaling it by the saturation,
-    clipping it to [-1, 1] and converting with `lab.ab_picture` and `lab.convert_rgb`. The bands are
-    shared among COMPOSE_THREADS threads (NumPy lets go of the interpreter lock in this arithmetic)."""
+    Equal, to float32 rounding, to resizing ab with `resize_plane`, scaling it by the saturation, clipping it
+    to [-1, 1] and converting with `lab.ab_picture` and `lab.convert_rgb` (see `in_bands`)."""
     height, width = lightness.shape
     result_lightness = lightness if result_lightness is None else result_lightness
+    rgb = np.empty((height, width, 3), np.uint8)
+
+    def result(band, part, a, b):
+        result_l = result_lightness[part].reshape(-1)
+        if paper_fade:
+            fade = np.minimum(np.float32(100) - result_l, result_l)
+            np.clip(fade * np.float32(1 / paper_fade), 0.0, 1.0, out=fade)
+            a, b = a * fade, b * fade
+        band.srgb(result_l, a, b, rgb[part].reshape(-1, 3))
+
+    def views():
+        shown_l, picture = np.empty((height, width), np.uint8), np.empty((height, width, 3), np.uint8)
+
+        def view(band, part, a, b):
+            band.srgb(AB_PICTURE_LIGHTNESS, a, b, picture[part].reshape(-1, 3))
+            shown_l[part] = np.rint(lightness[part] * np.float32(2.55))
+
+        in_bands(ab_small, (height, width), saturation, view)
+        return shown_l, picture
+
+    in_bands(ab_small, (height, width), saturation, result)
+    return Colorized(rgb, views)
+
+
+def in_bands(ab_small, shape, saturation, write):
+    """Call write(band, rows, a, b) for bands of rows of the full-size ab, resized from ab_small (S, S, 2) and
+    scaled by the saturation, clipped to [-1, 1], a and b flat float32 (`band` a LabBand to convert with), so
+    that the full-size ab never exists. The bands are shared among COMPOSE_THREADS threads (NumPy lets go of
+    the interpreter lock in this arithmetic)."""
+    height, width = shape
     rows, weights = bilinear_taps(ab_small.shape[0], height)
     weights *= np.float32(saturation)
     if ab_small.shape[0] * width * 8 <= WIDE_BYTES:  # Pillow's first pass whole: the fastest way
@@ -72,8 +120,6 @@ def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0
     else:  # a very wide image: each band's rows of the grid widened in turn, so memory follows the band
         wide = np.ascontiguousarray(np.moveaxis(np.asarray(ab_small, np.float32), -1, 0))  # (2, S, S)
         columns, column_weights = bilinear_taps(ab_small.shape[1], width)
-    shown_l = np.empty((height, width), np.uint8)
-    picture, rgb = np.empty((height, width, 3), np.uint8), np.empty((height, width, 3), np.uint8)
     step = max(1, BAND_PIXELS // width)
 
     def fill(tops):
@@ -98,15 +144,7 @@ def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0
                     taken[:n] *= column_weights[:, k]
                     plane += taken[:n]
             a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab[:, :n])
-            result_l = result_lightness[part].reshape(-1)
-            if paper_fade:
-                fade = np.minimum(np.float32(100) - result_l, result_l)
-                np.clip(fade * np.float32(1 / paper_fade), 0.0, 1.0, out=fade)
-                band.srgb(result_l, a * fade, b * fade, rgb[part].reshape(-1, 3))
-            else:
-                band.srgb(result_l, a, b, rgb[part].reshape(-1, 3))
-            band.srgb(AB_PICTURE_LIGHTNESS, a, b, picture[part].reshape(-1, 3))
-            shown_l[part] = np.rint(lightness[part] * np.float32(2.55))
+            write(band, part, a, b)
 
     tops = range(0, height, step)
     threads = min(COMPOSE_THREADS, len(tops))
@@ -114,7 +152,6 @@ def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0
         list(_compose_pool().map(fill, [tops[i::threads] for i in range(threads)]))
     else:
         fill(tops)
-    return Colorized(shown_l, picture, rgb)
 
 
 def drawing_lightness(lightness: np.ndarray, fill_small: np.ndarray, screentone: str = "keep",

@@ -1,6 +1,7 @@
-"""The model call through LiteRT, what precision="auto" picks on CPUs without bfloat16 units: the same colours
-as TensorFlow's float32, converted once and then read from the cache. (The drawing model's panels go the same
-way: `bench.page_speed` times them.)"""
+"""The model call through the converted network, what precision="auto" picks: LiteRT on CPUs without bfloat16
+units, OpenVINO (bfloat16 there) on CPUs with them: TensorFlow's float32 colours within half a Delta E,
+converted once and then read from the cache. (The drawing model's panels go the same way: `bench.page_speed`
+times them.)"""
 import os
 import signal
 import subprocess
@@ -9,10 +10,10 @@ import sys
 import numpy as np
 import pytest
 from PIL import Image
+from skimage.color import deltaE_ciede2000, rgb2lab
 
 from colorize import Colorizer, litert
 from colorize.fast_model import cpu_has_bfloat16, resolve_precision
-from colorize.lab import convert_lab
 from tests.subcommand import ctrl_c_as_in_a_terminal
 
 pytestmark = pytest.mark.slow  # each model is converted once (about 5 s)
@@ -28,35 +29,43 @@ def litert_on(tmp_path, monkeypatch):
     return tmp_path / "cache"
 
 
-def test_auto_picks_litert_where_the_cpu_has_no_bfloat16_and_it_can_be_turned_off(litert_on, monkeypatch):
-    assert resolve_precision("auto") == ("bfloat16" if cpu_has_bfloat16() else "litert")
+def test_auto_picks_openvino_where_the_cpu_has_bfloat16_litert_elsewhere_and_they_can_be_turned_off(
+        litert_on, monkeypatch):
+    pytest.importorskip("openvino")
+    assert resolve_precision("auto") == ("openvino" if cpu_has_bfloat16() else "litert")
     monkeypatch.setenv("COLORIZE_LITERT", "0")
     assert resolve_precision("auto") in ("bfloat16", "float32") and not litert.wanted()
 
 
-def test_litert_gives_tensorflows_colours_is_converted_once_and_made_again_when_damaged(litert_on, monkeypatch):
+def mean_delta_e(rgb, expected_rgb):
+    return float(deltaE_ciede2000(rgb2lab(rgb), rgb2lab(expected_rgb)).mean())
+
+
+@pytest.mark.parametrize("runtime", litert.RUNTIMES)
+def test_the_converted_model_gives_tensorflows_colours_is_converted_once_and_made_again_when_damaged(
+        litert_on, monkeypatch, runtime):
+    pytest.importorskip(runtime if runtime == "openvino" else "ai_edge_litert")
     names = ("harbour.jpg", "astronaut.jpg", "castle.jpg")  # photos at the model's input size (224) use it
     reference = Colorizer.from_weights(precision="float32")
-    fast = Colorizer.from_weights(precision="litert")
-    first = fast.colorize(os.path.join(EXAMPLES, names[0]))  # TensorFlow answers while LiteRT is made
-    np.testing.assert_array_equal(first.rgb, reference.colorize(os.path.join(EXAMPLES, names[0])).rgb)
+    fast = Colorizer.from_weights(precision=runtime)
+    first = fast.colorize(os.path.join(EXAMPLES, names[0]))  # TensorFlow answers while the converted model is made
+    if runtime == "litert":  # in float32 (OpenVINO's stand-in is TensorFlow's bfloat16 where the CPU has it)
+        np.testing.assert_array_equal(first.rgb, reference.colorize(os.path.join(EXAMPLES, names[0])).rgb)
     assert fast.fast_path_ready(timeout=120), "the converted model was not ready in time"
     assert len(list(litert_on.glob("*.tflite"))) == 1, "one converted model, cached"
     for name in names:
-        expected = convert_lab(reference.colorize(os.path.join(EXAMPLES, name)).rgb)
-        got = convert_lab(fast.colorize(os.path.join(EXAMPLES, name)).rgb)
-        assert np.abs(got[1] - expected[1]).mean() * 128 < 0.5, f"{name}: colours within 0.5 ab of TensorFlow's"
-        assert np.abs(got[0] - expected[0]).mean() < 0.5, name
+        expected = reference.colorize(os.path.join(EXAMPLES, name)).rgb
+        assert mean_delta_e(fast.colorize(os.path.join(EXAMPLES, name)).rgb, expected) < 0.5, name
 
     with monkeypatch.context() as patched:
         patched.setattr(litert, "converted", lambda *args: pytest.fail("converted again instead of read"))
-        again = Colorizer.from_weights(precision="litert")
+        again = Colorizer.from_weights(precision=runtime)
         again.predict(np.zeros((1, again.input_size, again.input_size), np.float32))
         assert again.fast_path_ready(timeout=30), "the cached model is read"
 
     cached = next(litert_on.glob("*.tflite"))
     cached.write_bytes(b"half a file")  # damaged: made again, and used
-    mended = Colorizer.from_weights(precision="litert")
+    mended = Colorizer.from_weights(precision=runtime)
     mended.predict(np.zeros((1, mended.input_size, mended.input_size), np.float32))
     assert mended.fast_path_ready(timeout=120) and cached.stat().st_size > 1000
 
@@ -86,9 +95,9 @@ def test_a_script_ending_as_the_fast_models_are_made_leaves_them_cached_and_the_
     assert "TensorFlow imported: False" in later.stdout, "a photo and a drawing by `--kind auto`, cached models alone"
     said = [line for line in later.stderr.splitlines() if line.strip() and not line.startswith("colorizing")]
     assert said == [], "nothing but the progress bar, not even LiteRT's notice of its delegate"
-    by_tensorflow = convert_lab(Colorizer.from_weights(precision="float32").colorize(photo).rgb)
-    by_litert = convert_lab(np.asarray(Image.open(tmp_path / "harbour.png").convert("RGB")))
-    assert np.abs(by_litert[1] - by_tensorflow[1]).mean() * 128 < 0.5, "colours within 0.5 ab of TensorFlow's"
+    by_tensorflow = Colorizer.from_weights(precision="float32").colorize(photo).rgb
+    by_converted = np.asarray(Image.open(tmp_path / "harbour.png").convert("RGB"))
+    assert mean_delta_e(by_converted, by_tensorflow) < 0.5, "colours within half a Delta E of TensorFlow's"
     assert (tmp_path / "manga-girl.png").is_file()
 
 
