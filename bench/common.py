@@ -22,20 +22,35 @@ def process_memory_mb(field="VmRSS", pid="self"):
         return next(int(line.split()[1]) for line in f if line.startswith(f"{field}:")) / 1024
 
 
+CPU_FLAGS = ("amx_bf16", "avx512_bf16", "avx512_vnni", "avx512f", "avx2")  # what decides the speed here
+CPU_KINDS = (("amx", "amx_bf16"), ("avx512-bf16", "avx512_bf16"), ("avx512", "avx512f"), ("avx2", "avx2"))
+
+
+def cpu_flags():
+    """The CPU model's name and which of CPU_FLAGS it has."""
+    with open("/proc/cpuinfo") as f:
+        info = f.read()
+    flags = set(re.search(r"flags\s*:\s*(.*)", info).group(1).split())
+    return re.search(r"model name\s*:\s*(.*)", info).group(1), [flag for flag in CPU_FLAGS if flag in flags]
+
+
+def cpu_kind():
+    """The kind of CPU a figure was measured on (its tables are kept per kind): amx, avx512-bf16, avx512, avx2."""
+    flags = cpu_flags()[1]
+    return next((kind for kind, flag in CPU_KINDS if flag in flags), "other")
+
+
 def machine():
-    """One line: CPU, cores, load, and the versions that decide the speed."""
+    """One line: CPU and its flags, cores, load, and the versions that decide the speed."""
     import keras
     import PIL
     import skimage
     import tensorflow as tf
 
-    with open("/proc/cpuinfo") as f:
-        info = f.read()
-    cpu = re.search(r"model name\s*:\s*(.*)", info).group(1)
-    flags = ", ".join(flag for flag in ("avx512_bf16", "avx512_vnni", "amx_bf16") if f" {flag}" in info)
+    cpu, flags = cpu_flags()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{cpu} ({flags or 'no bfloat16 units'}), {os.cpu_count()} cores (load average {load} when the run "
-            f"started); Python {platform.python_version()}, "
+    return (f"{cpu} ({', '.join(flags) or 'none of ' + ', '.join(CPU_FLAGS)}), {os.cpu_count()} cores (load "
+            f"average {load} when the run started); Python {platform.python_version()}, "
             f"TensorFlow {tf.__version__}, Keras {keras.__version__} ({keras.backend.backend()}), "
             f"NumPy {np.__version__}, Pillow {PIL.__version__}, scikit-image {skimage.__version__}")
 
@@ -99,12 +114,17 @@ def report(name, markdown, write=True):
 
 
 def write_section(name, markdown):
-    """Replace the text between `<!-- bench:name -->` and `<!-- /bench:name -->` in docs/BENCHMARKS.md."""
-    begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    """Replace the text between `<!-- bench:name KIND -->` and `<!-- /bench:name KIND -->` in docs/BENCHMARKS.md,
+    KIND this machine's (`cpu_kind`): each kind of CPU keeps its own table, a new kind's goes after the others'."""
+    kind = cpu_kind()
+    begin, end = f"<!-- bench:{name} {kind} -->", f"<!-- /bench:{name} {kind} -->"
     text = open(REPORT).read() if os.path.exists(REPORT) else "# Benchmarks\n"
     block = f"{begin}\n{markdown.strip()}\n{end}"
+    others = list(re.finditer(rf"<!-- /bench:{re.escape(name)} [^ ]+ -->", text))
     if begin in text:
         text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
+    elif others:
+        text = text[: others[-1].end()] + "\n\n" + block + text[others[-1].end():]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     os.makedirs(os.path.dirname(REPORT), exist_ok=True)
