@@ -58,6 +58,15 @@ def first_run(photos, tmp_path_factory):
     return folder, printed
 
 
+def test_a_fit_in_process_leaves_the_callers_precision_as_it_was(photos, tmp_path):
+    import keras
+
+    before = keras.mixed_precision.global_policy().name
+    fit_in_process("--data", photos, "--out", tmp_path / "run", "--encoder", "none", "--epochs", "1", *FAST,
+                   "--precision", "mixed_bfloat16")
+    assert keras.mixed_precision.global_policy().name == before, "a model built next would compute in bfloat16"
+
+
 def test_split_is_deterministic_by_file_name(photos):
     first, again = split([photos], 0.25), split([photos], 0.25)
     assert first == again

@@ -162,11 +162,15 @@ def whole_batches(paths, batch, devices):
 
 def fit(run_dir, settings, resume=False, verbose=1, workers=1, devices=None):
     place = placement(devices, settings["batch_size"])  # first: several machines must meet before JAX starts
-    with place.scope():
-        val_paths = fit_placed(run_dir, settings, place, resume, verbose, workers)
-    if place.writes:  # outside the scope: the samples' model runs on this process's device alone
-        plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, LEARNING_CURVES))
-        save_samples([run_dir], val_paths[: settings["samples"]], os.path.join(run_dir, SAMPLES))
+    previous = keras.mixed_precision.global_policy()
+    try:
+        with place.scope():
+            val_paths = fit_placed(run_dir, settings, place, resume, verbose, workers)
+        if place.writes:  # outside the scope: the samples' model runs on this process's device alone
+            plot_learning_curves(os.path.join(run_dir, LOG_FILE), os.path.join(run_dir, LEARNING_CURVES))
+            save_samples([run_dir], val_paths[: settings["samples"]], os.path.join(run_dir, SAMPLES))
+    finally:  # the run's precision (`set_precision`) ends with it: a caller's later models keep their own
+        keras.mixed_precision.set_global_policy(previous)
 
 
 def fit_placed(run_dir, settings, place, resume, verbose, workers):
