@@ -135,7 +135,7 @@ def colorize_all(args):
 
 
 def finish_fast_paths(colorizer):
-    """Wait for a LiteRT model being made (`colorize.litert`, once per weights), so that it is cached for the next
+    """Wait for a converted model being made (`colorize.litert`, once per weights), so that it is cached for the next
     run, which then starts without TensorFlow; Ctrl-C leaves it to a later run."""
     converting = [c for c in colorizer.loaded.values() if c.fast_path_converting]
     if converting:

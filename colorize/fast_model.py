@@ -134,7 +134,7 @@ def compiled_predictor(loaded, precision="auto", features=False):
     if precision in litert.RUNTIMES:
         size = int(config["input_size"])
         outputs = ("distribution" if config.get("regions") else "ab") + ("+features" if features else "")
-        fast = litert.LiteRTModel(litert.cache_key(loaded.sha256, config, size, outputs, precision), size, network,
+        fast = litert.ConvertedModel(litert.cache_key(loaded.sha256, config, size, outputs, precision), size, network,
                                   lambda inputs: with_keras(inputs, "float32"), precision, converted_bfloat16)
         fast.read_cache()
     if fast is None or not fast.ready():
@@ -154,5 +154,5 @@ def compiled_predictor(loaded, precision="auto", features=False):
                 fast.start()  # after the first answer, which it would slow down
         return outputs if len(outputs) > 1 else outputs[0]
 
-    predict.litert = fast  # the LiteRT model, or None: what it is doing can be asked (`LiteRTModel.ready`)
+    predict.converted = fast  # the converted model, or None: what it is doing can be asked (`ConvertedModel.ready`)
     return predict

@@ -37,7 +37,7 @@ TOLERANCE = {"float32": 1e-3, "bfloat16": 0.15}
 THREADS = 2
 GRAPH_MODULES = ("model.py", "layers.py", "encoder.py", "hints.py", "fast_model.py")  # the code that builds it
 KEPT = 6  # converted models kept in the cache (about 70 MB each), the most recently used
-_conversions = []  # the threads `LiteRTModel.start` started
+_conversions = []  # the threads `ConvertedModel.start` started
 
 
 def converting():
@@ -135,7 +135,7 @@ def forget_unused():
                 os.remove(stale)
 
 
-class LiteRTModel:
+class ConvertedModel:
     """A Keras model's call at one input size through its converted copy, once it is `ready`: read from the cache
     (`read_cache`), or made by `start`; until then, and for any other size, `__call__` is not to be used. One
     call at a time (`busy`). `model_of()` gives the Keras model and `reference_call` TensorFlow's float32 outputs,

@@ -202,8 +202,8 @@ def _compose_pool():
 class Colorizer:
     """A loaded model and its settings; colorizes any number of images without reloading.
 
-    precision: "auto" (bfloat16 where the CPU has it natively, else LiteRT where installed, see `fast_model`),
-    "float32", "bfloat16" or "litert".
+    precision: "auto" (OpenVINO's bfloat16 where the CPU has it natively, else LiteRT's float32, where installed;
+    see `fast_model`), "float32", "bfloat16", "litert" or "openvino".
     """
 
     def __init__(self, model: keras.Model, config: dict, source: str = "weights in memory", warning: str = "",
@@ -236,16 +236,16 @@ class Colorizer:
         return self.loaded.model
 
     def fast_path_ready(self, timeout: float = 0.0) -> bool:
-        """Whether the model call runs through LiteRT now (precision "litert", see `colorize.litert`), waiting up
-        to `timeout` seconds for it to be made; it is made in the background after the first call at the input
-        size (benchmarks wait for it)."""
-        fast = self._predict.litert
+        """Whether the model call runs through the converted network now (precision "litert" or "openvino", see
+        `colorize.litert`), waiting up to `timeout` seconds for it to be made; it is made in the background after
+        the first call at the input size (benchmarks wait for it)."""
+        fast = self._predict.converted
         return fast is not None and fast.ready(timeout)
 
     @property
     def fast_path_converting(self) -> bool:
-        """Whether the LiteRT model is being made now (see `fast_path_ready`)."""
-        fast = self._predict.litert
+        """Whether the converted network is being made now (see `fast_path_ready`)."""
+        fast = self._predict.converted
         return fast is not None and fast.converting
 
     @property
