@@ -86,11 +86,11 @@ def compiled_predictor(loaded, precision="auto", features=False):
     for; a hint model gets zeros for the hints not given (see `hints.model_inputs`). Weights decoded by region
     (config `regions`) give the bins distribution (see `distribution_model`) in place of ab. With `features`,
     the outputs are a list that ends with the encoder's pooled features (N, F) (see `with_features`).
-    "litert" and "openvino": the network converted at the input size (`colorize.litert`), run by LiteRT in
-    float32 or by OpenVINO (in bfloat16 on CPUs with bfloat16 units); until it is made, and at other sizes,
-    TensorFlow answers (in bfloat16 where OpenVINO's is). A converted model in the cache is used from the first
-    call, and the Keras model is then built only when something else is asked for. Otherwise it is built now,
-    so that weights that do not load are refused at once."""
+    "litert" and "openvino": the network converted at each input size it is asked for (`colorize.litert`), run
+    by LiteRT in float32 or by OpenVINO (in bfloat16 on CPUs with bfloat16 units); until it is made TensorFlow
+    answers (in bfloat16 where OpenVINO's is). A converted model in the cache is used from the first call, and
+    where one of these weights is cached (at any size) the Keras model is built only when something else is
+    asked for. Otherwise it is built now, so that weights that do not load are refused at once."""
     precision = resolve_precision(precision)
     config = loaded.config
     takes_hints = bool(config.get("hints"))
@@ -130,29 +130,40 @@ def compiled_predictor(loaded, precision="auto", features=False):
         return [np.asarray(output, np.float32) for output in (outputs if isinstance(outputs, (list, tuple))
                                                               else [outputs])]
 
-    fast = None
-    if precision in litert.RUNTIMES:
-        size = int(config["input_size"])
-        outputs = ("distribution" if config.get("regions") else "ab") + ("+features" if features else "")
-        fast = litert.ConvertedModel(litert.cache_key(loaded.sha256, config, size, outputs, precision), size, network,
-                                  lambda inputs: with_keras(inputs, "float32"), precision, converted_bfloat16)
-        fast.read_cache()
-    if fast is None or not fast.ready():
+    outputs = ("distribution" if config.get("regions") else "ab") + ("+features" if features else "")
+    converted_models = {}  # input side -> its ConvertedModel, made when that side is first asked for
+
+    def converted_at(side):
+        """The converted model at this input side (read from the cache if it is there), or None."""
+        if precision not in litert.RUNTIMES:
+            return None
+        with building:
+            if side not in converted_models:
+                key = litert.cache_key(loaded.sha256, config, side, outputs, precision)
+                converted_models[side] = litert.ConvertedModel(
+                    key, side, network, lambda inputs: with_keras(inputs, "float32"), precision, converted_bfloat16,
+                    loaded.sha256)
+                converted_models[side].read_cache()
+            return converted_models[side]
+
+    fast = converted_at(int(config["input_size"]))
+    if fast is None or not (fast.ready() or litert.converted_before(loaded.sha256)):
         loaded.model  # noqa: B018 (built now: weights that do not load are refused here, not at the first picture)
 
     def predict(lightness, hints=None, reference=None):
         inputs = model_inputs(lightness, takes_hints, hints, reference)
-        at_its_size = fast is not None and lightness.shape[1] == fast.size
-        if at_its_size and fast.ready() and fast.busy.acquire(blocking=False):  # a second caller: Keras
+        at_its_size = converted_at(lightness.shape[1])  # any side: a drawing's model sees up to `max_input_size`
+        if at_its_size and at_its_size.ready() and at_its_size.busy.acquire(blocking=False):  # a second caller: Keras
             try:
-                outputs = fast(inputs)
+                outputs = at_its_size(inputs)
             finally:
-                fast.busy.release()
+                at_its_size.busy.release()
         else:
             outputs = with_keras(inputs)
             if at_its_size:
-                fast.start()  # after the first answer, which it would slow down
+                at_its_size.start()  # after the first answer, which it would slow down
         return outputs if len(outputs) > 1 else outputs[0]
 
-    predict.converted = fast  # the converted model, or None: what it is doing can be asked (`ConvertedModel.ready`)
+    predict.converted = fast  # the converted model at the input size, or None (`ConvertedModel.ready`)
+    predict.converting = lambda: any(model.converting for model in list(converted_models.values()))
     return predict

@@ -36,7 +36,8 @@ RUNTIMES = ("litert", "openvino")
 TOLERANCE = {"float32": 1e-3, "bfloat16": 0.15}
 THREADS = 2
 GRAPH_MODULES = ("model.py", "layers.py", "encoder.py", "hints.py", "fast_model.py")  # the code that builds it
-KEPT = 6  # converted models kept in the cache (about 70 MB each), the most recently used
+KEPT = 8  # converted models kept in the cache (about 70 MB each), the most recently used: the two models at 224
+# and the drawing model at the sides of large single drawings
 _conversions = []  # the threads `ConvertedModel.start` started
 
 
@@ -97,6 +98,21 @@ def cache_key(weights_sha256, config, size, outputs, runtime="litert"):
     return digest.hexdigest()[:32]
 
 
+def converted_before(weights_sha256):
+    """Whether the cache holds a model converted from these weights, at any size: they loaded and ran then, so
+    they need not be built now to be known good (`fast_model.compiled_predictor`)."""
+    try:
+        records = [os.path.join(cache_folder(), name) for name in os.listdir(cache_folder()) if name.endswith(".json")]
+    except OSError:
+        return False
+    for path in records:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            with open(path) as f:
+                if json.load(f).get("weights_sha256") == weights_sha256:
+                    return True
+    return False
+
+
 def input_shapes(model, size):
     """The shapes of the model's inputs for a batch of one at `size` (images (1, size, size, C), vectors (1, Q))."""
     return [(1, size, size, *t.shape[3:]) if len(t.shape) == 4 else (1, *t.shape[1:]) for t in model.inputs]
@@ -142,8 +158,9 @@ class ConvertedModel:
     both needed only to convert. `runtime` runs the copy: "litert" (float32), or "openvino" (bfloat16 where the
     CPU multiplies it natively, as `bfloat16` says, float32 elsewhere)."""
 
-    def __init__(self, key, size, model_of, reference_call, runtime="litert", bfloat16=False):
+    def __init__(self, key, size, model_of, reference_call, runtime="litert", bfloat16=False, weights_sha256=None):
         self.size = size
+        self._weights_sha256 = weights_sha256  # recorded beside the converted model (`converted_before`)
         self._path = os.path.join(cache_folder(), f"{key}.tflite")
         self._model_of, self._reference_call = model_of, reference_call
         self._runtime = runtime
@@ -204,7 +221,8 @@ class ConvertedModel:
                 made_folder(cache_folder())
                 write_atomically(self._path, flatbuffer)
                 checked = {"sha256": hashlib.sha256(flatbuffer).hexdigest(), "largest_share_off": worst,
-                           "runtime": self._runtime, "arithmetic": self._arithmetic}
+                           "runtime": self._runtime, "arithmetic": self._arithmetic,
+                           "weights_sha256": self._weights_sha256}
                 write_atomically(check_record(self._path), json.dumps(checked))
                 forget_unused()
             except OSError as error:  # a read-only or full disk: used all the same, made again next start

@@ -244,9 +244,8 @@ class Colorizer:
 
     @property
     def fast_path_converting(self) -> bool:
-        """Whether the converted network is being made now (see `fast_path_ready`)."""
-        fast = self._predict.converted
-        return fast is not None and fast.converting
+        """Whether a converted network is being made now, at any input size (see `fast_path_ready`)."""
+        return self._predict.converting()
 
     @property
     def takes_hints(self) -> bool:
