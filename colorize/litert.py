@@ -32,7 +32,7 @@ logger = logging.getLogger("colorize")
 RUNTIMES = ("litert", "openvino")
 # largest difference from TensorFlow's float32 outputs a converted model may show, as a share of each output's
 # largest value (probabilities, fills' L, features), in its own arithmetic: float32 alike; bfloat16 rounds every
-# product (seen: 0.02-0.07; the colours then move by a mean Delta E of about 0.2, tests/test_litert.py)
+# product (seen: 0.02-0.07; the colours then move by a mean CIEDE2000 of 0.07-0.22, tests/test_litert.py)
 TOLERANCE = {"float32": 1e-3, "bfloat16": 0.15}
 THREADS = 2
 GRAPH_MODULES = ("model.py", "layers.py", "encoder.py", "hints.py", "fast_model.py")  # the code that builds it
