@@ -1,8 +1,9 @@
 """Photos and drawings take different models: one colorizer that picks the right one for each image.
 
 "auto" asks `kind_detector` whether the picture is drawn, on the encoder features that the photo model's
-own pass gives when the two models share their encoder (as the shipped ones do): a photo then costs one
-model pass, a drawing two; with encoders that differ, the drawing model's encoder is asked first.
+own pass gives (the detector is fitted on the photo model's encoder): a photo then costs one model pass, a
+drawing two, and one encoder pass more for its shading where the drawing model's encoder is its own.
+With weights whose encoder the detector was not fitted on, the model whose encoder it was is asked first.
 "photo" and "drawing" say it. Weights given by
 path or Hub repo stand in for the shipped model of their own kind (a drawing model's config says
 `predicts_lightness`), and the other kind keeps its shipped weights. Each model is loaded when first
@@ -14,12 +15,11 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 from PIL import Image
 
 from .hints import Hints
 from .images import MAX_PIXELS, ImageSource, lightness_of, open_image
-from .kind_detector import drawing_probability
+from .kind_detector import detector_encoder, drawing_probability
 from .kinds import KINDS, MODEL_KINDS
 from .pipeline import Colorized, Colorizer, Prediction
 from .screentone import check_screentone
@@ -33,7 +33,7 @@ class AutoColorizer:
                  precision: str = "auto", eager: bool = False) -> None:
         self.precision = precision
         self._colorizers = {}
-        self._shared = None
+        self._digests = {}
         if weights or hub:
             given = Colorizer.from_weights(weights, hub, revision, precision)
             self._colorizers[given.kind] = given
@@ -54,25 +54,30 @@ class AutoColorizer:
         """{kind: Colorizer} of the models loaded so far."""
         return dict(self._colorizers)
 
-    def shares_encoder(self) -> bool:
-        """Whether the photo and drawing models' encoders hold the same weights (the detector reads either): by
-        the digests their configs record (`encoder_sha256`, written by `train export`), so that a photo never
-        loads the drawing model, nor Keras where LiteRT has the photo model cached; for weights that record
-        none, by the encoders themselves."""
-        if self._shared is None:
-            recorded = [self._config(kind).get("encoder_sha256") for kind in MODEL_KINDS]
-            if all(recorded):
-                self._shared = recorded[0] == recorded[1]
-            elif recorded[1]:
+    def encoder_sha256(self, kind: str) -> str:
+        """The digest of the `kind` model's encoder: the one its config records (`train export` writes it), so
+        that a photo never loads the drawing model, nor Keras where the photo model is cached converted; for
+        weights that record none, of the encoder itself."""
+        if kind not in self._digests:
+            recorded = self._config(kind).get("encoder_sha256")
+            if not recorded:
                 from .model import encoder_digest  # Keras, at first use
 
-                self._shared = encoder_digest(self.colorizer("photo").model) == recorded[1]
-            else:
-                from .model import encoder_of
+                recorded = encoder_digest(self.colorizer(kind).model)
+            self._digests[kind] = recorded
+        return self._digests[kind]
 
-                pair = [encoder_of(self.colorizer(kind).model).get_weights() for kind in MODEL_KINDS]
-                self._shared = all(np.array_equal(a, b) for a, b in zip(*pair))
-        return self._shared
+    def shares_encoder(self) -> bool:
+        """Whether the photo and drawing models' encoders hold the same weights (one's features serve both)."""
+        return self.encoder_sha256("photo") == self.encoder_sha256("drawing")
+
+    def detector_reads(self) -> str:
+        """The kind of model whose encoder features `kind_detector` was fitted on: the photo model's (as
+        `train kinds` fits it), the drawing model's where only that one matches the detector's record."""
+        fitted_on = detector_encoder()
+        if fitted_on and self.encoder_sha256("photo") != fitted_on and self.encoder_sha256("drawing") == fitted_on:
+            return "drawing"
+        return "photo"
 
     def _config(self, kind):
         """The config of the weights for `kind`: those loaded, else the shipped ones' (read, not loaded)."""
@@ -83,13 +88,14 @@ class AutoColorizer:
                 max_pixels: float = MAX_PIXELS, kind: str = "auto") -> tuple[str, Prediction]:
         """(the kind chosen, its `Colorizer.predict_image`) for an opened picture; for "auto" the photo model
         runs first and its encoder features decide, so a photo is not looked at twice."""
-        if kind == "auto" and self.shares_encoder():
+        if kind == "auto" and self.detector_reads() == "photo":
             photo = self.colorizer("photo")
             prediction = photo.predict_image(picture, hints, reference, max_pixels)
             if drawing_probability(photo.last_features[:1])[0] < 0.5:
                 return "photo", prediction
             drawing = self.colorizer("drawing")
-            drawing.remember_features(prediction.lightness, photo.last_features[0])  # for its shading detector
+            if self.shares_encoder():  # its shading detector reads the same features
+                drawing.remember_features(prediction.lightness, photo.last_features[0])
             return "drawing", drawing.predict_image(picture, hints, reference, max_pixels)
         chosen = self.kind_of(picture, kind)
         return chosen, self.colorizer(chosen).predict_image(picture, hints, reference, max_pixels)
@@ -100,7 +106,7 @@ class AutoColorizer:
             raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
         if kind != "auto":
             return kind
-        features = self.colorizer("drawing").features(lightness_of(picture))
+        features = self.colorizer(self.detector_reads()).features(lightness_of(picture))
         return "drawing" if drawing_probability(features[None])[0] >= 0.5 else "photo"
 
     def colorize(self, image: ImageSource, saturation: float = 1.0, hints: Hints | None = None,

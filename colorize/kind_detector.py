@@ -4,9 +4,11 @@ Statistics of the lightness (paper share, flatness, edges) told line art and scr
 photos but took painted comics for photos (docs/MODEL.md). The encoder's deepest features, averaged over
 the image (`encoder.feature_model`), tell drawn from photographed far better, and cost one encoder pass at
 the model's input size.
-A second regression on the same features tells shaded drawings from line art (`shaded_probability`).
-Both are fitted by `python -m train kinds` on features of the shipped encoder, which the photo
-and drawing models share (both were fine-tuned with it frozen), and stored in DETECTOR_FILE.
+A second regression tells shaded drawings from line art (`shaded_probability`), on what the drawing
+model's encoder sees. Both are fitted by `python -m train kinds`, the first on the photo model's encoder
+(so that a photo, most of what is brought, is looked at once), the second on the drawing model's; each
+part records the digest of the encoder it reads (`encoder_sha256`, as `model.encoder_digest` gives it)
+and its own feature scaling, so that the two models may share an encoder or not. Stored in DETECTOR_FILE.
 """
 import functools
 import json
@@ -23,15 +25,25 @@ def _detector():
         return json.load(f)
 
 
-def _logistic(features, detector, part):
-    x = (np.asarray(features, np.float64) - detector["mean"]) / np.asarray(detector["scale"])
+def _logistic(features, part):
+    x = (np.asarray(features, np.float64) - part["mean"]) / np.asarray(part["scale"])
     return 1 / (1 + np.exp(-(x @ np.asarray(part["weights"]) + part["bias"])))
 
 
 def drawing_probability(features, detector=None):
     """How likely each row of encoder features (N, F) is drawn art rather than a photo."""
     detector = detector or _detector()
-    return _logistic(features, detector, detector)
+    return _logistic(features, detector)
+
+
+def detector_encoder(detector=None):
+    """The digest of the encoder whose features `drawing_probability` reads (None: not recorded)."""
+    return (detector or _detector()).get("encoder_sha256")
+
+
+def shading_encoder(detector=None):
+    """The digest of the encoder whose features `shaded_probability` reads (None: not recorded)."""
+    return (detector or _detector()).get("shading", {}).get("encoder_sha256")
 
 
 def shaded_probability(features, detector=None):
@@ -41,4 +53,4 @@ def shaded_probability(features, detector=None):
     detector = detector or _detector()
     if "shading" not in detector:
         return np.zeros(len(features))
-    return _logistic(features, detector, detector["shading"])
+    return _logistic(features, detector["shading"])

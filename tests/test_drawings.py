@@ -195,7 +195,8 @@ def test_train_kinds_fits_a_detector_that_tells_the_kinds_apart(drawings, untrai
         Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(photos / f"p{i}.png")
     out = tmp_path / "detector.json"
     with contextlib.redirect_stdout(io.StringIO()):
-        assert run_subcommand(train_kinds, "--weights", untrained_weights, "--drawn", os.path.join(drawings, "color"),
+        assert run_subcommand(train_kinds, "--weights", untrained_weights, "--drawing-weights", untrained_weights,
+                              "--drawn", os.path.join(drawings, "color"),
                               "--photos", str(photos), "--val-share", "0.3", "--pages", "6", "--out", str(out)) == 0
     detector = json.loads(out.read_text())
     groups = {"drawn (all views)", "photos (all views)", "drawn (gray art only)", "pages: manga",
@@ -209,3 +210,6 @@ def test_train_kinds_fits_a_detector_that_tells_the_kinds_apart(drawings, untrai
     gray = np.asarray(cartoon(COLOURS[0]).convert("L"), np.float32) / 2.55
     shaded, lined = (shaded_probability(colorizer.features(x)[None], detector)[0] for x in (gray, line))
     assert detector["shading"]["validation_share_right"]["all drawn views"] > 0.5 and shaded > lined
+    from colorize.model import encoder_digest
+
+    assert detector["encoder_sha256"] == detector["shading"]["encoder_sha256"] == encoder_digest(colorizer.model)

@@ -1,7 +1,9 @@
 """Fit the photo-or-drawing detector (colorize.kind_detector) and measure it on the held-out photos and art.
 
-On the same features it also fits whether a drawing is shaded (gray art, whose own lightness the result
-keeps) or line art and toned pages (whose white fills take the drawing model's tones).
+The photo-or-drawing part reads the photo model's encoder (--weights), so that `--kind auto` decides on the
+photo model's own pass; the second part, whether a drawing is shaded (gray art, whose own lightness the
+result keeps) or line art and toned pages (whose white fills take the drawing model's tones), reads the
+drawing model's (--drawing-weights), the same features where the two share their encoder.
 
 Drawings are shown to it as users bring them: colour art made gray, line art and toned pages (made as
 the drawing model's training inputs are, train.drawn_inputs), and whole manga-like pages of panels,
@@ -37,8 +39,11 @@ def add_arguments(parser):
     parser.add_argument("--drawn", nargs="+", required=True, metavar="DIR", help="folders of colour drawn art")
     parser.add_argument("--photos", nargs="+", required=True, metavar="DIR", help="folders of colour photos")
     parser.add_argument("--weights", metavar="PATH",
-                        help="weights whose encoder gives the features (default: the shipped photo weights, whose "
-                        "encoder the drawing weights share)")
+                        help="the photo weights whose encoder the photo-or-drawing part reads (default: the "
+                        "shipped photo weights)")
+    parser.add_argument("--drawing-weights", metavar="PATH",
+                        help="the drawing weights whose encoder the shaded-or-line-art part reads (default: the "
+                        "shipped drawing weights)")
     parser.add_argument("--per-folder", type=positive, default=300, metavar="N",
                         help="at most N images per folder and side of the split (default 300)")
     parser.add_argument("--val-share", type=number_in(0, 1, True, True), default=0.1,
@@ -62,8 +67,26 @@ def views(path, drawn, rng):
     return {name: make(lightness, rng, line) for name, make in MAKERS.items()}
 
 
-def table_of(colorizer, folders, drawn, share, limit, rng, side):
-    """(feature rows, labels: 1 for drawn, "folder: view" of each row) for one side of the split."""
+class Encoders:
+    """What the photo model's encoder sees in an L and, for drawn art, what the drawing model's does (the
+    same rows where the two share their encoder)."""
+
+    def __init__(self, photo, drawing):
+        from colorize.model import encoder_digest
+
+        self.photo, self.drawing = photo, drawing
+        self.digests = encoder_digest(photo.model), encoder_digest(drawing.model)
+
+    def __call__(self, lightness, drawn):
+        seen = self.photo.features(lightness)
+        if not drawn:
+            return seen, None
+        return seen, seen if self.digests[0] == self.digests[1] else self.drawing.features(lightness)
+
+
+def table_of(encoders, folders, drawn, share, limit, rng, side):
+    """(feature rows: (photo encoder's, drawing encoder's or None), labels: 1 for drawn, "folder: view" of
+    each row) for one side of the split."""
     rows, labels, groups = [], [], []
     for name, folder in folders:
         paths = photos_of(folder, limit, share, held_out=bool(side))
@@ -73,13 +96,13 @@ def table_of(colorizer, folders, drawn, share, limit, rng, side):
             except ImageError:
                 continue
             for view, lightness in shown.items():
-                rows.append(colorizer.features(lightness))
+                rows.append(encoders(lightness, drawn))
                 labels.append(float(drawn))
                 groups.append(f"{name}: {view}")
     return rows, labels, groups
 
 
-def page_table(colorizer, drawn, photos, share, rng, side, count):
+def page_table(encoders, drawn, photos, share, rng, side, count):
     """(feature rows, labels, groups) of `count` manga-like pages and `count` pages of photos, made from
     the pictures of one side of the split (PAGE_SOURCES of each folder)."""
     def pictures(folders, colour):
@@ -96,7 +119,7 @@ def page_table(colorizer, drawn, photos, share, rng, side, count):
     for _ in tqdm(range(count), desc=f"pages ({'val' if side else 'train'})", unit="page"):
         for label, group, lightness in ((1.0, "pages: manga", manga_page(drawings, rng)),
                                         (0.0, "pages: photos laid out", photo_page(shots, rng))):
-            rows.append(colorizer.features(lightness))
+            rows.append(encoders(lightness, bool(label)))
             labels.append(label)
             groups.append(group)
     return rows, labels, groups
@@ -123,41 +146,37 @@ def run(args):
         check_folders([*args.drawn, *args.photos])
         drawn = list(zip(dataset_names(args.drawn), args.drawn))
         photos = list(zip(dataset_names(args.photos), args.photos))
-        colorizer = Colorizer.from_weights(args.weights)
+        encoders = Encoders(Colorizer.from_weights(args.weights, kind="photo"),
+                            Colorizer.from_weights(args.drawing_weights, kind="drawing"))
         made_folder_for(args.out)
-        data = {side: [table_of(colorizer, folders, is_drawn, args.val_share, args.per_folder, rng, side)
+        data = {side: [table_of(encoders, folders, is_drawn, args.val_share, args.per_folder, rng, side)
                        for folders, is_drawn in ((drawn, True), (photos, False))] for side in (0, 1)}
         for side, count in ((0, args.pages), (1, args.pages // 3)):
             if count:
-                data[side].append(page_table(colorizer, drawn, photos, args.val_share, rng, side, count))
+                data[side].append(page_table(encoders, drawn, photos, args.val_share, rng, side, count))
     except (OSError, WeightsError) as error:
         print(f"kinds: {error}", file=sys.stderr)
         return 2
-    x, y, train_groups = (sum((part[i] for part in data[0]), []) for i in range(3))
-    x, y = np.asarray(x), np.asarray(y)
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    x = (x - mean) / scale
-    weights, bias = fit_logistic(x, y)
-    detector = {"features": f"{colorizer.source}: encoder block 4 and 5 means", "mean": mean.tolist(),
-                "scale": scale.tolist(), "weights": weights.tolist(), "bias": float(bias)}
-    vx, vy, groups = (sum((part[i] for part in data[1]), []) for i in range(3))
-    vx, vy = (np.asarray(vx) - mean) / scale, np.asarray(vy)
-    right = ((vx @ weights + bias) >= 0) == (vy == 1)
-    report = shares_right(right, groups)
+    (seen, y, train_groups), (val_seen, vy, groups) = (
+        [sum((part[i] for part in data[side]), []) for i in range(3)] for side in (0, 1))
+    y, vy, train_groups = np.asarray(y), np.asarray(vy), np.asarray(train_groups)
+    kind_part, right = fitted([row[0] for row in seen], y, [row[0] for row in val_seen], vy == 1, groups)
+    detector = {"features": f"{encoders.photo.source}: encoder block 4 and 5 means",
+                "encoder_sha256": encoders.digests[0], **kind_part}
+    report = detector["validation_share_right"]
     gray_art = is_gray_art(groups)
     report["drawn (gray art only)"] = round(float(right[gray_art].mean()), 4)
     report["drawn (all views)"] = round(float(right[vy == 1].mean()), 4)
     report["photos (all views)"] = round(float(right[vy == 0].mean()), 4)
-    detector["validation_share_right"] = report
     detector["validation_images"] = {group: groups.count(group) for group in dict.fromkeys(groups)}
-    drawn_rows = y == 1
-    shading_weights, shading_bias = fit_logistic(x[drawn_rows], is_gray_art(train_groups)[drawn_rows].astype(float))
-    drawn = vy == 1
-    shaded_right = ((vx[drawn] @ shading_weights + shading_bias) >= 0) == gray_art[drawn]
-    shading_report = shares_right(shaded_right, [g for g, d in zip(groups, drawn) if d])
+    drawn, val_drawn = y == 1, vy == 1
+    shading_part, shaded_right = fitted([row[1] for row, d in zip(seen, drawn) if d], is_gray_art(train_groups[drawn]),
+                                        [row[1] for row, d in zip(val_seen, val_drawn) if d], gray_art[val_drawn],
+                                        [g for g, d in zip(groups, val_drawn) if d])
+    detector["shading"] = {"features": f"{encoders.drawing.source}: encoder block 4 and 5 means",
+                           "encoder_sha256": encoders.digests[1], **shading_part}
+    shading_report = detector["shading"]["validation_share_right"]
     shading_report["all drawn views"] = round(float(shaded_right.mean()), 4)
-    detector["shading"] = {"weights": shading_weights.tolist(), "bias": float(shading_bias),
-                           "validation_share_right": shading_report}
     with open(args.out, "w") as f:
         json.dump(detector, f, indent=1)
     for title, shares in (("photo or drawing", report), ("shaded drawing or line art", shading_report)):
@@ -166,6 +185,17 @@ def run(args):
             print(f"  {group:<38}{share:7.1%}")
     print(f"kinds: wrote {os.path.abspath(args.out)}")
     return 0
+
+
+def fitted(rows, labels, val_rows, val_labels, val_groups):
+    """One part of the detector, a logistic regression on standardized features: ({mean, scale, weights, bias,
+    validation_share_right per group}, whether each held-out row was right)."""
+    x = np.asarray(rows)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    weights, bias = fit_logistic((x - mean) / scale, np.asarray(labels, float))
+    right = (((np.asarray(val_rows) - mean) / scale @ weights + bias) >= 0) == np.asarray(val_labels)
+    return {"mean": mean.tolist(), "scale": scale.tolist(), "weights": weights.tolist(), "bias": float(bias),
+            "validation_share_right": shares_right(right, val_groups)}, right
 
 
 def is_gray_art(groups):
