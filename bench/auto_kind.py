@@ -2,8 +2,9 @@
 
     python -m bench.auto_kind --repeats 7
 
-Auto reads the photo-or-drawing choice from the photo model's own encoder pass (the shipped models share
-their encoder), so a photo should cost one model pass either way and a drawing one pass of each model. Beside
+Auto reads the photo-or-drawing choice from the photo model's own encoder pass (the detector is fitted on
+the photo model's encoder), so a photo should cost one model pass either way and a drawing one pass of each
+model, and an encoder pass for its shading where the drawing model's encoder is its own. Beside
 them, issue 35's yardstick: one call of a compiled float32 Keras VGG16 at 224x224 (ImageNet's network, random
 weights: as fast), timed in the same run. Timed after any fast path (`colorize.litert`) is made.
 """
