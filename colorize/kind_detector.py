@@ -2,8 +2,8 @@
 
 Statistics of the lightness (paper share, flatness, edges) told line art and screentoned pages from
 photos but took painted comics for photos (docs/MODEL.md). The encoder's deepest features, averaged over
-the image (`encoder.feature_model`), tell drawn from photographed far better, and cost one encoder pass at
-the model's input size.
+the image (`encoder.pooled_features`), tell drawn from photographed far better, and come with the model's own call
+at its input size (`fast_model.with_features`).
 A second regression tells shaded drawings from line art (`shaded_probability`), on what the drawing
 model's encoder sees. Both are fitted by `python -m train kinds`, the first on the photo model's encoder
 (so that a photo, most of what is brought, is looked at once), the second on the drawing model's; each

@@ -216,7 +216,6 @@ class Colorizer:
         self.input_size = int(self.config["input_size"])
         self._predict = compiled_predictor(loaded, precision, features=True)
         self.last_features = None  # the kind detector's features of the last model call's inputs (N, F)
-        self._features = None
         self._cached_features = None  # (small L, its features), see `features`
 
     @classmethod
@@ -274,17 +273,14 @@ class Colorizer:
 
     def features(self, lightness: np.ndarray) -> np.ndarray:
         """What the encoder sees in L (H, W) at the model's input size, averaged over the image (for
-        `kind_detector`). The last image's are kept: `--kind auto` asks for them to pick the model, and
-        the drawing model again for the shading, and one encoder pass serves both."""
+        `kind_detector`), from a model call at that size: its last output (`fast_model.with_features`), so
+        that the converted model answers where it is made and TensorFlow is not needed. The last image's are
+        kept: `--kind auto` asks for them to pick the model, and the drawing model again for the shading."""
         small = resize_plane(lightness, (self.input_size, self.input_size))
         last = self._cached_features
         if last is not None and np.array_equal(last[0], small):
             return last[1].copy()
-        if self._features is None:
-            from .encoder import feature_model  # Keras, at first need
-
-            self._features = feature_model(self.model)
-        features = np.asarray(self._features.predict_on_batch(small[None, ..., None]))[0]
+        features = np.asarray(self._predict(small[None, ..., None], None, None)[-1])[0]
         self._cached_features = (small, features)
         return features.copy()
 

@@ -85,10 +85,11 @@ def test_a_script_ending_as_the_fast_models_are_made_leaves_them_cached_and_the_
     photo, drawing = os.path.join(EXAMPLES, "harbour.jpg"), os.path.join(EXAMPLES, "chibi.png")
     script = (f"from colorize import AutoColorizer; auto = AutoColorizer(); auto.colorize({photo!r}); "
               f"auto.colorize({drawing!r})")  # each model converted after its first picture: the photo's at 224,
-    # the drawing's at the side its model sees this 640 px drawing at (320)
+    # the drawing's at the side its model sees this 640 px drawing at (320) and at 224, where its shading
+    # detector looks
     ended = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300)
     assert ended.returncode == 0 and ended.stderr == "", ended.stderr  # not "terminate called ...", nor a warning
-    assert len(list(litert_on.glob("*.tflite"))) == 2, "both finished at the exit, for the next process"
+    assert len(list(litert_on.glob("*.tflite"))) == 3, "all finished at the exit, for the next process"
 
     later = subprocess.run([sys.executable, "-c", WATCHED_CLI, photo, drawing, "-o", str(tmp_path)], cwd=root,
                            capture_output=True, text=True, timeout=300)
