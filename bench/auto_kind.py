@@ -4,7 +4,7 @@
 
 Auto reads the photo-or-drawing choice from the photo model's own encoder pass (the detector is fitted on
 the photo model's encoder), so a photo should cost one model pass either way and a drawing one pass of each
-model, and an encoder pass for its shading where the drawing model's encoder is its own. Beside
+model, and one more call of the drawing model at 224 px for its shading where its encoder is its own. Beside
 them, issue 35's yardstick: one call of a compiled float32 Keras VGG16 at 224x224 (ImageNet's network, random
 weights: as fast), timed in the same run. Timed after any fast path (`colorize.litert`) is made.
 """

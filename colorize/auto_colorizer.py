@@ -2,7 +2,8 @@
 
 "auto" asks `kind_detector` whether the picture is drawn, on the encoder features that the photo model's
 own pass gives (the detector is fitted on the photo model's encoder): a photo then costs one model pass, a
-drawing two, and one encoder pass more for its shading where the drawing model's encoder is its own.
+drawing two, and one more call of the drawing model at its input size, for its shading, where the drawing
+model's encoder is its own.
 With weights whose encoder the detector was not fitted on, the model whose encoder it was is asked first.
 "photo" and "drawing" say it. Weights given by
 path or Hub repo stand in for the shipped model of their own kind (a drawing model's config says
