@@ -6,19 +6,30 @@ callback (JAX installs one, and TensorFlow imports JAX where it is installed) th
 remembered, and `raise_if_asked`, called between photos, frames and batches, raises it again; the dropped one
 is not printed. Nor are the errors of what the Ctrl-C left half made: Keras' data enqueuer, interrupted in its
 `__init__`, fails in its `__del__` ("Exception ignored ... no attribute 'start_stop_lock'").
+
+Within `deferred` (a Keras fit), the first Ctrl-C is only remembered, and raised by `raise_if_asked` at the
+next batch's end: raised inside TensorFlow's call back into Python it could corrupt the native heap (glibc's
+"free(): invalid next size", the process killed). A second Ctrl-C raises at once.
 """
 import contextlib
 import gc
+import os
 import signal
 import sys
 import threading
 import traceback
 
 _asked = False
+_deferring = False
+DEFERRED_MESSAGE = b"\nstopping at the end of this batch (Ctrl-C again to stop at once)\n"
 
 
 def _interrupt(signum, frame):
     global _asked
+    if _deferring and not _asked:
+        _asked = True
+        os.write(2, DEFERRED_MESSAGE)  # not print: a signal handler may run in the middle of a print
+        return
     _asked = True
     raise KeyboardInterrupt
 
@@ -57,6 +68,18 @@ def kept():
             signal.signal(signal.SIGINT, signal.default_int_handler)
             sys.unraisablehook = printing
             _asked = False
+
+
+@contextlib.contextmanager
+def deferred():
+    """Within `kept`: hold the first Ctrl-C for `raise_if_asked` (see the module's docstring)."""
+    global _deferring
+    _deferring = True
+    try:
+        yield
+    finally:
+        _deferring = False
+    raise_if_asked()
 
 
 def raise_if_asked():

@@ -92,6 +92,21 @@ def test_an_error_that_a_ctrl_c_became_is_taken_for_the_ctrl_c():
         raise ValueError("a real error")
 
 
+def test_in_a_keras_fit_the_first_ctrl_c_waits_for_the_batch_end_and_a_second_stops_at_once(capfd):
+    """Raised inside TensorFlow's call back into Python, a Ctrl-C could corrupt the native heap: a fit holds the
+    first one for `raise_if_asked` between batches."""
+    with pytest.raises(KeyboardInterrupt), interrupts.kept(), interrupts.deferred():
+        signal.raise_signal(signal.SIGINT)  # held: the batch goes on
+        assert "stopping at the end of this batch" in capfd.readouterr().err
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)  # a second: at once
+        interrupts.raise_if_asked()
+    with pytest.raises(KeyboardInterrupt), interrupts.kept():
+        with interrupts.deferred():
+            signal.raise_signal(signal.SIGINT)  # the last batch ended before raise_if_asked ran
+        pytest.fail("the held Ctrl-C was lost at the end of the fit")
+
+
 class HalfMade:
     """Interrupted in its `__init__`, it fails in its `__del__`, as Keras' data enqueuer does."""
 

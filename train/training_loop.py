@@ -11,7 +11,7 @@ from colorize.encoder import EncoderInitError, train_last_blocks
 from colorize.fast_model import cpu_has_bfloat16
 from colorize.files import made_folder, write_atomically
 from colorize.hints import HINT_CHANNELS
-from colorize.interrupts import raise_if_asked
+from colorize.interrupts import deferred, raise_if_asked
 from colorize.model import build_model, encoder_of
 from colorize.weights import WeightsError, load_local, model_config
 from train.checkpoints import Checkpoint, latest_checkpoint, restore
@@ -256,13 +256,15 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
                               probabilities=probabilities, epoch_photos=epoch_photos,
                               degrade=settings.get("degrade", 0.0), **data, **threads)
     val_data = ColorBatches(val_paths, batch, size, False, **data, **threads)
-    trained.fit(
-        train_data, validation_data=val_data, epochs=settings["epochs"], initial_epoch=initial_epoch,
-        shuffle=False,  # ColorBatches shuffles by (seed, epoch): a resumed run sees the same batches
-        # the log row first: a kill between the two leaves a row for an epoch that resume runs again (and drops)
-        callbacks=([keras.callbacks.CSVLogger(os.path.join(run_dir, LOG_FILE), append=initial_epoch > 0),
-                    Checkpoint(run_dir, model, weights_config, best)] if place.writes else [])
-        + [keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: raise_if_asked())],  # Ctrl-C, again
-        verbose=verbose if place.writes else 0,
-    )
+    stop_if_asked = lambda batch, logs: raise_if_asked()  # noqa: E731  (a held Ctrl-C, between batches)
+    with deferred():
+        trained.fit(
+            train_data, validation_data=val_data, epochs=settings["epochs"], initial_epoch=initial_epoch,
+            shuffle=False,  # ColorBatches shuffles by (seed, epoch): a resumed run sees the same batches
+            # the log row first: a kill between the two leaves a row for an epoch that resume runs again (and drops)
+            callbacks=([keras.callbacks.CSVLogger(os.path.join(run_dir, LOG_FILE), append=initial_epoch > 0),
+                        Checkpoint(run_dir, model, weights_config, best)] if place.writes else [])
+            + [keras.callbacks.LambdaCallback(on_train_batch_end=stop_if_asked, on_test_batch_end=stop_if_asked)],
+            verbose=verbose if place.writes else 0,
+        )
     return val_paths
