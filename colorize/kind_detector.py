@@ -15,6 +15,7 @@ import json
 import os
 
 import numpy as np
+from scipy.special import expit
 
 DETECTOR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kind_detector.json")
 
@@ -27,7 +28,7 @@ def _detector():
 
 def _logistic(features, part):
     x = (np.asarray(features, np.float64) - part["mean"]) / np.asarray(part["scale"])
-    return 1 / (1 + np.exp(-(x @ np.asarray(part["weights"]) + part["bias"])))
+    return expit(x @ np.asarray(part["weights"]) + part["bias"])  # no overflow far from the boundary
 
 
 def drawing_probability(features, detector=None):
