@@ -18,6 +18,7 @@ from PIL import Image
 
 from colorize import Colorizer
 from tests.subcommand import ctrl_c_as_in_a_terminal, run_subcommand
+from train import export as train_export
 from train import fit as train_fit
 from train.data import SEEN_SCALES, random_crop
 from train.splits import is_validation, split
@@ -185,6 +186,13 @@ def test_init_starts_from_the_given_weights(photos, first_run, tmp_path):
     for a, b in zip(before.model.trainable_weights, after.model.trainable_weights):  # batch norm's statistics move
         np.testing.assert_array_equal(a.numpy(), b.numpy())
     assert after.config["init"] == str(first)
+    exported = tmp_path / "exported"  # half the rebalancing undone, as in shipped weights: put back for training
+    assert run_subcommand(train_export, "--run", first, "--out", exported, "--undo-rebalancing", "0.5") == 0
+    again = tmp_path / "again"
+    printed = fit_in_process(*args, "--out", again, "--init", exported, "--learning-rate", "0", "--no-freeze-encoder")
+    assert "had 0.5 of the class rebalancing undone (train export); put back for training" in printed
+    bias = [c.model.get_layer("ab_logits").get_weights()[1] for c in (before, Colorizer.from_weights(str(again)))]
+    np.testing.assert_allclose(bias[1], bias[0], atol=0.01)  # float16 storage in between
     with pytest.raises(SystemExit, match="holds a unet model with a bins head"):
         fit_in_process("--data", photos, "--out", tmp_path / "other", "--architecture", "seed", "--loss", "mse",
                        "--init", first, "--epochs", "1", *FAST)

@@ -19,7 +19,7 @@ from train.data import ColorBatches
 from train.devices import placement
 from train.drawing_loss import DrawingLoss
 from train.mix import photos_per_folder, sampling_probabilities
-from train.rebalance import ab_prior, rebalancing_weights
+from train.rebalance import ab_prior, rebalancing_weights, undo_rebalancing
 from train.reports import plot_learning_curves, save_samples
 from train.run_folder import BIN_WEIGHTS_FILE, LEARNING_CURVES, LOG_FILE, RUN_FILE, SAMPLES
 from train.splits import split
@@ -95,14 +95,16 @@ def bin_weights_for(paths, probabilities, crop_size, seed, view=None):
 
 
 def initial_model(settings, head, restoring=False):
-    """The model a run starts from: built on its --encoder, or a copy of the --init weights; when a checkpoint
-    will overwrite every weight, the bare network (so a resumed run needs neither again)."""
+    """(The model a run starts from, the share of the class rebalancing its bins head has undone): built on its
+    --encoder, or a copy of the --init weights (exported weights record a share, `train export
+    --undo-rebalancing`); when a checkpoint will overwrite every weight, the bare network (so a resumed run needs
+    neither again)."""
     hints, drawing = bool(settings.get("hints")), bool(settings.get("drawing"))
     if restoring or not settings.get("init"):
         encoder = "none" if restoring else settings["encoder"]
         try:
             return build_model(settings["architecture"], encoder, head, settings["temperature"], hints,
-                               predicts_lightness=drawing)
+                               predicts_lightness=drawing), 0.0
         except EncoderInitError as error:
             raise SystemExit(f"fit: {error}") from error
     try:
@@ -122,11 +124,12 @@ def initial_model(settings, head, restoring=False):
     parts = (("hint inputs, at zero", hints, config.get("hints")),
              ("a lightness head, at paper white", drawing, config.get("predicts_lightness")))
     added = [what for what, wanted, has in parts if wanted and not has]
+    undone = config.get("undo_rebalancing", 0.0)
     if not added:
-        return model
+        return model, undone
     print(f"fit: adding {' and '.join(added)}: the model starts out colorizing as those weights do")
     return with_weights_of(model, build_model(settings["architecture"], "none", head, settings["temperature"], hints,
-                                              predicts_lightness=drawing))
+                                              predicts_lightness=drawing)), undone
 
 
 def with_weights_of(source, target):
@@ -184,7 +187,7 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
         raise SystemExit(f"fit: {run_dir} has no usable checkpoint to resume from; nothing was changed "
                          "(start a new run with another --out)")
     # before the run folder exists: a wrong --init or --encoder leaves nothing behind
-    model = initial_model(settings, head, restoring=bool(checkpoint))
+    model, undone = initial_model(settings, head, restoring=bool(checkpoint))
     prepare_run(run_dir, settings, place.writes)
     batch, spread = settings["batch_size"], len(place.devices)
     train_paths, val_paths = settings["split"]["train"], whole_batches(settings["split"]["val"], batch, spread)
@@ -230,6 +233,10 @@ def fit_placed(run_dir, settings, place, resume, verbose, workers):
             bin_weights = bin_weights_for(train_paths, probabilities, size, settings["seed"], seen_view(settings))
             if place.writes:
                 np.save(weights_path, bin_weights)
+        if undone and not checkpoint:  # trained as rebalanced logits: Adam's small steps could not move it back
+            undo_rebalancing(model, bin_weights, -undone)
+            print(f"fit: the --init weights had {undone} of the class rebalancing undone (train export); put back "
+                  "for training")
         data = {"targets": "bins", "target_stride": stride, "bin_weights": bin_weights}
         loss = DrawingLoss() if drawing else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     elif drawing:
