@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 from skimage import color
 
+from colorize import guided
 from colorize.hints import model_inputs
 from colorize.lab import AB_PICTURE_LIGHTNESS, AB_SCALE
 from colorize.pipeline import Colorized, resize_plane
@@ -22,10 +23,16 @@ def lab_to_rgb(lightness, ab):
     return np.round(np.clip(rgb, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-def compose(lightness, ab_small, saturation=1.0):
-    """Resize ab to full size, scale and clip it, and convert both pictures with scikit-image."""
+def compose(lightness, ab_small, saturation=1.0, follow_edges=False):
+    """Resize ab (with `follow_edges`, the guided filter's coefficients) to full size, scale and clip it, and
+    convert both pictures with scikit-image."""
     height, width = lightness.shape
-    ab = np.stack([resize_plane(ab_small[..., c], (width, height)) for c in range(2)], axis=-1)
+    if follow_edges:
+        slope_a, slope_b, offset_a, offset_b = (resize_plane(plane, (width, height))
+                                                for plane in guided.coefficients(ab_small, lightness))
+        ab = np.stack([slope_a * lightness / 100 + offset_a, slope_b * lightness / 100 + offset_b], axis=-1)
+    else:
+        ab = np.stack([resize_plane(ab_small[..., c], (width, height)) for c in range(2)], axis=-1)
     ab = np.clip(ab * np.float32(saturation), -1.0, 1.0)
     shown_l = np.round(lightness * 2.55).astype(np.uint8)
     return Colorized(lab_to_rgb(lightness, ab), lambda: (shown_l, lab_to_rgb(AB_PICTURE_LIGHTNESS, ab)))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional, Sequ
 
 import numpy as np
 
+from . import guided
 from .decoding import decode
 from .fast_model import compiled_predictor
 from .hints import HintError, Hints, local_hints, open_reference, reference_distribution
@@ -71,16 +72,18 @@ def bilinear_taps(source, target):
 
 
 def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0,
-            result_lightness: np.ndarray | None = None, paper_fade: float = 0.0) -> Colorized:
+            result_lightness: np.ndarray | None = None, paper_fade: float = 0.0,
+            follow_edges: bool = False) -> Colorized:
     """Full-resolution output from L (H, W) and the model's ab (S, S, 2): the RGB result now, the shown L and
     the ab picture when first read, all uint8. The result takes `result_lightness` (H, W) instead of L where
     given (a drawing's lightness, see `drawing_lightness`), and with `paper_fade` > 0 its colour fades to none
     over the last `paper_fade` L units below white and above black: what the drawing model leaves at paper
     white stays white paper, not a tinted wash, and ink stays black ink (sRGB has no dark or light colours of
-    high chroma to show there anyway).
+    high chroma to show there anyway). With `follow_edges` the colour's edges follow L's (`colorize.guided`).
 
-    Equal, to float32 rounding, to resizing ab with `resize_plane`, scaling it by the saturation, clipping it
-    to [-1, 1] and converting with `lab.ab_picture` and `lab.convert_rgb` (see `in_bands`)."""
+    Equal, to float32 rounding, to resizing ab (or with `follow_edges`, the guided filter's coefficients) with
+    `resize_plane`, scaling it by the saturation, clipping it to [-1, 1] and converting with `lab.ab_picture`
+    and `lab.convert_rgb` (see `in_bands`)."""
     height, width = lightness.shape
     result_lightness = lightness if result_lightness is None else result_lightness
     rgb = np.empty((height, width, 3), np.uint8)
@@ -100,35 +103,39 @@ def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0
             band.srgb(AB_PICTURE_LIGHTNESS, a, b, picture[part].reshape(-1, 3))
             shown_l[part] = np.rint(lightness[part] * np.float32(2.55))
 
-        in_bands(ab_small, (height, width), saturation, view)
+        in_bands(ab_small, (height, width), saturation, view, guide)
         return shown_l, picture
 
-    in_bands(ab_small, (height, width), saturation, result)
+    guide = lightness if follow_edges else None
+    in_bands(ab_small, (height, width), saturation, result, guide)
     return Colorized(rgb, views)
 
 
-def in_bands(ab_small, shape, saturation, write):
+def in_bands(ab_small, shape, saturation, write, guide=None):
     """Call write(band, rows, a, b) for bands of rows of the full-size ab, resized from ab_small (S, S, 2) and
     scaled by the saturation, clipped to [-1, 1], a and b flat float32 (`band` a LabBand to convert with), so
-    that the full-size ab never exists. The bands are shared among COMPOSE_THREADS threads (NumPy lets go of
-    the interpreter lock in this arithmetic)."""
+    that the full-size ab never exists. With `guide`, the full-size L (H, W), the ab follow its edges: the
+    guided filter's coefficients are resized instead of ab (`colorize.guided`). The bands are shared among
+    COMPOSE_THREADS threads (NumPy lets go of the interpreter lock in this arithmetic)."""
     height, width = shape
-    rows, weights = bilinear_taps(ab_small.shape[0], height)
+    grid = (np.moveaxis(np.asarray(ab_small, np.float32), -1, 0) if guide is None
+            else guided.coefficients(ab_small, guide))  # (K, S, S)
+    rows, weights = bilinear_taps(grid.shape[1], height)
     weights *= np.float32(saturation)
-    if ab_small.shape[0] * width * 8 <= WIDE_BYTES:  # Pillow's first pass whole: the fastest way
-        wide, columns = [resize_plane(ab_small[..., c], (width, ab_small.shape[0])) for c in range(2)], None
+    if grid.shape[1] * width * 4 * len(grid) <= WIDE_BYTES:  # Pillow's first pass whole: the fastest way
+        wide, columns = [resize_plane(plane, (width, grid.shape[1])) for plane in grid], None
     else:  # a very wide image: each band's rows of the grid widened in turn, so memory follows the band
-        wide = np.ascontiguousarray(np.moveaxis(np.asarray(ab_small, np.float32), -1, 0))  # (2, S, S)
-        columns, column_weights = bilinear_taps(ab_small.shape[1], width)
+        wide = np.ascontiguousarray(grid)
+        columns, column_weights = bilinear_taps(grid.shape[2], width)
     step = max(1, BAND_PIXELS // width)
 
     def fill(tops):
-        band, ab = LabBand(step * width), np.empty((2, step, width), np.float32)
+        band, planes = LabBand(step * width), np.empty((len(grid), step, width), np.float32)
         taken = np.empty((step, width), np.float32)
         for top in tops:
             part = slice(top, top + step)
             n = len(rows[part])
-            for plane, source in zip(ab[:, :n], wide):
+            for plane, source in zip(planes[:, :n], wide):
                 if columns is None:
                     np.multiply(source[rows[part, 0]], weights[part, 0, None], out=plane)
                     for k in range(1, rows.shape[1]):
@@ -143,7 +150,8 @@ def in_bands(ab_small, shape, saturation, write):
                     np.take(tall, columns[:, k], axis=1, out=taken[:n])
                     taken[:n] *= column_weights[:, k]
                     plane += taken[:n]
-            a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab[:, :n])
+            ab = planes[:, :n] if guide is None else guided.apply(planes[:, :n], guide[part])
+            a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab)
             write(band, part, a, b)
 
     tops = range(0, height, step)
@@ -189,7 +197,8 @@ class Prediction(NamedTuple):
         """The full-resolution Colorized (see `compose` and `drawing_lightness`)."""
         check_screentone(screentone)
         if self.fill is None:
-            return compose(self.lightness, self.ab, saturation)
+            return compose(self.lightness, self.ab, saturation, follow_edges=True)
+        # a drawing's regions already end at its ink lines: following its edges measured no better (docs/MODEL.md)
         result_lightness = drawing_lightness(self.lightness, self.fill, screentone, self.seen, self.shaded)
         return compose(self.lightness, self.ab, saturation, result_lightness, PAPER_FADE)
 

@@ -108,3 +108,23 @@ def test_memory_follows_pixels_not_sides_for_a_thin_strip(colorizer):
     drawing_like = type(colorizer)(colorizer.model, {**colorizer.config, "max_input_size": 576})
     assert drawing_like.model_size((12, 400_000)) == colorizer.input_size
     assert drawing_like.model_size((1400, 1000)) > colorizer.input_size
+
+
+@pytest.mark.parametrize("edge", [203, 250])  # between and on the grid's pixels
+def test_colour_edges_follow_the_full_size_lightness_not_the_models_grid(edge):
+    """A blue sky against an orange wall: the model's ab changes over a grid pixel (3.6 photo pixels here);
+    following the lightness, the colour changes where the lightness does, with no blue band on the wall."""
+    from colorize.pipeline import compose
+
+    lightness = np.where(np.arange(400) < edge, 80.0, 40.0).astype(np.float32)[None].repeat(300, axis=0)
+    sky, wall = np.float32([-0.05, -0.3]), np.float32([0.2, 0.3])
+    grid = np.where((np.arange(112) + 0.5) * 400 / 112 < edge, 0, 1)[None].repeat(112, axis=0)
+    ab_small = np.where(grid[..., None] == 0, sky, wall).astype(np.float32)
+    near = slice(edge - 8, edge + 8)
+    ideal = np.where((np.arange(400) < edge)[near, None], sky, wall) * 128
+
+    def error(follow_edges):
+        rgb = compose(lightness, ab_small, 1.0, follow_edges=follow_edges).rgb
+        return np.abs(convert_lab(rgb)[1][150, near] * 128 - ideal).mean()
+
+    assert error(True) < 3 and error(True) < error(False) / 3

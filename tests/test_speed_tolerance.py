@@ -43,7 +43,8 @@ def test_rgb_lightness_matches_scikit_image():
 
 @pytest.mark.parametrize("size", [(301, 203), (96, 64), (5, 3)])  # enlarged ab, shrunk ab, tiny
 @pytest.mark.parametrize("saturation", [0.0, 1.0, 2.0])
-def test_compose_matches_reference(size, saturation):
+@pytest.mark.parametrize("follow_edges", [False, True])
+def test_compose_matches_reference(size, saturation, follow_edges):
     rng = np.random.default_rng(1)
     photo = Image.fromarray(gradient_rgb(*size)).convert("L")
     noisy = np.clip(np.asarray(photo, np.int16) + rng.integers(-40, 40, photo.size[::-1]), 0, 255)
@@ -51,7 +52,8 @@ def test_compose_matches_reference(size, saturation):
     coarse = rng.uniform(-0.9, 0.9, (8, 8, 2)).astype(np.float32)
     ab_small = np.stack([np.asarray(Image.fromarray(coarse[..., c]).resize((224, 224), Image.BICUBIC))
                          for c in range(2)], axis=-1)
-    for fast, slow in zip(compose(lightness, ab_small, saturation), reference.compose(lightness, ab_small, saturation)):
+    for fast, slow in zip(compose(lightness, ab_small, saturation, follow_edges=follow_edges),
+                          reference.compose(lightness, ab_small, saturation, follow_edges)):
         assert fast.shape == slow.shape and fast.dtype == slow.dtype == np.uint8
         assert_close(fast, slow)
 
