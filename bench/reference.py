@@ -30,7 +30,7 @@ def compose(lightness, ab_small, saturation=1.0, follow_edges=False):
     if follow_edges:
         slope_a, slope_b, offset_a, offset_b = (resize_plane(plane, (width, height))
                                                 for plane in guided.coefficients(ab_small, lightness))
-        ab = np.stack([slope_a * lightness / 100 + offset_a, slope_b * lightness / 100 + offset_b], axis=-1)
+        ab = np.stack([slope_a * lightness + offset_a, slope_b * lightness + offset_b], axis=-1)
     else:
         ab = np.stack([resize_plane(ab_small[..., c], (width, height)) for c in range(2)], axis=-1)
     ab = np.clip(ab * np.float32(saturation), -1.0, 1.0)

@@ -18,8 +18,8 @@ PLANES = 4  # the coefficients: a's slope, b's slope, a's offset, b's offset
 
 
 def coefficients(ab_small: np.ndarray, lightness: np.ndarray) -> np.ndarray:
-    """(4, S, S) float32: slopes and offsets of ab (S, S, 2) against L / 100 (the full-size L (H, W) resized to
-    S x S), each averaged over the windows that hold its pixel; `apply` turns them into full-size ab."""
+    """(4, S, S) float32: slopes (per L unit) and offsets of ab (S, S, 2) against L (the full-size L (H, W)
+    resized to S x S), each averaged over the windows that hold its pixel; `apply` turns them into full-size ab."""
     size = ab_small.shape[:2]
     guide = resize_plane(lightness, size[::-1]).astype(np.float64) / 100.0
     window = 2 * RADIUS + 1
@@ -36,14 +36,13 @@ def coefficients(ab_small: np.ndarray, lightness: np.ndarray) -> np.ndarray:
         slope = (mean(guide * ab) - guide_mean * ab_mean) / (variance + EPSILON)
         slopes.append(mean(slope))
         offsets.append(mean(ab_mean - slope * guide_mean))
-    return np.stack(slopes + offsets).astype(np.float32)
+    return np.stack([slope / 100.0 for slope in slopes] + offsets).astype(np.float32)
 
 
 def apply(planes: np.ndarray, lightness: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """a and b from full-size coefficient planes (4, ...) and the L (...) at the same size, in place in the
-    offsets' planes."""
-    scaled = lightness * np.float32(0.01)
-    a, b = planes[2], planes[3]
-    a += planes[0] * scaled
-    b += planes[1] * scaled
-    return a, b
+    """a and b from full-size coefficient planes (4, ...) and the L (...) at the same size, in place (the
+    slopes' planes are used up)."""
+    for slope, offset in zip(planes[:2], planes[2:]):
+        slope *= lightness
+        offset += slope
+    return planes[2], planes[3]
