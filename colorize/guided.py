@@ -14,7 +14,6 @@ from .images import resize_plane
 
 RADIUS = 2  # grid pixels: each coefficient is fitted over a 5 x 5 window
 EPSILON = 1e-3  # the fit's regularisation, L in [0, 1]: higher pulls the colour near an edge towards gray
-PLANES = 4  # the coefficients: a's slope, b's slope, a's offset, b's offset
 
 
 def coefficients(ab_small: np.ndarray, lightness: np.ndarray) -> np.ndarray:
