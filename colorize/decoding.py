@@ -19,6 +19,7 @@ from .ab_bins import ab_bin_centers
 from .images import resize_plane
 
 COMPACTNESS = 0.1  # SLIC on lightness alone (0-100): low, so that regions follow edges rather than a grid
+SLIC_ITERATIONS = 5  # half scikit-image's 10: 2 ms less a picture, colours level (docs/BENCHMARKS.md)
 INK_BELOW = 45.0  # L under which a drawing's pixel is ink: lines that regions must not cross
 SMALLEST_SHARE = 0.002  # ink-bounded pieces smaller than this share of the image join their SLIC region
 # How far a colour hint's correction carries (measured with bench.hints, docs/MODEL.md): between regions whose
@@ -33,7 +34,7 @@ def regions(lightness, count, drawing=False):
     """Labels 0..K-1 (H, W) of about `count` regions of an L plane (H, W) in [0, 100]. For a drawing, the
     regions are also cut along its ink lines, so that each area enclosed by ink is decoded on its own."""
     labels = segmentation.slic(lightness.astype(np.float64), n_segments=count, compactness=COMPACTNESS,
-                               channel_axis=None, start_label=0)
+                               max_num_iter=SLIC_ITERATIONS, channel_axis=None, start_label=0)
     if drawing:
         areas, _ = ndimage.label(lightness >= INK_BELOW)
         sizes = np.bincount(areas.ravel())

@@ -152,10 +152,11 @@ def _gray_lightness_table():
 def lightness_of(image: Image.Image) -> np.ndarray:
     """CIELab L in [0, 100] (float32, H x W) of an L or RGB PIL image."""
     if image.mode == "L":
-        return _gray_lightness_table()[np.asarray(image)]
-    rgb = np.asarray(image.convert("RGB"))
-    if np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 1], rgb[..., 2]):
-        return _gray_lightness_table()[rgb[..., 0]]  # a gray picture stored as RGB (most scans): 4x faster
+        return np.take(_gray_lightness_table(), np.asarray(image))
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+    red = rgb[..., 0]
+    if np.array_equal(red, rgb[..., 1]) and np.array_equal(red, rgb[..., 2]):
+        return np.take(_gray_lightness_table(), red)  # a gray picture stored as RGB (most scans): 4x faster
     return rgb_lightness(rgb)
 
 

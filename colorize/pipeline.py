@@ -124,7 +124,7 @@ def in_bands(grid, shape, saturation, write, guide=None):
     rows, weights = bilinear_taps(grid.shape[1], height)
     weights *= np.float32(saturation)
     if grid.shape[1] * width * 4 * len(grid) <= WIDE_BYTES:  # Pillow's first pass whole: the fastest way
-        wide, columns = [resize_plane(plane, (width, grid.shape[1])) for plane in grid], None
+        wide, columns = np.stack([resize_plane(plane, (width, grid.shape[1])) for plane in grid]), None
     else:  # a very wide image: each band's rows of the grid widened in turn, so memory follows the band
         wide = np.ascontiguousarray(grid)
         columns, column_weights = bilinear_taps(grid.shape[2], width)
@@ -136,21 +136,21 @@ def in_bands(grid, shape, saturation, write, guide=None):
         for top in tops:
             part = slice(top, top + step)
             n = len(rows[part])
-            for plane, source in zip(planes[:, :n], wide):
-                if columns is None:
-                    np.multiply(source[rows[part, 0]], weights[part, 0, None], out=plane)
-                    for k in range(1, rows.shape[1]):
-                        plane += source[rows[part, k]] * weights[part, k, None]
-                    continue
-                tall = source[rows[part, 0]] * weights[part, 0, None]  # (n, S): this band's rows of the grid
+            if columns is None:  # every plane's rows at once
+                np.multiply(wide[:, rows[part, 0]], weights[part, 0, None], out=planes[:, :n])
                 for k in range(1, rows.shape[1]):
-                    tall += source[rows[part, k]] * weights[part, k, None]
-                np.take(tall, columns[:, 0], axis=1, out=plane)
-                plane *= column_weights[:, 0]
-                for k in range(1, columns.shape[1]):
-                    np.take(tall, columns[:, k], axis=1, out=taken[:n])
-                    taken[:n] *= column_weights[:, k]
-                    plane += taken[:n]
+                    planes[:, :n] += wide[:, rows[part, k]] * weights[part, k, None]
+            else:
+                for plane, source in zip(planes[:, :n], wide):
+                    tall = source[rows[part, 0]] * weights[part, 0, None]  # (n, S): this band's rows of the grid
+                    for k in range(1, rows.shape[1]):
+                        tall += source[rows[part, k]] * weights[part, k, None]
+                    np.take(tall, columns[:, 0], axis=1, out=plane)
+                    plane *= column_weights[:, 0]
+                    for k in range(1, columns.shape[1]):
+                        np.take(tall, columns[:, k], axis=1, out=taken[:n])
+                        taken[:n] *= column_weights[:, k]
+                        plane += taken[:n]
             ab = planes[:, :n] if guide is None else guided.apply(planes[:, :n], guide[part])
             a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab)
             write(band, part, a, b)
