@@ -87,27 +87,32 @@ class AutoColorizer:
 
     def predict(self, picture: Image.Image, hints: Hints | None = None, reference: ImageSource | None = None,
                 max_pixels: float = MAX_PIXELS, kind: str = "auto") -> tuple[str, Prediction]:
-        """(the kind chosen, its `Colorizer.predict_image`) for an opened picture; for "auto" the photo model
-        runs first and its encoder features decide, so a photo is not looked at twice."""
+        """(the kind chosen, its `Colorizer.predict_image`) for an opened picture, whose L is computed once
+        for whichever model colours it; for "auto" the photo model runs first and its encoder features decide,
+        so a photo is not looked at twice."""
+        lightness = lightness_of(picture)
         if kind == "auto" and self.detector_reads() == "photo":
             photo = self.colorizer("photo")
-            prediction = photo.predict_image(picture, hints, reference, max_pixels)
+            prediction = photo.predict_lightness(lightness, hints, reference, max_pixels)
             if drawing_probability(photo.last_features[:1])[0] < 0.5:
                 return "photo", prediction
             drawing = self.colorizer("drawing")
             if self.shares_encoder():  # its shading detector reads the same features
-                drawing.remember_features(prediction.lightness, photo.last_features[0])
-            return "drawing", drawing.predict_image(picture, hints, reference, max_pixels)
-        chosen = self.kind_of(picture, kind)
-        return chosen, self.colorizer(chosen).predict_image(picture, hints, reference, max_pixels)
+                drawing.remember_features(lightness, photo.last_features[0])
+            return "drawing", drawing.predict_lightness(lightness, hints, reference, max_pixels)
+        chosen = self._kind_of_lightness(lightness, kind)
+        return chosen, self.colorizer(chosen).predict_lightness(lightness, hints, reference, max_pixels)
 
     def kind_of(self, picture: Image.Image, kind: str = "auto") -> str:
         """The kind to colorize an opened picture as: `kind`, or for "auto" what the detector sees in it."""
+        return self._kind_of_lightness(lightness_of(picture), kind)
+
+    def _kind_of_lightness(self, lightness, kind):
         if kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
         if kind != "auto":
             return kind
-        features = self.colorizer(self.detector_reads()).features(lightness_of(picture))
+        features = self.colorizer(self.detector_reads()).features(lightness)
         return "drawing" if drawing_probability(features[None])[0] >= 0.5 else "photo"
 
     def colorize(self, image: ImageSource, saturation: float = 1.0, hints: Hints | None = None,

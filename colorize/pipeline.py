@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional, Sequence
 
@@ -226,7 +227,7 @@ class Colorizer:
         self.input_size = int(self.config["input_size"])
         self._predict = compiled_predictor(loaded, precision, features=True)
         self.last_features = None  # the kind detector's features of the last model call's inputs (N, F)
-        self._cached_features = None  # (small L, its features), see `features`
+        self._cached_features = None  # (a weak reference to an L, its features), see `features`
 
     @classmethod
     def from_weights(cls, weights: str | os.PathLike | None = None, hub: str | None = None,
@@ -284,20 +285,20 @@ class Colorizer:
     def features(self, lightness: np.ndarray) -> np.ndarray:
         """What the encoder sees in L (H, W) at the model's input size, averaged over the image (for
         `kind_detector`), from a model call at that size: its last output (`fast_model.with_features`), so
-        that the converted model answers where it is made and TensorFlow is not needed. The last image's are
-        kept: `--kind auto` asks for them to pick the model, and the drawing model again for the shading."""
-        small = resize_plane(lightness, (self.input_size, self.input_size))
+        that the converted model answers where it is made and TensorFlow is not needed. The last L's are
+        kept, by identity: `--kind auto` hands one L to the detector and to the model it picks."""
         last = self._cached_features
-        if last is not None and np.array_equal(last[0], small):
+        if last is not None and last[0]() is lightness:
             return last[1].copy()
-        features = np.asarray(self._predict(small[None, ..., None], None, None)[-1])[0]
-        self._cached_features = (small, features)
-        return features.copy()
+        small = resize_plane(lightness, (self.input_size, self.input_size))
+        self.remember_features(lightness, np.asarray(self._predict(small[None, ..., None], None, None)[-1])[0])
+        return self._cached_features[1].copy()
 
     def remember_features(self, lightness: np.ndarray, features: np.ndarray) -> None:
         """Take `features` as what this model's encoder sees in L (H, W): another model with the same encoder
-        has just computed them (see `AutoColorizer.predict`), so `features` need not run it again."""
-        self._cached_features = (resize_plane(lightness, (self.input_size, self.input_size)), np.asarray(features))
+        has just computed them (see `AutoColorizer.predict`), so `features` need not run it again. Held by a
+        weak reference: a big picture's L is not kept alive for it."""
+        self._cached_features = (weakref.ref(lightness), np.asarray(features))
 
     def _predict_each(self, inputs, hints=None, reference=None):
         """(ab, fills' L or None) for each model input (and its hints and reference, each a list or None),
@@ -369,14 +370,19 @@ class Colorizer:
         (r, g, b)), or a hint layer (an RGBA image of the image's size whose opaque pixels are hints).
         reference: an image whose colours the result should take on. Both need weights with hint inputs;
         bad ones raise HintError."""
+        return self.predict_lightness(lightness_of(open_image(image, max_pixels)), hints, reference, max_pixels)
+
+    def predict_lightness(self, lightness: np.ndarray, hints: Hints | None = None,
+                          reference: ImageSource | None = None, max_pixels: float = MAX_PIXELS) -> Prediction:
+        """`predict_image` of a picture whose L (H, W) is already known: `AutoColorizer` hands the drawing model
+        the L the photo model was given, so that a picture is read once whichever model colours it."""
         if hints is None and reference is None:
-            return self.predict_images([image], max_pixels)[0]
+            return self._predict_planes([lightness])[0]
         if not self.takes_hints:
             raise HintError("these weights take no colour hints or reference (train them with --hints; "
                             "the shipped default takes them)")
-        picture = open_image(image, max_pixels)
-        lightness = lightness_of(picture)
-        local = None if hints is None else local_hints(hints, picture.size, self.model_size(lightness.shape))
+        size = lightness.shape[::-1]
+        local = None if hints is None else local_hints(hints, size, self.model_size(lightness.shape))
         distribution = None if reference is None else reference_distribution(open_reference(reference, max_pixels))
         seen = self._seen(lightness)
         pieces, inputs = self._pieces(seen)
@@ -391,7 +397,10 @@ class Colorizer:
                        batch_size: int = 8) -> list[Prediction]:
         """Predictions for several images, run through the model in batches; raises ImageError on the first
         bad one."""
-        lightness = [lightness_of(open_image(image, max_pixels)) for image in images]
+        return self._predict_planes([lightness_of(open_image(image, max_pixels)) for image in images], batch_size)
+
+    def _predict_planes(self, lightness, batch_size=8):
+        """Predictions for several L planes (H, W), run through the model in batches."""
         predictions = []
         for start in range(0, len(lightness), batch_size):
             chunk = lightness[start : start + batch_size]
