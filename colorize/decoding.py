@@ -17,10 +17,10 @@ from skimage import segmentation
 
 from .ab_bins import ab_bin_centers
 from .images import resize_plane
+from .screentone import INK_LEVEL  # a drawing's ink: lines that regions must not cross
 
 COMPACTNESS = 0.1  # SLIC on lightness alone (0-100): low, so that regions follow edges rather than a grid
 SLIC_ITERATIONS = 5  # half scikit-image's 10: 2 ms less a picture, colours level (docs/BENCHMARKS.md)
-INK_BELOW = 45.0  # L under which a drawing's pixel is ink: lines that regions must not cross
 SMALLEST_SHARE = 0.002  # ink-bounded pieces smaller than this share of the image join their SLIC region
 # How far a colour hint's correction carries (measured with bench.hints, docs/MODEL.md): between regions whose
 # mean L differ by HINT_REACH_L and whose model colours differ by HINT_REACH_AB (Lab units) it falls to 1/e.
@@ -36,7 +36,7 @@ def regions(lightness, count, drawing=False):
     labels = segmentation.slic(lightness.astype(np.float64), n_segments=count, compactness=COMPACTNESS,
                                max_num_iter=SLIC_ITERATIONS, channel_axis=None, start_label=0)
     if drawing:
-        areas, _ = ndimage.label(lightness >= INK_BELOW)
+        areas, _ = ndimage.label(lightness >= INK_LEVEL)
         sizes = np.bincount(areas.ravel())
         areas[sizes[areas] < SMALLEST_SHARE * areas.size] = 0  # specks and ink stay with their SLIC region
         labels = labels * (areas.max() + 1) + areas

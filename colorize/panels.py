@@ -10,12 +10,12 @@ import numpy as np
 from scipy import ndimage
 
 from .images import resize_plane
+from .screentone import INK_LEVEL  # a frame's rows and columns are mostly ink
 
 PAPER_LEVEL = 85.0  # L above this is paper (the gutters between panels)
 SQUARENESS = 0.9  # a panel covers at least this share of its bounding box
 SMALLEST = 0.01  # a panel covers at least this share of the page
 SHORTEST = 96  # px: and is at least this wide and tall (the parts of a small drawing are no panels)
-INK_LEVEL = 50.0  # L below this is ink: a frame's rows and columns are mostly ink
 FRAME = 0.05  # a panel's frame is at most this share of its side thick
 HALO = 2  # px: a frame line's blurred edge on either side of its ink, taken off with it
 LEFT_OVER = 0.005  # drawn pixels outside the panels above this share of the page: coloured as one image
