@@ -4,7 +4,7 @@
 
 Each repeat runs, one after the other on the same JPEG: the naive pipeline of the report (resize to
 224, predict, output at 224: the reference that makes ratios survive the machine's noise), the fast
-pipeline stage by stage, and the pipeline as it was before (bench/reference.py). Medians and ranges
+pipeline stage by stage, and the pipeline as it was before (tests/reference.py). Medians and ranges
 are over the repeats, after one warm-up; shares are of the fast pipeline's median.
 """
 import argparse
@@ -16,7 +16,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bench import reference  # noqa: E402
 from bench.common import (  # noqa: E402
     SIZES,
     command_line,
@@ -32,6 +31,7 @@ from colorize.fast_model import compiled_predictor, resolve_precision  # noqa: E
 from colorize.images import lightness_of, open_image  # noqa: E402
 from colorize.pipeline import Colorizer, compose, resize_plane  # noqa: E402
 from colorize.png import png_bytes  # noqa: E402
+from tests import reference  # noqa: E402
 
 STAGES = ("decode", "L", "resize to 224", "model", "compose", "PNG")
 

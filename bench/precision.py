@@ -15,13 +15,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from bench import reference  # noqa: E402
 from bench.common import PHOTO_FOLDER, ROOT, command_line, machine, report  # noqa: E402
 from colorize.fast_model import compiled_predictor  # noqa: E402
 from colorize.images import lightness_of, open_image  # noqa: E402
 from colorize.lab import AB_SCALE, convert_lab  # noqa: E402
 from colorize.pipeline import compose, resize_plane  # noqa: E402
 from colorize.weights import load_weights  # noqa: E402
+from tests import reference  # noqa: E402
 
 BATCH = 8
 

@@ -1,4 +1,4 @@
-"""The fast paths stay within a stated tolerance of the float32 / scikit-image reference (bench/reference.py).
+"""The fast paths stay within a stated tolerance of the float32 / scikit-image reference (tests/reference.py).
 
 Tolerances: L of RGB within 0.001; colour conversion and composition within 1 level of 255 on every pixel,
 with under 1% of values off by one; bfloat16 predictions within TOLERANCE_AB of float32 (mean absolute ab, Lab units).
@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bench import reference
 from colorize.fast_model import compiled_predictor
 from colorize.images import lightness_of
 from colorize.lab import AB_SCALE, convert_lab, convert_rgb, rgb_lightness
 from colorize.pipeline import compose
 from colorize.weights import CONFIG_FILE, DEFAULT_WEIGHTS_DIR, LoadedWeights, load_weights
+from tests import reference
 from tests.images import gradient_rgb
 
 MAX_LEVELS = 1

@@ -1,4 +1,5 @@
-"""The slow, obvious pipeline that the fast one is measured and checked against.
+"""The slow, obvious pipeline that the fast one is checked against (tests/test_speed_tolerance.py) and timed
+against (bench.pipeline, bench.precision).
 
 scikit-image's colour conversion, Pillow resizes of whole planes and `predict_on_batch` in float32:
 what `colorize` did before docs/BENCHMARKS.md, kept here as the reference for speed and for output.
