@@ -13,7 +13,7 @@ from . import guided
 from .decoding import decode
 from .fast_model import compiled_predictor
 from .hints import HintError, Hints, local_hints, open_reference, reference_distribution
-from .images import MAX_PIXELS, ImageSource, lightness_of, open_image, resize_plane
+from .images import MAX_PIXELS, ImageError, ImageSource, lightness_of, open_image, resize_plane
 from .kind_detector import shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 from .panels import cut, drawn_box, find_panels, framed, panel_hints, paste_panels
@@ -375,7 +375,13 @@ class Colorizer:
     def predict_lightness(self, lightness: np.ndarray, hints: Hints | None = None,
                           reference: ImageSource | None = None, max_pixels: float = MAX_PIXELS) -> Prediction:
         """`predict_image` of a picture whose L (H, W) is already known: `AutoColorizer` hands the drawing model
-        the L the photo model was given, so that a picture is read once whichever model colours it."""
+        the L the photo model was given, so that a picture is read once whichever model colours it. Anything but
+        a non-empty (H, W) array of finite numbers raises ImageError."""
+        lightness = np.asarray(lightness, np.float32)  # the same array where it is one already (`features`' key)
+        if lightness.ndim != 2 or not lightness.size:
+            raise ImageError(f"the lightness to colorize must be a non-empty 2-D array (H, W), not {lightness.shape}")
+        if not np.isfinite(lightness.sum()):  # any NaN or infinite value makes the sum so
+            raise ImageError("the lightness to colorize has values that are not numbers (NaN or infinite)")
         if hints is None and reference is None:
             return self._predict_planes([lightness])[0]
         if not self.takes_hints:

@@ -75,6 +75,17 @@ def test_bad_bytes_are_clear_errors(colorizer, tmp_path, data, message):
         colorizer.colorize(str(path))
 
 
+def test_a_known_lightness_is_coloured_as_its_picture_and_a_bad_one_is_refused(colorizer):
+    picture = Image.fromarray(gradient_rgb(96, 64))
+    lightness = lightness_of(picture)
+    np.testing.assert_array_equal(colorizer.predict_lightness(lightness).compose().rgb, colorizer.colorize(picture).rgb)
+    for bad, message in ((np.zeros((8, 8, 3)), "2-D"), (np.zeros((0, 5)), "2-D"), (np.float32(50), "2-D"),
+                         (np.where(np.eye(8) > 0, np.nan, 50.0), "not numbers"),
+                         (np.full((8, 8), np.inf), "not numbers")):
+        with pytest.raises(ImageError, match=message):
+            colorizer.predict_lightness(bad)
+
+
 def test_pixel_limit(colorizer):
     buffer = io.BytesIO()
     Image.new("L", (4000, 3000)).save(buffer, "PNG")
