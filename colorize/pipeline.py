@@ -108,7 +108,8 @@ def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0
         return shown_l, picture
 
     guide = lightness if follow_edges else None  # the coefficients fitted once, for the result and the views
-    grid = np.asarray(ab_small, np.float32) if guide is None else guided.coefficients(ab_small, guide)
+    grid = (np.moveaxis(np.asarray(ab_small, np.float32), -1, 0) if guide is None
+            else guided.coefficients(ab_small, guide))  # (K, S, S) planes
     in_bands(grid, (height, width), saturation, result, guide)
     return Colorized(rgb, views)
 
@@ -116,12 +117,11 @@ def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0
 def in_bands(grid, shape, saturation, write, guide=None):
     """Call write(band, rows, a, b) for bands of rows of the full-size ab, resized from the grid and scaled by the
     saturation, clipped to [-1, 1], a and b flat float32 (`band` a LabBand to convert with), so that the
-    full-size ab never exists. The grid is ab (S, S, 2), or with `guide`, the full-size L (H, W), the guided
-    filter's coefficients (4, S, S), applied to it so that ab follow its edges (`colorize.guided`). The bands
-    are shared among COMPOSE_THREADS threads (NumPy lets go of the interpreter lock in this arithmetic)."""
+    full-size ab never exists. The grid is planes (K, S, S): a and b, or with `guide`, the full-size L (H, W),
+    the guided filter's coefficients (4, S, S), applied to it so that ab follow its edges (`colorize.guided`).
+    The bands are shared among COMPOSE_THREADS threads (NumPy lets go of the interpreter lock in this
+    arithmetic)."""
     height, width = shape
-    if guide is None:
-        grid = np.moveaxis(grid, -1, 0)  # (K, S, S)
     rows, weights = bilinear_taps(grid.shape[1], height)
     weights *= np.float32(saturation)
     if grid.shape[1] * width * 4 * len(grid) <= WIDE_BYTES:  # Pillow's first pass whole: the fastest way
