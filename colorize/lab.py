@@ -1,14 +1,15 @@
 """CIELab helpers: the model sees L in [0, 100] and predicts ab scaled to [-1, 1].
 
 Named after the report's `convert_lab` / `convert_rgb`. The colour science is scikit-image's (its
-constants and formulas); Lab -> sRGB bytes, which runs on every output pixel, is re-implemented in
-float32 over cache-sized bands of pixels with a lookup table for the sRGB gamma: many times faster
-than `skimage.color.lab2rgb` on a large photo, and within one level of it (docs/BENCHMARKS.md).
+constants and formulas). Lab -> sRGB bytes, which runs on every output pixel, is OpenCV's conversion over
+cache-sized bands of pixels, out-of-gamut colours clipped as scikit-image clips them: many times faster than
+`skimage.color.lab2rgb` on a large photo, and within one level of it (docs/BENCHMARKS.md).
 """
 from __future__ import annotations
 
 import functools
 
+import cv2
 import numpy as np
 from skimage import color
 from skimage.color import colorconv
@@ -16,10 +17,6 @@ from skimage.color import colorconv
 AB_SCALE = 128.0  # the report divides a and b by 128 so that tanh can reach them
 AB_PICTURE_LIGHTNESS = 75.0  # papers show predicted ab at one constant, fairly light L
 BAND_PIXELS = 1 << 15  # pixels converted at a time: the band's float32 temporaries stay in the CPU's L2 cache
-GAMMA_STEPS = 1 << 16  # linear-light levels in the sRGB gamma table: its error stays under a tenth of a level
-
-# scikit-image's lab2xyz: f^-1(t) = t^3 above 6/29, else the line (t - 16/116) / 7.787 (its tangent there)
-_F_KNEE = 0.2068966
 
 
 def convert_lab(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,77 +56,29 @@ def rgb_lightness(rgb: np.ndarray) -> np.ndarray:
     return out.reshape(rgb.shape[:2])
 
 
-@functools.lru_cache(maxsize=1)
-def _xyz_to_table_index():
-    """scikit-image's XYZ -> linear sRGB matrix, D65 white folded in, scaled to gamma-table steps; the
-    fourth column (times a row of ones) adds the 0.5 that makes truncation round."""
-    white = colorconv.xyz_tristimulus_values(illuminant="D65", observer="2")
-    matrix = colorconv.rgb_from_xyz * white[None, :] * (GAMMA_STEPS - 1)
-    return np.concatenate([matrix, np.full((3, 1), 0.5)], axis=1).astype(np.float32)
-
-
-@functools.lru_cache(maxsize=1)
-def _gamma_table():
-    """Linear light in [0, 1] at GAMMA_STEPS levels -> sRGB byte, as scikit-image's xyz2rgb then rounding."""
-    linear = np.linspace(0.0, 1.0, GAMMA_STEPS)
-    srgb = np.where(linear > 0.0031308, 1.055 * linear ** (1 / 2.4) - 0.055, 12.92 * linear)
-    return np.round(np.clip(srgb, 0.0, 1.0) * 255.0).astype(np.uint8)
-
-
-def _f_inverse(t, out, tmp):
-    """out = f^-1(t) without branches: the tangent line plus (t - knee)^2 (t + 2 knee) above the knee.
-
-    Overwrites t."""
-    np.subtract(t, 16.0 / 116.0, out=out)
-    out *= np.float32(1 / 7.787)
-    np.subtract(t, _F_KNEE, out=tmp)
-    np.maximum(tmp, 0.0, out=tmp)
-    np.add(tmp, 3 * _F_KNEE, out=t)
-    t *= tmp
-    t *= tmp
-    out += t
-    return out
-
-
 class LabBand:
     """Scratch buffers for converting up to `size` pixels at a time, reused so that no large temporary
     is allocated (fresh memory costs more than the arithmetic)."""
 
     def __init__(self, size):
-        self.xyz1 = np.ones((4, size), np.float32)  # X, Y, Z and a row of ones
-        self.fy, self.t, self.tmp = (np.empty(size, np.float32) for _ in range(3))
-        self.linear = np.empty((3, size), np.float32)
-        self.index = np.empty((3, size), np.intp)
-        self.bytes = np.empty((3, size), np.uint8)
+        self.lab = np.empty((1, size, 3), np.float32)  # one row of L, a, b in OpenCV's units and layout
+        self.rgb = np.empty((1, size, 3), np.float32)
+        self.limit = np.empty(size, np.float32)
 
     def srgb(self, lightness, a, b, out):
-        """L (n,) in [0, 100], or one number for all pixels (the ab picture: then fy and Y are computed once),
-        a and b (n,) in [-1, 1] -> sRGB bytes written into out (n, 3)."""
+        """L (n,) in [0, 100], or one number for all pixels (the ab picture), a and b (n,) in [-1, 1] -> sRGB bytes
+        written into out (n, 3), rounded, out-of-gamut colours clipped."""
         n = len(a)
-        xyz1, t, tmp = self.xyz1[:, :n], self.t[:n], self.tmp[:n]
-        if np.ndim(lightness) == 0:
-            fy = (np.float32(lightness) + np.float32(16)) * np.float32(1 / 116)
-            xyz1[1] = _f_inverse(np.full(1, fy), np.empty(1, np.float32), np.empty(1, np.float32))[0]
-        else:
-            fy = self.fy[:n]
-            np.add(lightness, 16.0, out=fy)
-            fy *= np.float32(1 / 116)
-            np.copyto(t, fy)
-            _f_inverse(t, xyz1[1], tmp)
-        np.multiply(a, np.float32(AB_SCALE / 500), out=t)
-        t += fy
-        _f_inverse(t, xyz1[0], tmp)
-        np.multiply(b, np.float32(-AB_SCALE / 200), out=t)
-        t += fy
-        np.maximum(t, 0.0, out=t)  # scikit-image clips negative z (colours beyond blue) to 0
-        _f_inverse(t, xyz1[2], tmp)
-        linear, index, values = self.linear[:, :n], self.index[:, :n], self.bytes[:, :n]
-        np.matmul(_xyz_to_table_index(), xyz1, out=linear)
-        np.clip(linear, 0.0, GAMMA_STEPS - 1, out=linear)
-        np.copyto(index, linear, casting="unsafe")
-        np.take(_gamma_table(), index, out=values)
-        for channel in range(3):
-            out[:, channel] = values[channel]
+        lab, rgb = self.lab[:, :n], self.rgb[:, :n]
+        lab[0, :, 0] = lightness
+        np.multiply(a, np.float32(AB_SCALE), out=lab[0, :, 1])
+        # scikit-image clips negative z (colours beyond blue) to 0; z = (L + 16) / 116 - b / 200 is 0 at this b
+        limit = np.add(lightness, np.float32(16), out=None if np.ndim(lightness) == 0 else self.limit[:n])
+        limit *= np.float32(200 / 116 / AB_SCALE)
+        np.minimum(b, limit, out=lab[0, :, 2])
+        lab[0, :, 2] *= np.float32(AB_SCALE)
+        cv2.cvtColor(lab, cv2.COLOR_Lab2RGB, dst=rgb)
+        cv2.addWeighted(rgb, 255.0, rgb, 0.0, 0.0, dst=out.reshape(1, n, 3), dtype=cv2.CV_8U)  # rounded, saturated
 
 
 def convert_rgb(lightness: np.ndarray | float, ab: np.ndarray) -> np.ndarray:

@@ -303,9 +303,15 @@ def openvino_runner(flatbuffer, path, arithmetic):
     request = compiled.create_infer_request()
     places = [_position(port.get_any_name()) for port in compiled.inputs]
     outputs = sorted(compiled.outputs, key=lambda port: _output_order(port.get_any_name()))
+    held = []  # the arrays the request writes into, kept alive while it points at them
 
     def run(inputs):
-        results = request.infer([inputs[place] for place in places])
-        return [np.array(results[port]) for port in outputs]  # copies: the request's buffers are reused
+        # each output written straight into a new array, handed out as it is: the request's own buffers would be
+        # reused by the next call, so they would need copying (13 MB for a photo's bins, 1.2 ms)
+        held[:] = [np.empty(tuple(port.get_shape()), port.get_element_type().to_dtype()) for port in outputs]
+        for port, array in zip(outputs, held):
+            request.set_tensor(port, openvino.Tensor(array, shared_memory=True))
+        request.infer([inputs[place] for place in places])
+        return list(held)
 
     return run

@@ -7,6 +7,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional, Sequence
 
+import cv2
 import numpy as np
 
 from . import guided
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 PAPER_FADE = 8.0  # L units: a drawing's colours fade out within 8 of paper white and of ink black (see compose)
 SHADED_AT = 0.8  # a drawing at least this likely shaded keeps its own lightness (chosen in docs/MODEL.md)
 MAX_ASPECT = 8  # a drawing longer than this many times its width is seen at the input size (see model_size)
-WIDE_BYTES = 64 << 20  # compose widens the whole ab grid at once up to this size (a 16 x 1,000,000 page: band by band)
 CHUNK = 2  # several inputs of one size run two at a time, the last chunk padded: one trace per size
 COMPOSE_THREADS = int(os.environ.get("COLORIZE_THREADS") or min(4, os.cpu_count() or 1))
 
@@ -56,20 +56,6 @@ class Colorized:
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return iter((self.lightness, self.ab, self.rgb))
-
-
-def bilinear_taps(source, target):
-    """Pillow's BILINEAR resampling of `source` samples to `target` as (target, K) source indices and
-    weights (a triangle filter on pixel centres, widened when shrinking), for resizing in bands."""
-    scale = source / target
-    support = max(scale, 1.0)
-    centre = (np.arange(target) + 0.5) * scale
-    first = np.maximum((centre - support + 0.5).astype(np.int64), 0)
-    last = np.minimum((centre + support + 0.5).astype(np.int64), source)
-    taps = first[:, None] + np.arange(int((last - first).max()))
-    weight = np.maximum(1.0 - np.abs((taps - centre[:, None] + 0.5) / support), 0.0) * (taps < last[:, None])
-    weight /= weight.sum(axis=1, keepdims=True)
-    return np.minimum(taps, source - 1), weight.astype(np.float32)
 
 
 def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0,
@@ -119,39 +105,27 @@ def in_bands(grid, shape, saturation, write, guide=None):
     saturation, clipped to [-1, 1], a and b flat float32 (`band` a LabBand to convert with), so that the
     full-size ab never exists. The grid is planes (K, S, S): a and b, or with `guide`, the full-size L (H, W),
     the guided filter's coefficients (4, S, S), applied to it so that ab follow its edges (`colorize.guided`).
-    The bands are shared among COMPOSE_THREADS threads (NumPy lets go of the interpreter lock in this
-    arithmetic)."""
+
+    The resize is Pillow's bilinear one (`resize_plane`), done as two passes that give the same planes to float32
+    rounding: Pillow shrinks the axes that shrink, OpenCV enlarges the grid to the full height at once and each
+    band to the full width, several times faster. The bands are shared among COMPOSE_THREADS threads (NumPy and
+    OpenCV let go of the interpreter lock)."""
     height, width = shape
-    rows, weights = bilinear_taps(grid.shape[1], height)
-    weights *= np.float32(saturation)
-    if grid.shape[1] * width * 4 * len(grid) <= WIDE_BYTES:  # Pillow's first pass whole: the fastest way
-        wide, columns = np.stack([resize_plane(plane, (width, grid.shape[1])) for plane in grid]), None
-    else:  # a very wide image: each band's rows of the grid widened in turn, so memory follows the band
-        wide = np.ascontiguousarray(grid)
-        columns, column_weights = bilinear_taps(grid.shape[2], width)
+    small = (min(grid.shape[2], width), min(grid.shape[1], height))
+    tall = np.empty((len(grid), height, small[0]), np.float32)
+    for plane, out in zip(grid, tall):
+        if small != plane.shape[::-1]:
+            plane = resize_plane(plane, small)
+        cv2.resize(plane * np.float32(saturation), (small[0], height), dst=out, interpolation=cv2.INTER_LINEAR)
     step = max(1, BAND_PIXELS // width)
 
     def fill(tops):
         band, planes = LabBand(step * width), np.empty((len(grid), step, width), np.float32)
-        taken = np.empty((step, width), np.float32)
         for top in tops:
             part = slice(top, top + step)
-            n = len(rows[part])
-            if columns is None:  # every plane's rows at once
-                np.multiply(wide[:, rows[part, 0]], weights[part, 0, None], out=planes[:, :n])
-                for k in range(1, rows.shape[1]):
-                    planes[:, :n] += wide[:, rows[part, k]] * weights[part, k, None]
-            else:
-                for plane, source in zip(planes[:, :n], wide):
-                    tall = source[rows[part, 0]] * weights[part, 0, None]  # (n, S): this band's rows of the grid
-                    for k in range(1, rows.shape[1]):
-                        tall += source[rows[part, k]] * weights[part, k, None]
-                    np.take(tall, columns[:, 0], axis=1, out=plane)
-                    plane *= column_weights[:, 0]
-                    for k in range(1, columns.shape[1]):
-                        np.take(tall, columns[:, k], axis=1, out=taken[:n])
-                        taken[:n] *= column_weights[:, k]
-                        plane += taken[:n]
+            n = len(tall[0, part])
+            for source, plane in zip(tall[:, part], planes[:, :n]):
+                cv2.resize(source, (width, n), dst=plane, interpolation=cv2.INTER_LINEAR)
             ab = planes[:, :n] if guide is None else guided.apply(planes[:, :n], guide[part])
             a, b = (np.clip(plane, -1.0, 1.0, out=plane).reshape(-1) for plane in ab)
             write(band, part, a, b)

@@ -13,6 +13,7 @@ import os
 from fractions import Fraction
 from typing import NamedTuple, Optional
 
+import cv2
 import numpy as np
 from PIL import Image
 from tqdm import tqdm
@@ -51,9 +52,6 @@ class ColourCarry:
     `every=1, weight=0` colours every frame on its own (frame by frame), without finding motion at all."""
 
     def __init__(self, every=KEY_EVERY, weight=CARRY_WEIGHT):
-        import cv2
-
-        self._cv2 = cv2
         self.every, self.weight = every, weight
         self._flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
         self._grid = np.stack(np.meshgrid(np.arange(GRID, dtype=np.float32), np.arange(GRID, dtype=np.float32)), -1)
@@ -81,7 +79,6 @@ class ColourCarry:
 
     def _carried(self, level):
         """The last frame's planes moved onto this frame, and how far each pixel can be trusted (0 to 1)."""
-        cv2 = self._cv2
         last_level, planes = self._last
         where = self._grid + self._flow.calc(level, last_level, None)  # where each pixel was in the last frame
         mapped = [cv2.remap(p, where[..., 0], where[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
@@ -97,8 +94,6 @@ class ColourCarry:
 
 def on_grid(plane):
     """A small prediction plane (S, S[, C]) resized to the carry grid as (GRID, GRID, C) float32."""
-    import cv2
-
     resized = cv2.resize(np.asarray(plane, np.float32), (GRID, GRID), interpolation=cv2.INTER_LINEAR)
     return resized.reshape(GRID, GRID, -1)
 

@@ -5,6 +5,7 @@ units (about -128..127), not the model's [-1, 1] scale.
 """
 import warnings
 
+import cv2
 import numpy as np
 from skimage import color, metrics
 
@@ -79,8 +80,6 @@ def paper_chroma(truth_lab, pred_lab):
 def true_motion(truth_before, truth_after):
     """Where each pixel of a true frame was in the frame before, (H, W, 2) x and y, and whether that is
     trusted (the lightness it came from matches within TRUSTED_MOTION_L): OpenCV's DIS flow, finest preset."""
-    import cv2
-
     before, after = (cv2.cvtColor(np.asarray(f, np.uint8), cv2.COLOR_RGB2GRAY) for f in (truth_before, truth_after))
     flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM).calc(after, before, None)
     height, width = after.shape
@@ -95,8 +94,6 @@ def flicker(truth_frames, frames, motion=None):
     moved along the true motion, over the pixels whose motion is trusted (see `true_motion`; `motion` may
     give (where, trusted) per pair instead, for a clip whose motion is known). Colours that hold still
     on moving things give 0; frames coloured each on its own give more."""
-    import cv2
-
     total, count = 0.0, 0
     for i in range(1, len(frames)):
         where, trusted = motion[i - 1] if motion is not None else true_motion(truth_frames[i - 1], truth_frames[i])
