@@ -72,11 +72,11 @@ class LabBand:
         lab, rgb = self.lab[:, :n], self.rgb[:, :n]
         lab[0, :, 0] = lightness
         np.multiply(a, np.float32(AB_SCALE), out=lab[0, :, 1])
+        np.multiply(b, np.float32(AB_SCALE), out=lab[0, :, 2])
         # scikit-image clips negative z (colours beyond blue) to 0; z = (L + 16) / 116 - b / 200 is 0 at this b
         limit = np.add(lightness, np.float32(16), out=None if np.ndim(lightness) == 0 else self.limit[:n])
-        limit *= np.float32(200 / 116 / AB_SCALE)
-        np.minimum(b, limit, out=lab[0, :, 2])
-        lab[0, :, 2] *= np.float32(AB_SCALE)
+        limit *= np.float32(200 / 116)
+        np.minimum(lab[0, :, 2], limit, out=lab[0, :, 2])
         cv2.cvtColor(lab, cv2.COLOR_Lab2RGB, dst=rgb)
         cv2.addWeighted(rgb, 255.0, rgb, 0.0, 0.0, dst=out.reshape(1, n, 3), dtype=cv2.CV_8U)  # rounded, saturated
 

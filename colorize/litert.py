@@ -303,12 +303,13 @@ def openvino_runner(flatbuffer, path, arithmetic):
     request = compiled.create_infer_request()
     places = [_position(port.get_any_name()) for port in compiled.inputs]
     outputs = sorted(compiled.outputs, key=lambda port: _output_order(port.get_any_name()))
+    made = [(tuple(port.get_shape()), port.get_element_type().to_dtype()) for port in outputs]
     held = []  # the arrays the request writes into, kept alive while it points at them
 
     def run(inputs):
         # each output written straight into a new array, handed out as it is: the request's own buffers would be
         # reused by the next call, so they would need copying (13 MB for a photo's bins, 1.2 ms)
-        held[:] = [np.empty(tuple(port.get_shape()), port.get_element_type().to_dtype()) for port in outputs]
+        held[:] = [np.empty(shape, dtype) for shape, dtype in made]
         for port, array in zip(outputs, held):
             request.set_tensor(port, openvino.Tensor(array, shared_memory=True))
         request.infer([inputs[place] for place in places])

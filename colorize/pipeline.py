@@ -112,10 +112,10 @@ def in_bands(grid, shape, saturation, write, guide=None):
     OpenCV let go of the interpreter lock)."""
     height, width = shape
     small = (min(grid.shape[2], width), min(grid.shape[1], height))
+    shrinks = small != grid.shape[:0:-1]
     tall = np.empty((len(grid), height, small[0]), np.float32)
     for plane, out in zip(grid, tall):
-        if small != plane.shape[::-1]:
-            plane = resize_plane(plane, small)
+        plane = resize_plane(plane, small) if shrinks else plane
         cv2.resize(plane * np.float32(saturation), (small[0], height), dst=out, interpolation=cv2.INTER_LINEAR)
     step = max(1, BAND_PIXELS // width)
 
