@@ -18,6 +18,7 @@ from .images import MAX_PIXELS, ImageError, ImageSource, lightness_of, open_imag
 from .kind_detector import shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 from .panels import cut, drawn_box, find_panels, framed, panel_hints, paste_panels
+from .repeats import shared
 from .screentone import check_screentone, descreen
 from .weights import LoadedWeights, load_weights
 
@@ -297,9 +298,11 @@ class Colorizer:
         likely = shaded_probability(np.stack([self.features(plane) for plane in lightness_planes]))
         return [float(p >= SHADED_AT) for p in likely]
 
-    def _assemble(self, seen, pieces, ab, fills):
-        """One image's (ab, fills' L) from its pieces' model outputs (see `_pieces`)."""
+    def _assemble(self, seen, pieces, inputs, ab, fills, hints=None):
+        """One image's (ab, fills' L) from its pieces' model inputs, outputs and hints (see `_pieces`); panels
+        that show the same drawing are coloured alike (`repeats.shared`)."""
         if pieces:
+            ab, fills = shared(inputs, ab, fills, hints and [bool(part[..., 2].any()) for part in hints])
             boxes, frames, drawn = zip(*pieces)
             return paste_panels(boxes, seen.shape, self.model_size(seen.shape), ab, fills, frames, drawn)
         return ab[0], fills[0]
@@ -371,7 +374,8 @@ class Colorizer:
                      for (box, frame, _), x in zip(pieces, inputs)] or [local]
         distribution = None if distribution is None else [distribution] * len(inputs)
         ab, fills = self._predict_each(inputs, local, distribution)
-        return Prediction(lightness, seen, *self._assemble(seen, pieces, ab, fills), *self._shading([lightness]))
+        return Prediction(lightness, seen, *self._assemble(seen, pieces, inputs, ab, fills, local),
+                          *self._shading([lightness]))
 
     def predict_images(self, images: Sequence[ImageSource], max_pixels: float = MAX_PIXELS,
                        batch_size: int = 8) -> list[Prediction]:
@@ -390,7 +394,7 @@ class Colorizer:
             first = 0
             for plane, seen_plane, (framing, inputs), shaded in zip(chunk, seen, pieces, self._shading(chunk)):
                 last = first + len(inputs)
-                parts = self._assemble(seen_plane, framing, ab[first:last], fills[first:last])
+                parts = self._assemble(seen_plane, framing, inputs, ab[first:last], fills[first:last])
                 predictions.append(Prediction(plane, seen_plane, *parts, shaded))
                 first = last
         return predictions
