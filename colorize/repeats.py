@@ -27,17 +27,23 @@ def moved(plane, shift, border=cv2.BORDER_REPLICATE):
                           flags=cv2.INTER_LINEAR, borderMode=border).reshape(plane.shape)
 
 
+def ink(plane):
+    """(the ink of an L plane (H, W) in [0, 100]: 100 - L, its Fourier transform) for `alignment`."""
+    dark = np.float32(100.0) - np.asarray(plane, np.float32)
+    return dark, np.fft.fft2(dark)
+
+
 def alignment(still, moving):
     """(shift (dx, dy) in pixels that lays `moving` over `still`, the correlation of their ink after it) for two
-    L planes (H, W) of one shape in [0, 100]; a correlation of 0 where either has no ink to compare."""
-    ink = [np.float32(100.0) - np.asarray(plane, np.float32) for plane in (still, moving)]
-    if min(float(part.std()) for part in ink) < 1e-3:
+    L planes (H, W) of one shape in [0, 100], or two `ink`s; a correlation of 0 where either has no ink."""
+    (still, still_spectrum), (moving, moving_spectrum) = (
+        plane if isinstance(plane, tuple) else ink(plane) for plane in (still, moving))
+    if min(float(still.std()), float(moving.std())) < 1e-3:
         return (0.0, 0.0), 0.0
-    dy, dx = phase_cross_correlation(ink[0], ink[1], upsample_factor=10)[0]
+    dy, dx = phase_cross_correlation(still_spectrum, moving_spectrum, upsample_factor=10, space="fourier")[0]
     shift = (float(dx), float(dy))
-    laid = moved(ink[1], shift, cv2.BORDER_CONSTANT)
-    correlation = np.corrcoef(ink[0].ravel(), laid.ravel())[0, 1]
-    return shift, float(np.nan_to_num(correlation))
+    laid = moved(moving, shift, cv2.BORDER_CONSTANT)
+    return shift, float(np.nan_to_num(np.corrcoef(still.ravel(), laid.ravel())[0, 1]))
 
 
 def shared(inputs, ab, fills, hinted=None):
@@ -48,9 +54,10 @@ def shared(inputs, ab, fills, hinted=None):
     Inputs of different shapes never match."""
     hinted = hinted or [False] * len(inputs)
     copies = {i: [(i, (0.0, 0.0))] for i in range(len(inputs))}
+    inks = [ink(plane) for plane in inputs]
     for i, j in itertools.combinations(range(len(inputs)), 2):
         if inputs[i].shape == inputs[j].shape:
-            (dx, dy), correlation = alignment(inputs[i], inputs[j])
+            (dx, dy), correlation = alignment(inks[i], inks[j])
             if correlation >= ALIKE:
                 copies[i].append((j, (dx, dy)))
                 copies[j].append((i, (-dx, -dy)))
