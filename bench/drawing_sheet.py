@@ -3,7 +3,8 @@
     python -m bench.drawing_sheet --out docs/samples-drawings.jpg
 
 Rows: the Pepper&Carrot pages and the pencil sketch in `comics/` (made gray), then manga-like pages made
-from held-out colour drawings (bench.pages) with their colour truth. Columns: the input, the photo
+from held-out colour drawings (bench.pages) with their colour truth, then pages of one held-out drawing in four
+panels (is it coloured alike on each? `colorize/repeats.py`). Columns: the input, the photo
 default, the drawing model (screentones kept), the drawing model with them smoothed, and the truth
 where there is one. Which model `--kind auto` picks is written under the input.
 """
@@ -48,6 +49,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/samples-drawings.jpg")
     parser.add_argument("--pages", type=int, default=3, help="manga-like pages with truth (default 3)")
+    parser.add_argument("--repeats", type=int, default=1, help="pages of one drawing in four panels (default 1)")
     parser.add_argument("--weights", help="drawing weights (default: the shipped ones)")
     args = parser.parse_args(argv)
     colorizer = AutoColorizer(args.weights)
@@ -57,8 +59,9 @@ def main(argv=None):
             rows.append(row_of(colorizer, open_image(path).convert("L")))
     rng = np.random.default_rng(1)
     drawings = [rgb for rgb in (read_rgb(p) for p in held_out_drawings()) if not is_colorless(rgb)]
-    for _ in range(args.pages):
-        truth = make_page(drawings, rng)
+    for page in range(args.pages + args.repeats):
+        truth = make_page(drawings, rng) if page < args.pages else \
+            make_page(drawings, rng, (2, 2), [int(rng.integers(len(drawings)))] * 4)
         gray = Image.fromarray(np.clip(manga_input(truth, rng) * 2.55 + 0.5, 0, 255).astype(np.uint8))
         rows.append(row_of(colorizer, gray, truth))
     width = max(row.shape[1] for row in rows)
