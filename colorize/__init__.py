@@ -9,10 +9,10 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the CLI
 
 _HOMES = {  # public name: the module that defines it
-    "AutoColorizer": "auto_colorizer", "Colorized": "pipeline", "Colorizer": "pipeline", "ImageError": "images",
-    "WeightsError": "weights", "ab_picture": "lab", "build_model": "model", "convert_lab": "lab",
-    "convert_rgb": "lab", "load_weights": "weights", "open_image": "images", "read_rgb": "images",
-    "save_weights": "weights",
+    "AutoColorizer": "auto_colorizer", "Chapter": "repeats", "Colorized": "pipeline", "Colorizer": "pipeline",
+    "ImageError": "images", "WeightsError": "weights", "ab_picture": "lab", "build_model": "model",
+    "convert_lab": "lab", "convert_rgb": "lab", "load_weights": "weights", "open_image": "images",
+    "read_rgb": "images", "save_weights": "weights",
 }
 __all__ = sorted(_HOMES)
 

@@ -23,6 +23,7 @@ from .images import MAX_PIXELS, ImageSource, lightness_of, open_image
 from .kind_detector import detector_encoder, drawing_probability
 from .kinds import KINDS, MODEL_KINDS
 from .pipeline import Colorized, Colorizer, Prediction
+from .repeats import Chapter
 from .screentone import check_screentone
 from .weights import shipped_config
 
@@ -86,7 +87,8 @@ class AutoColorizer:
         return (loaded.config if loaded else shipped_config(kind)) or {}
 
     def predict(self, picture: Image.Image, hints: Hints | None = None, reference: ImageSource | None = None,
-                max_pixels: float = MAX_PIXELS, kind: str = "auto") -> tuple[str, Prediction]:
+                max_pixels: float = MAX_PIXELS, kind: str = "auto",
+                chapter: Chapter | None = None) -> tuple[str, Prediction]:
         """(the kind chosen, its `Colorizer.predict_image`) for an opened picture, whose L is computed once
         for whichever model colours it; for "auto" the photo model runs first and its encoder features decide,
         so a photo is not looked at twice."""
@@ -99,9 +101,9 @@ class AutoColorizer:
             drawing = self.colorizer("drawing")
             if self.shares_encoder():  # its shading detector reads the same features
                 drawing.remember_features(lightness, photo.last_features[0])
-            return "drawing", drawing.predict_lightness(lightness, hints, reference, max_pixels)
+            return "drawing", drawing.predict_lightness(lightness, hints, reference, max_pixels, chapter)
         chosen = self._kind_of_lightness(lightness, kind)
-        return chosen, self.colorizer(chosen).predict_lightness(lightness, hints, reference, max_pixels)
+        return chosen, self.colorizer(chosen).predict_lightness(lightness, hints, reference, max_pixels, chapter)
 
     def kind_of(self, picture: Image.Image, kind: str = "auto") -> str:
         """The kind to colorize an opened picture as: `kind`, or for "auto" what the detector sees in it."""
@@ -117,8 +119,8 @@ class AutoColorizer:
 
     def colorize(self, image: ImageSource, saturation: float = 1.0, hints: Hints | None = None,
                  reference: ImageSource | None = None, max_pixels: float = MAX_PIXELS, screentone: str = "keep",
-                 kind: str = "auto") -> Colorized:
+                 kind: str = "auto", chapter: Chapter | None = None) -> Colorized:
         """`Colorizer.colorize` by the model for the image's kind (see `predict`)."""
         check_screentone(screentone)
-        _, prediction = self.predict(open_image(image, max_pixels), hints, reference, max_pixels, kind)
+        _, prediction = self.predict(open_image(image, max_pixels), hints, reference, max_pixels, kind, chapter)
         return prediction.compose(saturation, screentone)

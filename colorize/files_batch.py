@@ -5,6 +5,7 @@ import os
 from PIL import Image
 
 from .images import MAX_PIXELS, NO_MEMORY, ImageError, is_video, open_image
+from .repeats import Chapter
 
 
 def output_paths(inputs, output_dir):
@@ -40,10 +41,12 @@ def colorize_files(colorizer, sources, output_dir="", open_source=None, **option
     """Yield (source, output path, Colorized or None, why it failed or None) for each source in turn: a
     file that cannot be read, or is too large for the memory left, is reported and the others go on.
     `open_source` turns a source into what `colorizer.colorize` takes (the path itself by default);
-    `options` go to `colorize`."""
+    `options` go to `colorize`. The files are one chapter (`repeats.Chapter`): a panel repeated from an
+    earlier file takes the colours it had there."""
+    chapter = Chapter()
     for source, target in zip(sources, output_paths(sources, output_dir)):
         try:
-            result = colorizer.colorize(open_source(source) if open_source else source, **options)
+            result = colorizer.colorize(open_source(source) if open_source else source, chapter=chapter, **options)
         except ImageError as error:
             yield source, target, None, str(error)
             continue

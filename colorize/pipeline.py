@@ -18,7 +18,7 @@ from .images import MAX_PIXELS, ImageError, ImageSource, lightness_of, open_imag
 from .kind_detector import shaded_probability
 from .lab import AB_PICTURE_LIGHTNESS, BAND_PIXELS, LabBand
 from .panels import cut, drawn_box, find_panels, framed, panel_hints, paste_panels
-from .repeats import shared
+from .repeats import Chapter, shared
 from .screentone import check_screentone, descreen
 from .weights import LoadedWeights, load_weights
 
@@ -298,11 +298,12 @@ class Colorizer:
         likely = shaded_probability(np.stack([self.features(plane) for plane in lightness_planes]))
         return [float(p >= SHADED_AT) for p in likely]
 
-    def _assemble(self, seen, pieces, inputs, ab, fills, hints=None):
+    def _assemble(self, seen, pieces, inputs, ab, fills, hints=None, chapter=None):
         """One image's (ab, fills' L) from its pieces' model inputs, outputs and hints (see `_pieces`); panels
-        that show the same drawing are coloured alike (`repeats.shared`)."""
+        that show the same drawing, on this page or an earlier one of the chapter, are coloured alike
+        (`repeats.shared`)."""
         if pieces:
-            ab, fills = shared(inputs, ab, fills, hints and [bool(part[..., 2].any()) for part in hints])
+            ab, fills = shared(inputs, ab, fills, hints and [bool(part[..., 2].any()) for part in hints], chapter)
             boxes, frames, drawn = zip(*pieces)
             return paste_panels(boxes, seen.shape, self.model_size(seen.shape), ab, fills, frames, drawn)
         return ab[0], fills[0]
@@ -340,17 +341,21 @@ class Colorizer:
         return pieces, [cut(seen, box, frame, side) for box, frame, _ in pieces]
 
     def predict_image(self, image: ImageSource, hints: Hints | None = None, reference: ImageSource | None = None,
-                      max_pixels: float = MAX_PIXELS) -> Prediction:
+                      max_pixels: float = MAX_PIXELS, chapter: Chapter | None = None) -> Prediction:
         """One image (path, bytes, PIL image or array) -> its Prediction, to compose at any saturation.
 
         hints: points (x, y, colour[, radius]) in the image's pixels (origin top left; colour '#rrggbb' or
         (r, g, b)), or a hint layer (an RGBA image of the image's size whose opaque pixels are hints).
         reference: an image whose colours the result should take on. Both need weights with hint inputs;
-        bad ones raise HintError."""
-        return self.predict_lightness(lightness_of(open_image(image, max_pixels)), hints, reference, max_pixels)
+        bad ones raise HintError.
+        chapter: a `repeats.Chapter` shared by pages colorized together: a panel repeated from an earlier page
+        takes the colours it had there."""
+        return self.predict_lightness(lightness_of(open_image(image, max_pixels)), hints, reference, max_pixels,
+                                      chapter)
 
     def predict_lightness(self, lightness: np.ndarray, hints: Hints | None = None,
-                          reference: ImageSource | None = None, max_pixels: float = MAX_PIXELS) -> Prediction:
+                          reference: ImageSource | None = None, max_pixels: float = MAX_PIXELS,
+                          chapter: Chapter | None = None) -> Prediction:
         """`predict_image` of a picture whose L (H, W) is already known: `AutoColorizer` hands the drawing model
         the L the photo model was given, so that a picture is read once whichever model colours it. Anything but
         a non-empty (H, W) array of finite numbers raises ImageError."""
@@ -360,7 +365,7 @@ class Colorizer:
         if not np.isfinite(lightness.sum()):  # any NaN or infinite value makes the sum so
             raise ImageError("the lightness to colorize has values that are not numbers (NaN or infinite)")
         if hints is None and reference is None:
-            return self._predict_planes([lightness])[0]
+            return self._predict_planes([lightness], chapter=chapter)[0]
         if not self.takes_hints:
             raise HintError("these weights take no colour hints or reference (train them with --hints; "
                             "the shipped default takes them)")
@@ -374,7 +379,7 @@ class Colorizer:
                      for (box, frame, _), x in zip(pieces, inputs)] or [local]
         distribution = None if distribution is None else [distribution] * len(inputs)
         ab, fills = self._predict_each(inputs, local, distribution)
-        return Prediction(lightness, seen, *self._assemble(seen, pieces, inputs, ab, fills, local),
+        return Prediction(lightness, seen, *self._assemble(seen, pieces, inputs, ab, fills, local, chapter),
                           *self._shading([lightness]))
 
     def predict_images(self, images: Sequence[ImageSource], max_pixels: float = MAX_PIXELS,
@@ -383,8 +388,9 @@ class Colorizer:
         bad one."""
         return self._predict_planes([lightness_of(open_image(image, max_pixels)) for image in images], batch_size)
 
-    def _predict_planes(self, lightness, batch_size=8):
-        """Predictions for several L planes (H, W), run through the model in batches."""
+    def _predict_planes(self, lightness, batch_size=8, chapter=None):
+        """Predictions for several L planes (H, W), run through the model in batches, pages of one chapter
+        (a `repeats.Chapter` or None) in turn."""
         predictions = []
         for start in range(0, len(lightness), batch_size):
             chunk = lightness[start : start + batch_size]
@@ -394,16 +400,17 @@ class Colorizer:
             first = 0
             for plane, seen_plane, (framing, inputs), shaded in zip(chunk, seen, pieces, self._shading(chunk)):
                 last = first + len(inputs)
-                parts = self._assemble(seen_plane, framing, inputs, ab[first:last], fills[first:last])
+                parts = self._assemble(seen_plane, framing, inputs, ab[first:last], fills[first:last],
+                                       chapter=chapter)
                 predictions.append(Prediction(plane, seen_plane, *parts, shaded))
                 first = last
         return predictions
 
     def colorize(self, image: ImageSource, saturation: float = 1.0, hints: Hints | None = None,
                  reference: ImageSource | None = None, max_pixels: float = MAX_PIXELS,
-                 screentone: str = "keep") -> Colorized:
+                 screentone: str = "keep", chapter: Chapter | None = None) -> Colorized:
         """One image -> Colorized at the image's full resolution (`predict_image`, then `Prediction.compose`).
         screentone: for a drawing model, "keep" the page's dots and hatching in the result, or "smooth" them
         into flat gray (see `drawing_lightness`)."""
         check_screentone(screentone)
-        return self.predict_image(image, hints, reference, max_pixels).compose(saturation, screentone)
+        return self.predict_image(image, hints, reference, max_pixels, chapter).compose(saturation, screentone)
