@@ -65,9 +65,10 @@ class LabBand:
         self.rgb = np.empty((1, size, 3), np.float32)
         self.limit = np.empty(size, np.float32)
 
-    def srgb(self, lightness, a, b, out):
+    def srgb(self, lightness, a, b, out, keep_lightness=False):
         """L (n,) in [0, 100], or one number for all pixels (the ab picture), a and b (n,) in [-1, 1] -> sRGB bytes
-        written into out (n, 3), rounded, out-of-gamut colours clipped."""
+        written into out (n, 3), rounded, out-of-gamut colours clipped; with `keep_lightness`, clipped toward the
+        gray of their own L instead (`_in_gamut`), so that a vivid dark colour does not come out lighter."""
         n = len(a)
         lab, rgb = self.lab[:, :n], self.rgb[:, :n]
         lab[0, :, 0] = lightness
@@ -78,7 +79,62 @@ class LabBand:
         limit *= np.float32(200 / 116)
         np.minimum(lab[0, :, 2], limit, out=lab[0, :, 2])
         cv2.cvtColor(lab, cv2.COLOR_Lab2RGB, dst=rgb)
+        if keep_lightness:
+            safe, circle = _safe_chroma()
+            level = lab[0, :, 0].astype(np.intp)  # L is in [0, 100]: its whole part
+            square = np.square(lab[0, :, 1]) + np.square(lab[0, :, 2])
+            near = np.flatnonzero(square > circle[level])  # beyond what every hue holds: look closer
+            a_near, b_near = lab[0, near, 1], lab[0, near, 2]
+            hue = np.floor(np.arctan2(b_near, a_near) * np.float32(HUE_BINS / (2 * np.pi))).astype(np.intp) % HUE_BINS
+            beyond = near[square[near] > np.square(safe[level[near], hue])]
+            if beyond.size:
+                rgb[0, beyond] = _in_gamut(lab[0, beyond])
         cv2.addWeighted(rgb, 255.0, rgb, 0.0, 0.0, dst=out.reshape(1, n, 3), dtype=cv2.CV_8U)  # rounded, saturated
+
+
+def _linear_rgb(lab):
+    """Lab (n, 3) in CIE units -> (linear RGB (n, 3), unclipped; the gray of the same luminance (n, 3)), by
+    scikit-image's constants (lab2xyz, D65)."""
+    fy = (lab[:, 0] + np.float32(16)) / np.float32(116)
+    f = np.stack([fy + lab[:, 1] / np.float32(500), fy, fy - lab[:, 2] / np.float32(200)], axis=1)
+    xyz = np.where(f > np.float32(0.2068966), f ** 3, (f - np.float32(16 / 116)) / np.float32(7.787))
+    xyz *= np.float32(colorconv.lab_ref_white)
+    gray = xyz[:, 1:2] * np.float32(colorconv.rgb_from_xyz @ colorconv.lab_ref_white)
+    return xyz @ np.float32(colorconv.rgb_from_xyz).T, gray
+
+
+def _in_gamut(lab):
+    """Lab (n, 3) in CIE units -> sRGB (n, 3) in [0, 1], each out-of-gamut colour moved, in linear RGB, along the
+    line to the gray of the same luminance until it fits: its L is kept exactly (luminance is linear in linear
+    RGB) and its hue nearly, where clipping each channel changes its L (a chroma-40 colour at L 13 by about 4)."""
+    linear, gray = _linear_rgb(lab)
+    away = linear - gray
+    with np.errstate(divide="ignore", invalid="ignore"):
+        room = np.where(away > 0, (1 - gray) / away, np.where(away < 0, -gray / away, np.inf))
+    linear = gray + away * np.minimum(room.min(axis=1, keepdims=True), 1)
+    np.clip(linear, 0.0, 1.0, out=linear)
+    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * np.power(linear, 1 / 2.4) - 0.055).astype(np.float32)
+
+
+HUE_BINS = 72  # `_safe_chroma`'s hue bins (5 degrees)
+
+
+@functools.lru_cache(maxsize=1)
+def _safe_chroma():
+    """((101, HUE_BINS): for whole L from 0 to 100 and hue bins, a chroma that sRGB holds over the bin and from L
+    to L + 1 (the smallest of the largest that fit at 4 hues a bin, found by halving); (101,): the square of the
+    smallest over the hues), so that only colours beyond them need `_in_gamut`."""
+    levels, hues = np.meshgrid(np.arange(102, dtype=np.float32), np.radians(np.arange(0, 361, 1.25, np.float32)))
+    low, high = np.zeros_like(levels), np.full_like(levels, 150.0)
+    for _ in range(16):
+        middle = (low + high) / 2
+        lab = np.stack([levels, middle * np.cos(hues), middle * np.sin(hues)], axis=-1).reshape(-1, 3)
+        linear = _linear_rgb(lab)[0].reshape(*levels.shape, 3)
+        fits = np.all((linear >= 0) & (linear <= 1), axis=-1)
+        low, high = np.where(fits, middle, low), np.where(fits, high, middle)
+    per_bin = np.minimum(low[:-1], low[1:]).reshape(HUE_BINS, 4, -1).min(axis=1)  # (HUE_BINS, 102)
+    safe = np.minimum(per_bin[:, :-1], per_bin[:, 1:]).T.copy()
+    return safe, np.square(safe.min(axis=1))
 
 
 def convert_rgb(lightness: np.ndarray | float, ab: np.ndarray) -> np.ndarray:

@@ -61,13 +61,14 @@ class Colorized:
 
 def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0,
             result_lightness: np.ndarray | None = None, paper_fade: float = 0.0,
-            follow_edges: bool = False) -> Colorized:
+            follow_edges: bool = False, keep_lightness: bool = False) -> Colorized:
     """Full-resolution output from L (H, W) and the model's ab (S, S, 2): the RGB result now, the shown L and
     the ab picture when first read, all uint8. The result takes `result_lightness` (H, W) instead of L where
     given (a drawing's lightness, see `drawing_lightness`), and with `paper_fade` > 0 its colour fades to none
     over the last `paper_fade` L units below white and above black: what the drawing model leaves at paper
     white stays white paper, not a tinted wash, and ink stays black ink (sRGB has no dark or light colours of
-    high chroma to show there anyway). With `follow_edges` the colour's edges follow L's (`colorize.guided`).
+    high chroma to show there anyway). With `follow_edges` the colour's edges follow L's (`colorize.guided`). With
+    `keep_lightness`, colours beyond sRGB keep their L (`lab.LabBand.srgb`): drawn ink stays as dark as drawn.
 
     Equal, to float32 rounding, to resizing ab (or with `follow_edges`, the guided filter's coefficients) with
     `resize_plane`, scaling it by the saturation, clipping it to [-1, 1] and converting with `lab.ab_picture`
@@ -82,7 +83,7 @@ def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0
             fade = np.minimum(np.float32(100) - result_l, result_l)
             np.clip(fade * np.float32(1 / paper_fade), 0.0, 1.0, out=fade)
             a, b = a * fade, b * fade
-        band.srgb(result_l, a, b, rgb[part].reshape(-1, 3))
+        band.srgb(result_l, a, b, rgb[part].reshape(-1, 3), keep_lightness)
 
     def views():
         shown_l, picture = np.empty((height, width), np.uint8), np.empty((height, width, 3), np.uint8)
@@ -177,7 +178,7 @@ class Prediction(NamedTuple):
             return compose(self.lightness, self.ab, saturation, follow_edges=True)
         # a drawing's regions already end at its ink lines: following its edges measured no better (docs/MODEL.md)
         result_lightness = drawing_lightness(self.lightness, self.fill, screentone, self.seen, self.shaded)
-        return compose(self.lightness, self.ab, saturation, result_lightness, PAPER_FADE)
+        return compose(self.lightness, self.ab, saturation, result_lightness, PAPER_FADE, keep_lightness=True)
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,7 +2,7 @@ import numpy as np
 from PIL import Image
 
 from colorize.images import lightness_of
-from colorize.lab import ab_picture, convert_lab, convert_rgb, gray_rgb
+from colorize.lab import LabBand, ab_picture, convert_lab, convert_rgb, gray_rgb
 
 
 def test_round_trip_is_exact_to_rounding():
@@ -50,3 +50,19 @@ def test_a_gray_picture_has_one_lightness_whether_stored_as_gray_or_as_rgb():
     tinted = np.asarray(as_rgb).copy()
     tinted[0, 0, 2] ^= 1  # one pixel not gray: the picture takes the RGB path
     np.testing.assert_allclose(lightness_of(Image.fromarray(tinted)), convert_lab(tinted)[0], atol=1e-3)
+
+
+def test_keeping_lightness_clips_colours_beyond_srgb_toward_their_own_gray():
+    levels = np.repeat(np.float32([5, 9, 13, 30, 50, 70, 90, 99]), 6)
+    a = np.tile(np.float32([0.6, -0.4, 0.5, -0.6, 0.2, 0.0]), 8)
+    b = np.tile(np.float32([0.5, -0.6, -0.7, 0.6, 0.2, 0.0]), 8)
+    band = LabBand(len(a))
+    kept, clipped = np.empty((len(a), 3), np.uint8), np.empty((len(a), 3), np.uint8)
+    band.srgb(levels, a, b, kept, keep_lightness=True)
+    band.srgb(levels, a, b, clipped)
+    assert np.abs(convert_lab(kept[None])[0] - levels).max() < 0.5, "every colour keeps its L"
+    assert np.abs(convert_lab(clipped[None])[0] - levels).max() > 10, "clipping each channel does not"
+    inside = np.hypot(a, b) * 128 < 1  # the grays: the same bytes either way
+    assert np.array_equal(kept[inside], clipped[inside])
+    hue = np.arctan2(*convert_lab(kept[None])[1][0][:, ::-1].T)
+    assert np.all(np.cos(hue - np.arctan2(b, a))[~inside] > 0.7), "and nearly its hue"
