@@ -81,7 +81,7 @@ class LabBand:
         cv2.cvtColor(lab, cv2.COLOR_Lab2RGB, dst=rgb)
         if keep_lightness:
             safe, circle = _safe_chroma()
-            level = lab[0, :, 0].astype(np.intp)  # L is in [0, 100]: its whole part
+            level = np.clip(lab[0, :, 0], 0, 100).astype(np.intp)  # its whole part, for L given out of range too
             square = np.square(lab[0, :, 1]) + np.square(lab[0, :, 2])
             near = np.flatnonzero(square > circle[level])  # beyond what every hue holds: look closer
             a_near, b_near = lab[0, near, 1], lab[0, near, 2]

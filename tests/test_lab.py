@@ -66,3 +66,11 @@ def test_keeping_lightness_clips_colours_beyond_srgb_toward_their_own_gray():
     assert np.array_equal(kept[inside], clipped[inside])
     hue = np.arctan2(*convert_lab(kept[None])[1][0][:, ::-1].T)
     assert np.all(np.cos(hue - np.arctan2(b, a))[~inside] > 0.7), "and nearly its hue"
+
+
+def test_keeping_lightness_takes_lightness_at_and_beyond_its_range():
+    levels, a, b = np.float32([150, 100, -5, 0]), np.full(4, 0.3, np.float32), np.full(4, 0.2, np.float32)
+    kept = np.empty((4, 3), np.uint8)
+    LabBand(4).srgb(levels, a, b, kept, keep_lightness=True)
+    assert np.all(kept[:2] == 255), "paper white holds no colour: white"
+    assert kept[2:].max() <= 10 and np.all(kept[3] == 0), "and ink black: black"
