@@ -123,8 +123,8 @@ def main(argv=None):
         result = colorizer.colorize(shown).rgb
         seconds.append(time.perf_counter() - started)
         truths = copies_of(truth, boxes)
-        rows.append((difference(truths, figure_of(truths[0])), difference(copies_of(result, boxes),
-                                                                          figure_of(truths[0]))))
+        figure = figure_of(truths[0])
+        rows.append((difference(truths, figure), difference(copies_of(result, boxes), figure)))
     truth_floor, ours = np.mean(rows, axis=0)
     print(f"{args.drawings} held-out drawings, each in the {GRID[0] * GRID[1]} panels of a {PAGE[0]}x{PAGE[1]} page; "
           f"weights {colorizer.source}")

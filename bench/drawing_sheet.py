@@ -42,8 +42,9 @@ def row_of(colorizer, gray, truth=None, previous=None):
     cells = [cell(gray.convert("RGB"), f"input (auto: {picked})"), cell(photo.colorize(gray).rgb, "photo model")]
     if previous is not None:
         cells.append(cell(previous.colorize(gray).rgb, "previous drawing model"))
-    cells += [cell(drawing.colorize(gray).rgb, "drawing model"),
-              cell(drawing.colorize(gray, screentone="smooth").rgb, "drawing, tones smoothed")]
+    prediction = drawing.predict_image(gray)  # composed twice: tones kept, then smoothed
+    cells += [cell(prediction.compose().rgb, "drawing model"),
+              cell(prediction.compose(screentone="smooth").rgb, "drawing, tones smoothed")]
     if truth is not None:
         cells.append(cell(truth, "truth"))
     return np.hstack(cells)
