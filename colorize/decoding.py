@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse
 import scipy.sparse.linalg
 from scipy import ndimage
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from skimage import segmentation
 
@@ -22,6 +23,10 @@ from .screentone import INK_LEVEL  # a drawing's ink: lines that regions must no
 COMPACTNESS = 0.1  # SLIC on lightness alone (0-100): low, so that regions follow edges rather than a grid
 SLIC_ITERATIONS = 5  # half scikit-image's 10: 2 ms less a picture, colours level (docs/BENCHMARKS.md)
 SMALLEST_SHARE = 0.002  # ink-bounded pieces smaller than this share of the image join their SLIC region
+# A drawing's touching pieces whose L is flat (standard deviation under FLAT_SPREAD) and alike (means within
+# FLAT_APART) are one flat fill: decoded as one region, so it takes one colour, not patches (docs/MODEL.md)
+FLAT_SPREAD = 2.0
+FLAT_APART = 4.0
 # How far a colour hint's correction carries (measured with bench.hints, docs/MODEL.md): between regions whose
 # mean L differ by HINT_REACH_L and whose model colours differ by HINT_REACH_AB (Lab units) it falls to 1/e.
 HINT_REACH_L = 20.0
@@ -32,7 +37,8 @@ HINT_FADE = 0.3  # the pull towards no correction: lower carries one hint over t
 
 def regions(lightness, count, drawing=False):
     """Labels 0..K-1 (H, W) of about `count` regions of an L plane (H, W) in [0, 100]. For a drawing, the
-    regions are also cut along its ink lines, so that each area enclosed by ink is decoded on its own."""
+    regions are also cut along its ink lines, so that each area enclosed by ink is decoded on its own, and the
+    pieces of one flat fill are joined again (`flat_fills_joined`)."""
     labels = segmentation.slic(lightness.astype(np.float64), n_segments=count, compactness=COMPACTNESS,
                                max_num_iter=SLIC_ITERATIONS, channel_axis=None, start_label=0)
     if drawing:
@@ -40,7 +46,24 @@ def regions(lightness, count, drawing=False):
         sizes = np.bincount(areas.ravel())
         areas[sizes[areas] < SMALLEST_SHARE * areas.size] = 0  # specks and ink stay with their SLIC region
         labels = labels * (areas.max() + 1) + areas
-    return np.unique(labels, return_inverse=True)[1].reshape(lightness.shape)
+    labels = np.unique(labels, return_inverse=True)[1].reshape(lightness.shape)
+    return flat_fills_joined(labels, lightness) if drawing else labels
+
+
+def flat_fills_joined(labels, lightness):
+    """Labels with the touching regions of one flat fill (paper-side of the ink, L flat and alike) merged: SLIC
+    cuts a large flat area into pieces by position alone, and each piece would take its own colour."""
+    count = labels.max() + 1
+    flat = labels.ravel()
+    values = lightness.astype(np.float64).ravel()
+    size = np.maximum(np.bincount(flat, minlength=count), 1)
+    mean = np.bincount(flat, values, count) / size
+    spread = np.sqrt(np.maximum(np.bincount(flat, values * values, count) / size - mean * mean, 0.0))
+    sides = touching(labels, count)
+    one = ((spread[sides.row] < FLAT_SPREAD) & (spread[sides.col] < FLAT_SPREAD) & (mean[sides.row] >= INK_LEVEL)
+           & (np.abs(mean[sides.row] - mean[sides.col]) < FLAT_APART))
+    fills = scipy.sparse.coo_matrix((np.ones(one.sum()), (sides.row[one], sides.col[one])), shape=(count, count))
+    return connected_components(fills, directed=False)[1][labels]
 
 
 def annealed_mean(probabilities, temperature):

@@ -67,6 +67,19 @@ def test_a_drawings_regions_never_cross_its_ink():
     assert len(np.unique(regions(lightness, count=1))) == 1  # a photo's single region ignores the line
 
 
+def test_a_drawings_flat_fill_takes_one_colour_where_a_photos_area_may_take_two():
+    centers = ab_bin_centers()
+    red, blue = int(np.argmax(centers[:, 0])), int(np.argmin(centers[:, 1]))
+    bins = np.where(np.arange(64)[None, :] < 32, red, blue).repeat(64, 0)  # beliefs that change halfway across
+    flat = np.full((64, 64), 70.0, np.float32)  # one flat gray fill, no ink
+    drawing = decode(sure_of(bins, (64, 64)), flat, count=16, temperature=0.38, drawing=True)
+    assert np.ptp(drawing.reshape(-1, 2), axis=0).max() < 0.02
+    photo = decode(sure_of(bins, (64, 64)), flat, count=16, temperature=0.38)
+    assert np.abs(photo[:, 2] - photo[:, -3]).max() > 0.2  # SLIC's pieces each keep their own belief
+    shaded = np.tile(np.linspace(40.0, 95.0, 64, dtype=np.float32), (64, 1))  # a gradient is not a flat fill
+    assert len(np.unique(regions(shaded, count=16, drawing=True))) > 4
+
+
 @pytest.fixture(scope="module")
 def region_weights(tmp_path_factory, untrained_hint_weights):
     folder = tmp_path_factory.mktemp("regions")
