@@ -2,7 +2,7 @@ import numpy as np
 from PIL import Image
 
 from colorize.images import lightness_of
-from colorize.lab import LabBand, ab_picture, convert_lab, convert_rgb, gray_rgb
+from colorize.lab import KEEP_LIGHTNESS_BELOW, LabBand, ab_picture, convert_lab, convert_rgb, gray_rgb
 
 
 def test_round_trip_is_exact_to_rounding():
@@ -60,17 +60,19 @@ def test_keeping_lightness_clips_colours_beyond_srgb_toward_their_own_gray():
     kept, clipped = np.empty((len(a), 3), np.uint8), np.empty((len(a), 3), np.uint8)
     band.srgb(levels, a, b, kept, keep_lightness=True)
     band.srgb(levels, a, b, clipped)
-    assert np.abs(convert_lab(kept[None])[0] - levels).max() < 0.5, "every colour keeps its L"
-    assert np.abs(convert_lab(clipped[None])[0] - levels).max() > 10, "clipping each channel does not"
+    dark = levels < KEEP_LIGHTNESS_BELOW
+    assert np.abs(convert_lab(kept[None])[0][0] - levels)[dark].max() < 0.5, "every dark colour keeps its L"
+    assert np.abs(convert_lab(clipped[None])[0][0] - levels)[dark].max() > 10, "clipping each channel does not"
     inside = np.hypot(a, b) * 128 < 1  # the grays: the same bytes either way
-    assert np.array_equal(kept[inside], clipped[inside])
+    assert np.array_equal(kept[inside | ~dark], clipped[inside | ~dark]), "and light colours are clipped as before"
     hue = np.arctan2(*convert_lab(kept[None])[1][0][:, ::-1].T)
     assert np.all(np.cos(hue - np.arctan2(b, a))[~inside] > 0.7), "and nearly its hue"
 
 
 def test_keeping_lightness_takes_lightness_at_and_beyond_its_range():
     levels, a, b = np.float32([150, 100, -5, 0]), np.full(4, 0.3, np.float32), np.full(4, 0.2, np.float32)
-    kept = np.empty((4, 3), np.uint8)
+    kept, clipped = np.empty((4, 3), np.uint8), np.empty((4, 3), np.uint8)
     LabBand(4).srgb(levels, a, b, kept, keep_lightness=True)
-    assert np.all(kept[:2] == 255), "paper white holds no colour: white"
-    assert kept[2:].max() <= 10 and np.all(kept[3] == 0), "and ink black: black"
+    LabBand(4).srgb(levels, a, b, clipped)
+    assert np.array_equal(kept[:2], clipped[:2]), "light: clipped channel by channel"
+    assert kept[2:].max() <= 10 and np.all(kept[3] == 0), "ink black holds no colour: black"
