@@ -30,11 +30,13 @@ GAP = 16
 
 
 def side_by_side(left, right):
-    """Two RGB arrays of one size as one image, scaled to SIDE, a white gap between."""
-    halves = [Image.fromarray(x) for x in (left, right)]
-    for half in halves:
-        half.thumbnail((SIDE, SIDE), Image.Resampling.LANCZOS)
-    width, height = halves[0].size
+    """Two RGB arrays of one size as one image, each scaled so that its longer side is SIDE (small pictures, such
+    as 64 px faces, enlarged: a judge cannot tell tiny ones apart), a white gap between."""
+    height, width = left.shape[:2]
+    scale = SIDE / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    halves = [Image.fromarray(x).resize(size, Image.Resampling.LANCZOS) for x in (left, right)]
+    width, height = size
     pair = Image.new("RGB", (2 * width + GAP, height), "white")
     pair.paste(halves[0], (0, 0))
     pair.paste(halves[1], (width + GAP, 0))
