@@ -25,7 +25,7 @@ SLIC_ITERATIONS = 5  # half scikit-image's 10: 2 ms less a picture, colours leve
 SMALLEST_SHARE = 0.002  # ink-bounded pieces smaller than this share of the image join their SLIC region
 # A drawing's touching pieces whose L is flat (standard deviation under FLAT_SPREAD) and alike (means within
 # FLAT_APART) are one flat fill: decoded as one region, so it takes one colour, not patches (docs/MODEL.md)
-FLAT_SPREAD = 2.0
+FLAT_SPREAD = 5.0
 FLAT_APART = 4.0
 # How far a colour hint's correction carries (measured with bench.hints, docs/MODEL.md): between regions whose
 # mean L differ by HINT_REACH_L and whose model colours differ by HINT_REACH_AB (Lab units) it falls to 1/e.
