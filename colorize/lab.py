@@ -83,12 +83,12 @@ class LabBand:
         if keep_lightness:
             safe, circle = _safe_chroma()
             level = np.clip(lab[0, :, 0], 0, 100).astype(np.intp)  # its whole part, for L given out of range too
-            square = np.square(lab[0, :, 1]) + np.square(lab[0, :, 2])
-            # dark and beyond what every hue holds: look closer
-            near = np.flatnonzero((square > circle[level]) & (level < KEEP_LIGHTNESS_BELOW))
-            a_near, b_near = lab[0, near, 1], lab[0, near, 2]
-            hue = np.floor(np.arctan2(b_near, a_near) * np.float32(HUE_BINS / (2 * np.pi))).astype(np.intp) % HUE_BINS
-            beyond = near[square[near] > np.square(safe[level[near], hue])]
+            dark = np.flatnonzero(level < KEEP_LIGHTNESS_BELOW)
+            square = np.square(lab[0, dark, 1]) + np.square(lab[0, dark, 2])
+            near = square > circle[level[dark]]  # beyond what every hue holds: look closer
+            dark, square = dark[near], square[near]
+            hue = np.floor(np.arctan2(lab[0, dark, 2], lab[0, dark, 1]) * np.float32(HUE_BINS / (2 * np.pi)))
+            beyond = dark[square > np.square(safe[level[dark], hue.astype(np.intp) % HUE_BINS])]
             if beyond.size:
                 rgb[0, beyond] = _in_gamut(lab[0, beyond])
         cv2.addWeighted(rgb, 255.0, rgb, 0.0, 0.0, dst=out.reshape(1, n, 3), dtype=cv2.CV_8U)  # rounded, saturated
@@ -127,10 +127,12 @@ HUE_BINS = 72  # `_safe_chroma`'s hue bins (5 degrees)
 
 @functools.lru_cache(maxsize=1)
 def _safe_chroma():
-    """((101, HUE_BINS): for whole L from 0 to 100 and hue bins, a chroma that sRGB holds over the bin and from L
-    to L + 1 (the smallest of the largest that fit at 4 hues a bin, found by halving); (101,): the square of the
-    smallest over the hues), so that only colours beyond them need `_in_gamut`."""
-    levels, hues = np.meshgrid(np.arange(102, dtype=np.float32), np.radians(np.arange(0, 361, 1.25, np.float32)))
+    """((KEEP_LIGHTNESS_BELOW, HUE_BINS): for whole L below KEEP_LIGHTNESS_BELOW and hue bins, a chroma that sRGB
+    holds over the bin and from L to L + 1 (the smallest of the largest that fit at 4 hues a bin, found by
+    halving); (KEEP_LIGHTNESS_BELOW,): the square of the smallest over the hues), so that only colours beyond them
+    need `_in_gamut`."""
+    levels, hues = np.meshgrid(np.arange(KEEP_LIGHTNESS_BELOW + 1, dtype=np.float32),
+                               np.radians(np.arange(0, 361, 1.25, np.float32)))
     low, high = np.zeros_like(levels), np.full_like(levels, 150.0)
     for _ in range(16):
         middle = (low + high) / 2
@@ -138,7 +140,7 @@ def _safe_chroma():
         linear = _linear_rgb(lab)[0].reshape(*levels.shape, 3)
         fits = np.all((linear >= 0) & (linear <= 1), axis=-1)
         low, high = np.where(fits, middle, low), np.where(fits, high, middle)
-    per_bin = np.minimum(low[:-1], low[1:]).reshape(HUE_BINS, 4, -1).min(axis=1)  # (HUE_BINS, 102)
+    per_bin = np.minimum(low[:-1], low[1:]).reshape(HUE_BINS, 4, -1).min(axis=1)  # (HUE_BINS, L levels + 1)
     safe = np.minimum(per_bin[:, :-1], per_bin[:, 1:]).T.copy()
     return safe, np.square(safe.min(axis=1))
 

@@ -68,7 +68,7 @@ def compose(lightness: np.ndarray, ab_small: np.ndarray, saturation: float = 1.0
     over the last `paper_fade` L units below white and above black: what the drawing model leaves at paper
     white stays white paper, not a tinted wash, and ink stays black ink (sRGB has no dark or light colours of
     high chroma to show there anyway). With `follow_edges` the colour's edges follow L's (`colorize.guided`). With
-    `keep_lightness`, colours beyond sRGB keep their L (`lab.LabBand.srgb`): drawn ink stays as dark as drawn.
+    `keep_lightness`, dark colours beyond sRGB keep their L (`lab.LabBand.srgb`): drawn ink stays as dark as drawn.
 
     Equal, to float32 rounding, to resizing ab (or with `follow_edges`, the guided filter's coefficients) with
     `resize_plane`, scaling it by the saturation, clipping it to [-1, 1] and converting with `lab.ab_picture`
