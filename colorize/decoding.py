@@ -18,13 +18,18 @@ from skimage import segmentation
 
 from .ab_bins import ab_bin_centers
 from .images import resize_plane
+from .panels import PAPER_LEVEL
 from .screentone import INK_LEVEL  # a drawing's ink: lines that regions must not cross
 
 COMPACTNESS = 0.1  # SLIC on lightness alone (0-100): low, so that regions follow edges rather than a grid
 SLIC_ITERATIONS = 5  # half scikit-image's 10: 2 ms less a picture, colours level (docs/BENCHMARKS.md)
 SMALLEST_SHARE = 0.002  # ink-bounded pieces smaller than this share of the image join their SLIC region
-# A drawing's touching pieces whose L is flat (standard deviation under FLAT_SPREAD) and alike (means within
-# FLAT_APART) are one flat fill: decoded as one region, so it takes one colour, not patches (docs/MODEL.md)
+# A drawing's touching pieces whose L is flat (spread under FLAT_SPREAD) and alike (medians within FLAT_APART)
+# are one flat fill: decoded as one region, so it takes one colour, not patches (docs/MODEL.md). A tinted
+# piece's spread is its interquartile range / 1.349 (a normal distribution's standard deviation): a piece along
+# an outline holds a few of the ink's blurred edge pixels, which would make its standard deviation large. Paper
+# keeps the standard deviation: at the model's grid a thin line can break, and a piece across the gap would
+# join a figure's white fills to the page around it.
 FLAT_SPREAD = 5.0
 FLAT_APART = 4.0
 # How far a colour hint's correction carries (measured with bench.hints, docs/MODEL.md): between regions whose
@@ -54,14 +59,18 @@ def flat_fills_joined(labels, lightness):
     """Labels with the touching regions of one flat fill (paper-side of the ink, L flat and alike) merged: SLIC
     cuts a large flat area into pieces by position alone, and each piece would take its own colour."""
     count = labels.max() + 1
-    flat = labels.ravel()
-    values = lightness.astype(np.float64).ravel()
-    size = np.maximum(np.bincount(flat, minlength=count), 1)
+    flat, values = labels.ravel(), lightness.astype(np.float64).ravel()
+    order = np.lexsort((values, flat))  # by region, then by L
+    starts, ranked = np.searchsorted(flat[order], np.arange(count + 1)), values[order]
+    low, median, high = (ranked[starts[:-1] + ((starts[1:] - starts[:-1] - 1) * share).astype(int)]
+                         for share in (0.25, 0.5, 0.75))
+    size = np.diff(starts)
     mean = np.bincount(flat, values, count) / size
-    spread = np.sqrt(np.maximum(np.bincount(flat, values * values, count) / size - mean * mean, 0.0))
+    deviation = np.sqrt(np.maximum(np.bincount(flat, values * values, count) / size - mean * mean, 0.0))
+    spread = np.where(median > PAPER_LEVEL, deviation, (high - low) / 1.349)
     sides = touching(labels, count)
-    one = ((spread[sides.row] < FLAT_SPREAD) & (spread[sides.col] < FLAT_SPREAD) & (mean[sides.row] >= INK_LEVEL)
-           & (np.abs(mean[sides.row] - mean[sides.col]) < FLAT_APART))
+    one = ((spread[sides.row] < FLAT_SPREAD) & (spread[sides.col] < FLAT_SPREAD) & (median[sides.row] >= INK_LEVEL)
+           & (np.abs(median[sides.row] - median[sides.col]) < FLAT_APART))
     fills = scipy.sparse.coo_matrix((np.ones(one.sum()), (sides.row[one], sides.col[one])), shape=(count, count))
     return connected_components(fills, directed=False)[1][labels]
 
