@@ -18,8 +18,7 @@ from skimage import segmentation
 
 from .ab_bins import ab_bin_centers
 from .images import resize_plane
-from .panels import PAPER_LEVEL
-from .screentone import INK_LEVEL  # a drawing's ink: lines that regions must not cross
+from .screentone import INK_LEVEL, PAPER_LEVEL  # a drawing's ink: lines that regions must not cross
 
 COMPACTNESS = 0.1  # SLIC on lightness alone (0-100): low, so that regions follow edges rather than a grid
 SLIC_ITERATIONS = 5  # half scikit-image's 10: 2 ms less a picture, colours level (docs/BENCHMARKS.md)
@@ -61,10 +60,9 @@ def flat_fills_joined(labels, lightness):
     count = labels.max() + 1
     flat, values = labels.ravel(), lightness.astype(np.float64).ravel()
     order = np.lexsort((values, flat))  # by region, then by L
-    starts, ranked = np.searchsorted(flat[order], np.arange(count + 1)), values[order]
-    low, median, high = (ranked[starts[:-1] + ((starts[1:] - starts[:-1] - 1) * share).astype(int)]
-                         for share in (0.25, 0.5, 0.75))
-    size = np.diff(starts)
+    starts = np.searchsorted(flat[order], np.arange(count + 1))
+    size, ranked = np.diff(starts), values[order]
+    low, median, high = (ranked[starts[:-1] + ((size - 1) * share).astype(int)] for share in (0.25, 0.5, 0.75))
     mean = np.bincount(flat, values, count) / size
     deviation = np.sqrt(np.maximum(np.bincount(flat, values * values, count) / size - mean * mean, 0.0))
     spread = np.where(median > PAPER_LEVEL, deviation, (high - low) / 1.349)

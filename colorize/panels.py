@@ -10,9 +10,8 @@ import numpy as np
 from scipy import ndimage
 
 from .images import resize_plane
-from .screentone import INK_LEVEL  # a frame's rows and columns are mostly ink
+from .screentone import INK_LEVEL, PAPER_LEVEL  # a frame's rows and columns are mostly ink
 
-PAPER_LEVEL = 85.0  # L above this is paper (the gutters between panels)
 SQUARENESS = 0.9  # a panel covers at least this share of its bounding box
 SMALLEST = 0.01  # a panel covers at least this share of the page
 SHORTEST = 96  # px: and is at least this wide and tall (the parts of a small drawing are no panels)

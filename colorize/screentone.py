@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 INK_LEVEL = 50.0  # L below this is ink, above it paper (screentones are printed black on white)
+PAPER_LEVEL = 85.0  # L above this is white paper (the gutters between panels, a page around a figure)
 DOT_AREA = 48  # px: blobs smaller than this are a tone's dots or holes, larger ones are lines and fills
 SPREAD = 2.0  # px: sigma of the gaussian that turns dots into their mean gray
 NEIGHBOURHOOD = 7  # px: where a dot's surroundings (paper or ink) are looked up

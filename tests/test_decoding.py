@@ -5,6 +5,7 @@ import shutil
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from colorize.ab_bins import ab_bin_centers
 from colorize.decoding import annealed_mean, decode, regions
@@ -83,8 +84,6 @@ def test_a_drawings_flat_fill_takes_one_colour_where_a_photos_area_may_take_two(
 def outlined_square(inside, outline):
     """A 96x96 page (L 100) with a square of L `inside` drawn in 3 px lines of L `outline`, blurred like a scan
     made small, and its labels as a drawing's regions (count 60)."""
-    from scipy import ndimage
-
     lightness = np.full((96, 96), 100.0, np.float32)
     lightness[16:80, 16:80] = outline
     lightness[19:77, 19:77] = inside
