@@ -81,20 +81,20 @@ def test_a_drawings_flat_fill_takes_one_colour_where_a_photos_area_may_take_two(
     assert len(np.unique(regions(shaded, count=16, drawing=True))) > 4
 
 
-def outlined_square(inside, outline):
-    """A 96x96 page (L 100) with a square of L `inside` drawn in 3 px lines of L `outline`, blurred like a scan
-    made small, and its labels as a drawing's regions (count 60)."""
+def outlined_square(inside, outline, width=3, blur=1.0):
+    """A 96x96 page (L 100) with a square of L `inside` drawn in lines of L `outline`, `width` px, blurred like a
+    scan made small by `blur` (sigma, px), and its labels as a drawing's regions (count 60)."""
     lightness = np.full((96, 96), 100.0, np.float32)
     lightness[16:80, 16:80] = outline
-    lightness[19:77, 19:77] = inside
-    lightness = ndimage.gaussian_filter(lightness, 1.0)
+    lightness[16 + width : 80 - width, 16 + width : 80 - width] = inside
+    lightness = ndimage.gaussian_filter(lightness, blur) if blur else lightness
     return lightness, regions(lightness, count=60, drawing=True)
 
 
 def test_a_tinted_fills_pieces_along_its_outline_join_it_and_a_faint_line_still_parts_paper():
     lightness, labels = outlined_square(80.0, 5.0)  # a gray fill: the pieces along its ink hold blurred edge pixels
     assert len(np.unique(labels[23:73, 23:73])) == 1
-    lightness, labels = outlined_square(100.0, 70.0)  # a white figure whose outline is faint at the model's grid
+    lightness, labels = outlined_square(100.0, 75.0, width=1, blur=0)  # a white figure, its outline faint and thin
     assert not set(np.unique(labels[22:74, 22:74])) & set(np.unique(labels[:12]))  # its fill is not the page
 
 
